@@ -1,0 +1,183 @@
+"""Building a new versioned index and swapping the alias to it without downtime.
+
+The live alias is only ever changed by one atomic `_aliases` call at the very end. A build that
+fails for any reason (invalid input, Elasticsearch error, interruption) deletes its half-built
+index; one killed outright leaves an index never marked complete, which the next build deletes.
+The previous index is kept for `rollback`; older ones are pruned.
+"""
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from itertools import islice
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+from facility import defaults
+from facility.merge import merge
+from facility.model import Facility
+from facility.tally import Tally
+from indexer import BuildError
+from indexer.mapping import index_body
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    alias: str = defaults.INDEX_ALIAS
+    shards: int = defaults.INDEX_SHARDS
+    replicas: int = defaults.INDEX_REPLICAS
+    bulk_docs: int = defaults.BULK_DOCS
+    bulk_threads: int = defaults.BULK_THREADS
+    allow_shrink: bool = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    index: str
+    documents: int
+    previous: str | None
+    pruned: list[str]
+
+
+def live_indices(client: Elasticsearch, alias: str) -> list[str]:
+    try:
+        return sorted(client.indices.get_alias(name=alias).body)
+    except NotFoundError:
+        return []
+
+
+def _versions(client: Elasticsearch, alias: str) -> dict[str, bool]:
+    """Every `<alias>-<version>` index → whether its build completed."""
+    found = client.indices.get_mapping(index=f"{alias}-*", allow_no_indices=True).body
+    return {name: bool(body["mappings"].get("_meta", {}).get("complete"))
+            for name, body in found.items()}
+
+
+def remove_incomplete(client: Elasticsearch, alias: str) -> list[str]:
+    """Delete indices left by builds that never completed (e.g. killed mid-load)."""
+    live = set(live_indices(client, alias))
+    stale = [name for name, complete in _versions(client, alias).items()
+             if not complete and name not in live]
+    for name in stale:
+        client.indices.delete(index=name, ignore_unavailable=True)
+    return stale
+
+
+def _new_index_name(alias: str) -> str:
+    return f"{alias}-{datetime.now(timezone.utc):%Y%m%d%H%M%S%f}"
+
+
+def build(client: Elasticsearch, records: Iterable[Facility], tally: Tally,
+          options: BuildOptions = BuildOptions(), progress: Callable[[int], None] = lambda n: None,
+          ) -> BuildResult:
+    remove_incomplete(client, options.alias)
+    name = _new_index_name(options.alias)
+    client.indices.create(index=name, **index_body(options.shards, options.replicas))
+    try:
+        documents = _load(client, name, records, tally, options, progress)
+        return _finish(client, name, documents, tally, options)
+    except BaseException:
+        client.options(ignore_status=404).indices.delete(index=name)
+        raise
+
+
+def _load(client, name, records, tally, options, progress) -> int:
+    """Bulk-create every record; records whose id is already there are merged afterwards."""
+    created = 0
+    conflicts: list[Facility] = []
+    lock = threading.Lock()
+
+    def send(batch: list[Facility]) -> None:
+        nonlocal created
+        lines = []
+        for record in batch:
+            lines.append('{"create":{"_id":"%s"}}' % record.id)
+            lines.append(record.model_dump_json())
+        response = client.bulk(index=name, operations=lines,
+                               filter_path="errors,items.*.status,items.*.error.reason")
+        items = response.get("items", [])
+        failed = [(record, item["create"]) for record, item in zip(batch, items)
+                  if item["create"]["status"] >= 300]
+        with lock:
+            created += len(batch) - len(failed)
+            for record, item in failed:
+                if item["status"] != 409:
+                    raise BuildError(f"Elasticsearch rejected facility {record.id}: "
+                                     f"{item.get('error', {}).get('reason')}")
+                conflicts.append(record)
+        progress(len(batch))
+
+    with ThreadPoolExecutor(max_workers=options.bulk_threads) as pool:
+        pending: list[Future] = []
+        for batch in _batches(iter(records), options.bulk_docs):
+            pending.append(pool.submit(send, batch))
+            # Keep at most one batch waiting per thread: memory stays flat however long the input.
+            while len(pending) > options.bulk_threads:
+                pending.pop(0).result()
+        for future in pending:
+            future.result()
+    _merge_conflicts(client, name, conflicts, tally)
+    return created
+
+
+def _batches(records: Iterator[Facility], size: int) -> Iterator[list[Facility]]:
+    while batch := list(islice(records, size)):
+        yield batch
+
+
+def _merge_conflicts(client, name, conflicts: list[Facility], tally: Tally) -> None:
+    for record in conflicts:
+        stored = Facility.model_validate(client.get(index=name, id=record.id)["_source"])
+        merged = merge(stored, record)
+        client.index(index=name, id=record.id, document=merged.model_dump(mode="json"))
+        tally.note("records merged by id")
+
+
+def _finish(client, name, documents, tally, options) -> BuildResult:
+    invalid = sum(tally.dropped.values())
+    if tally.read and invalid > defaults.MAX_INVALID_SHARE * tally.read:
+        raise BuildError(f"{invalid} of {tally.read} input lines are invalid "
+                         f"(more than {defaults.MAX_INVALID_SHARE:.0%}): not swapping")
+    if documents == 0:
+        raise BuildError("no valid facility records in the input: not swapping")
+    client.indices.put_settings(index=name, settings={
+        "refresh_interval": None, "number_of_replicas": options.replicas})
+    client.indices.refresh(index=name)
+    count = client.count(index=name)["count"]
+    if count != documents:
+        raise BuildError(f"index {name} holds {count} documents, expected {documents}")
+    live = live_indices(client, options.alias)
+    live_count = client.count(index=options.alias)["count"] if live else 0
+    if live_count and count < defaults.MIN_KEPT_RATIO * live_count and not options.allow_shrink:
+        raise BuildError(f"new index would hold {count} facilities, under "
+                         f"{defaults.MIN_KEPT_RATIO:.0%} of the live {live_count}: not swapping "
+                         f"(use --allow-shrink if that is intended)")
+    client.indices.put_mapping(index=name, meta={"complete": True, "documents": count})
+    _swap(client, options.alias, live, name)
+    tally.written = count
+    previous = live[-1] if live else None
+    pruned = [index for index in _versions(client, options.alias) if index not in (name, previous)]
+    for index in pruned:
+        client.indices.delete(index=index, ignore_unavailable=True)
+    return BuildResult(name, count, previous, pruned)
+
+
+def _swap(client: Elasticsearch, alias: str, live: list[str], target: str) -> None:
+    actions = [{"remove": {"index": index, "alias": alias}} for index in live]
+    actions.append({"add": {"index": target, "alias": alias}})
+    client.indices.update_aliases(actions=actions)
+
+
+def rollback(client: Elasticsearch, alias: str = defaults.INDEX_ALIAS) -> tuple[str, str]:
+    """Point the alias back at the newest complete index older than the live one."""
+    live = live_indices(client, alias)
+    if not live:
+        raise BuildError(f"alias {alias!r} points at no index: nothing to roll back")
+    older = sorted(name for name, complete in _versions(client, alias).items()
+                   if complete and name < min(live))
+    if not older:
+        raise BuildError(f"no complete index older than {live[-1]} is kept: cannot roll back")
+    _swap(client, alias, live, older[-1])
+    return live[-1], older[-1]

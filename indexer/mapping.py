@@ -1,0 +1,60 @@
+"""The index's settings and mapping, as plain data (snapshot-tested).
+
+`dynamic: strict` makes a Facility field without a mapping an error at load time, never a
+silently guessed type. Facets are keyword fields; `location` is a geo_point; names and city
+are text for matching, with keyword sub-fields for facets and a lower-cased one for sorting.
+"""
+
+from facility.taxonomy import GROUPS
+
+KEYWORD = {"type": "keyword"}
+SEARCHABLE = {
+    "type": "text",
+    "fields": {"keyword": {"type": "keyword"}, "sort": {"type": "keyword", "normalizer": "lowercase"}},
+}
+
+MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "id": KEYWORD,
+        "name": SEARCHABLE,
+        "name2": SEARCHABLE,
+        "address": {
+            "properties": {
+                "street1": {"type": "text"},
+                "street2": {"type": "text"},
+                "city": SEARCHABLE,
+                "state": KEYWORD,
+                "zip": KEYWORD,
+            }
+        },
+        "phones": {"properties": {"kind": KEYWORD, "number": KEYWORD, "extension": KEYWORD}},
+        "website": {"type": "keyword", "index": False},
+        "location": {"type": "geo_point"},
+        "geo_precision": KEYWORD,
+        "geo_source": KEYWORD,
+        **{group: KEYWORD for group in GROUPS},
+        "telehealth": {"type": "boolean"},
+        "co_occurring": {"type": "boolean"},
+        "service_codes": KEYWORD,
+        "unknown_codes": KEYWORD,
+        "sources": {
+            "properties": {
+                "name": KEYWORD,
+                "edition": KEYWORD,
+                "record_id": KEYWORD,
+                "url": {"type": "keyword", "index": False},
+                "retrieved_at": {"type": "date"},
+            }
+        },
+        "updated_at": {"type": "date"},
+    },
+}
+
+
+def index_body(shards: int, replicas: int) -> dict:
+    """Settings for loading: no refresh and no replicas until the load is done."""
+    return {
+        "settings": {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "-1"},
+        "mappings": MAPPING,
+    }

@@ -1,0 +1,42 @@
+"""Reading staged JSON Lines: one validation step that drops and counts bad lines by reason."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from facility.model import Facility
+from facility.tally import Tally
+from indexer import BuildError
+
+
+def check_inputs(paths: list[Path]) -> None:
+    """Fail before anything is built when an input is missing or unreadable."""
+    if not paths:
+        raise BuildError("no input files given")
+    for path in paths:
+        if not path.is_file():
+            raise BuildError(f"{path}: file not found")
+        try:
+            with open(path, "rb") as handle:
+                handle.read(1)
+        except OSError as error:
+            raise BuildError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def read_records(paths: list[Path], tally: Tally) -> Iterator[Facility]:
+    for path in paths:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                tally.read += 1
+                try:
+                    yield Facility.model_validate_json(line)
+                except ValidationError as error:
+                    first = error.errors()[0]
+                    if first["type"] == "json_invalid":
+                        tally.drop("not valid JSON")
+                    else:
+                        where = ".".join(map(str, first["loc"])) or "record"
+                        tally.drop(f"invalid {where}: {first['msg']}")

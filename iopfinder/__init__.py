@@ -1,0 +1,1 @@
+"""The `iopfinder` command and the tooling that runs IOP Finder's parts on one machine."""

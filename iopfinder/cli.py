@@ -1,0 +1,206 @@
+"""The `iopfinder` command: wires the parts together; each subcommand's work lives in its package."""
+
+import socket
+import sys
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from elastic_transport import ConnectionError as TransportConnectionError
+from elasticsearch import ApiError, Elasticsearch
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from crawler.importers import SourceFileError
+from crawler.importers.locator_coords import LocatorCoordinates
+from crawler.importers.samhsa_directory import Directory, import_directory
+from facility import defaults
+from facility.tally import Tally
+from indexer import BuildError
+from indexer.build import BuildOptions, build, rollback
+from indexer.records import check_inputs, read_records
+from iopfinder.elasticsearch_node import LocalNode, NodeError, NodeSettings, health
+
+app = typer.Typer(help="IOP Finder: a directory and search service for intensive outpatient programs.",
+                  no_args_is_help=True, add_completion=False)
+es_app = typer.Typer(help="Run a local Elasticsearch node for development and tests.", no_args_is_help=True)
+import_app = typer.Typer(help="Import official source files into staged Facility records.", no_args_is_help=True)
+app.add_typer(es_app, name="es")
+app.add_typer(import_app, name="import")
+console = Console(stderr=True)
+
+
+def fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _node() -> LocalNode:
+    settings = NodeSettings.from_env()
+    return LocalNode(settings, settings.default_workdir)
+
+
+def elasticsearch_url() -> str:
+    settings = NodeSettings.from_env()
+    url = settings.external_url or _node().url
+    if not url:
+        fail("Elasticsearch is not running: start it with `iopfinder es start` or set ELASTICSEARCH_URL")
+    return url
+
+
+def elasticsearch_client() -> Elasticsearch:
+    url = elasticsearch_url()
+    client = Elasticsearch(url, request_timeout=defaults.ELASTICSEARCH_REQUEST_TIMEOUT_S)
+    try:
+        client.cluster.health()
+    except (TransportConnectionError, ApiError) as error:
+        fail(f"Elasticsearch at {url} is unreachable ({error.__class__.__name__})")
+    return client
+
+
+@es_app.command("start")
+def es_start() -> None:
+    """Start the local node (fetching Elasticsearch on first use) and print its URL."""
+    settings = NodeSettings.from_env()
+    if settings.external_url:
+        console.print(f"ELASTICSEARCH_URL is set: using {settings.external_url}, starting nothing")
+        print(settings.external_url)
+        return
+    node = _node()
+    node.workdir.mkdir(parents=True, exist_ok=True)
+    port = 9200 if _port_free(9200) else None
+    try:
+        url = node.start(port=port, say=console.print)
+    except NodeError as error:
+        fail(str(error))
+    console.print(f"Elasticsearch {settings.version} is up")
+    print(url)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@es_app.command("stop")
+def es_stop() -> None:
+    """Stop the local node started by `iopfinder es start`."""
+    console.print("stopped" if _node().stop() else "no local node was running")
+
+
+@es_app.command("status")
+def es_status() -> None:
+    """Say whether Elasticsearch is up (exit 1 when not)."""
+    url = NodeSettings.from_env().external_url or _node().url
+    status = health(url) if url else None
+    if status is None:
+        print("Elasticsearch is not running")
+        raise typer.Exit(1)
+    print(f"Elasticsearch is up at {url} (cluster health {status})")
+
+
+@es_app.command("url")
+def es_url() -> None:
+    """Print the URL of the Elasticsearch in use (exit 1 when none)."""
+    url = NodeSettings.from_env().external_url or _node().url
+    if not url:
+        console.print("Elasticsearch is not running")
+        raise typer.Exit(1)
+    print(url)
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None):
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=not sys.stderr.isatty()) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n=1: bar.advance(task, n)
+
+
+def print_summary(title: str, tally: Tally, extra: dict[str, object] | None = None) -> None:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_row("read", f"{tally.read:,}")
+    table.add_row("written", f"{tally.written:,}")
+    table.add_row("dropped", f"{sum(tally.dropped.values()):,}")
+    for reason, count in tally.dropped.most_common():
+        table.add_row(f"  dropped: {reason}", f"{count:,}")
+    for what, count in sorted(tally.notes.items()):
+        table.add_row(what, f"{count:,}")
+    for what, value in (extra or {}).items():
+        table.add_row(what, str(value))
+    console.print(table)
+
+
+@import_app.command("samhsa-directory")
+def import_samhsa_directory(
+    xlsx: Annotated[Path, typer.Argument(help="SAMHSA National Directory workbook (.xlsx)")],
+    out: Annotated[Path, typer.Option("--out", help="staged Facility records (JSON Lines)")],
+    coords: Annotated[Path | None, typer.Option(help="SAMHSA locator export CSV with coordinates")] = None,
+) -> None:
+    """Import SAMHSA's National Directory into staged Facility records."""
+    tally = Tally()
+    try:
+        directory = Directory(xlsx)
+        locator = LocatorCoordinates.from_csv(coords, tally) if coords else None
+    except SourceFileError as error:
+        fail(str(error))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    levels: dict[str, int] = {}
+    with open(partial, "w", encoding="utf-8") as handle, progress_bar("importing rows", None) as advance:
+        for record in import_directory(directory, datetime.now(timezone.utc), tally, locator):
+            handle.write(record.model_dump_json() + "\n")
+            tally.written += 1
+            for level in record.levels_of_care:
+                levels[level] = levels.get(level, 0) + 1
+            advance()
+    partial.replace(out)  # the output appears whole or not at all
+    print_summary(f"Imported {xlsx.name} → {out}", tally,
+                  {"records with level iop": f"{levels.get('iop', 0):,}"})
+
+
+@app.command("index")
+def index(
+    files: Annotated[list[Path] | None, typer.Argument(help="staged Facility records (JSON Lines)")] = None,
+    rollback_: Annotated[bool, typer.Option("--rollback", help="point the alias back at the previous index")] = False,
+    allow_shrink: Annotated[bool, typer.Option(help="swap even if the new index is much smaller")] = False,
+    alias: Annotated[str, typer.Option(help="the alias searches use")] = defaults.INDEX_ALIAS,
+) -> None:
+    """Build a new versioned index from staged records and swap the alias to it."""
+    if rollback_:
+        if files:
+            fail("--rollback takes no files")
+        try:
+            was, now = rollback(elasticsearch_client(), alias)
+        except BuildError as error:
+            fail(str(error))
+        console.print(f"alias {alias!r} rolled back from {was} to {now}")
+        return
+    files = files or []
+    tally = Tally()
+    try:
+        check_inputs(files)
+        client = elasticsearch_client()
+        with progress_bar("indexing facilities", None) as advance:
+            result = build(client, read_records(files, tally), tally,
+                           BuildOptions(alias=alias, allow_shrink=allow_shrink), advance)
+    except BuildError as error:
+        print_summary("Index build failed; the live alias is unchanged", tally)
+        fail(str(error))
+    except (TransportConnectionError, ApiError) as error:
+        fail(f"Elasticsearch failed during the build ({error}); the live alias is unchanged")
+    print_summary(f"Built {result.index}; alias {alias!r} now points at it", tally, {
+        "previous index (kept for --rollback)": result.previous or "none",
+        "older indices pruned": len(result.pruned),
+    })
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

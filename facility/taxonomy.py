@@ -2,7 +2,8 @@
 
 `taxonomy.csv` holds one row per code of SAMHSA's Service Code Reference (2022 edition):
 its SAMHSA category, the Facility field (group) it fills, the stable facet value we expose,
-a human label, and SAMHSA's description (public domain, from SAMHSA's National Directory).
+a human label, and a description: SAMHSA's (public domain, from its National Directory), its
+service name where SAMHSA gives none, and our own plain words for the levels of care.
 Facet values never change once published; several codes may share one value (RS, RL and RES
 are all `residential`).
 

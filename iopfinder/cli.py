@@ -22,7 +22,7 @@ from facility.tally import Tally
 from indexer import BuildError
 from indexer.build import BuildOptions, build, rollback
 from indexer.records import check_inputs, read_records
-from iopfinder.elasticsearch_node import LocalNode, NodeError, NodeSettings, health
+from iopfinder.elasticsearch_node import LocalNode, NodeError, NodeSettings, health, install
 
 app = typer.Typer(help="IOP Finder: a directory and search service for intensive outpatient programs.",
                   no_args_is_help=True, add_completion=False)
@@ -85,6 +85,16 @@ def _port_free(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
+@es_app.command("install")
+def es_install() -> None:
+    """Fetch and unpack the pinned Elasticsearch distribution (once)."""
+    try:
+        home = install(NodeSettings.from_env(), say=console.print)
+    except NodeError as error:
+        fail(str(error))
+    console.print(f"Elasticsearch distribution ready in {home}")
+
+
 @es_app.command("stop")
 def es_stop() -> None:
     """Stop the local node started by `iopfinder es start`."""
@@ -121,7 +131,8 @@ def progress_bar(description: str, total: int | None):
 
 
 def print_summary(title: str, tally: Tally, extra: dict[str, object] | None = None) -> None:
-    table = Table(title=title, show_header=False, title_justify="left")
+    console.print(title, highlight=False)
+    table = Table(show_header=False)
     table.add_row("read", f"{tally.read:,}")
     table.add_row("written", f"{tally.written:,}")
     table.add_row("dropped", f"{sum(tally.dropped.values()):,}")

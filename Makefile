@@ -1,0 +1,22 @@
+# The two commands a new machine needs: `make demo` and `make test`. Both set up first.
+DATA ?= ../shared/data
+STAGED := var/staged/samhsa-directory-2022.jsonl
+BIN := .venv/bin
+
+.PHONY: setup demo test bench
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(BIN)/iopfinder es start
+	$(BIN)/iopfinder import samhsa-directory $(DATA)/samhsa/National_Directory_SA_Facilities_2022.xlsx \
+		--coords $(DATA)/samhsa/locator_export_2021_geocoded.csv --out $(STAGED)
+	$(BIN)/iopfinder index $(STAGED)
+	$(BIN)/iopfinder es status
+
+test: setup
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python benchmarks/index_throughput.py

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything IOP Finder needs on a fresh Debian machine; safe to run again.
+# System packages (Java 17, Maven) come from Debian, Python packages from PyPI into .venv,
+# and the Elasticsearch distribution from Maven Central into a cache outside the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then missing+=(openjdk-17-jre-headless); fi
+command -v mvn >/dev/null || missing+=(maven)
+command -v setpriv >/dev/null || missing+=(util-linux)
+if ((${#missing[@]})); then
+  echo "Installing system packages: ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed" >&2; exit 1; }
+[ -x .venv/bin/python ] || python3 -m venv .venv
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -e "$stamp" ]; then
+  echo "Installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
+
+.venv/bin/iopfinder es install

@@ -1,0 +1,75 @@
+"""Test session: one real Elasticsearch node for the whole run (or ELASTICSEARCH_URL), and the
+shared SAMHSA data read in place from ../shared/data."""
+
+import shutil
+import tempfile
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from crawler.importers.locator_coords import LocatorCoordinates
+from crawler.importers.samhsa_directory import Directory, import_directory
+from facility.tally import Tally
+from iopfinder.elasticsearch_node import LocalNode, NodeSettings
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DIRECTORY_2022 = SHARED_DATA / "samhsa" / "National_Directory_SA_Facilities_2022.xlsx"
+LOCATOR_2021 = SHARED_DATA / "samhsa" / "locator_export_2021_geocoded.csv"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    assert DIRECTORY_2022.is_file(), f"shared data missing: {DIRECTORY_2022}"
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def es_node() -> LocalNode | None:
+    """The node this session started, or None when ELASTICSEARCH_URL names one to use."""
+    settings = NodeSettings.from_env()
+    if settings.external_url:
+        yield None
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-test-es-"))
+    node = LocalNode(settings, workdir)
+    try:
+        node.start()
+        yield node
+    finally:
+        node.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def es_url(es_node) -> str:
+    return es_node.url if es_node else NodeSettings.from_env().external_url
+
+
+@pytest.fixture(scope="session")
+def es(es_url) -> Elasticsearch:
+    return Elasticsearch(es_url, request_timeout=60)
+
+
+@pytest.fixture
+def alias(es) -> str:
+    """An alias name of this test's own; its indices are deleted afterwards."""
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    yield name
+    for index in es.indices.get(index=f"{name}-*", allow_no_indices=True):
+        es.indices.delete(index=index)
+
+
+@pytest.fixture(scope="session")
+def imported_2022(shared_data, tmp_path_factory) -> tuple[Path, Tally]:
+    """The real 2022 directory imported once: (JSON Lines path, the import's tally)."""
+    tally = Tally()
+    coords = LocatorCoordinates.from_csv(LOCATOR_2021, tally)
+    out = tmp_path_factory.mktemp("staged") / "samhsa-2022.jsonl"
+    with open(out, "w", encoding="utf-8") as handle:
+        for record in import_directory(Directory(DIRECTORY_2022), datetime.now(timezone.utc), tally, coords):
+            handle.write(record.model_dump_json() + "\n")
+            tally.written += 1
+    return out, tally

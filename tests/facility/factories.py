@@ -1,0 +1,26 @@
+"""Facility records written by us for tests."""
+
+from datetime import datetime, timezone
+
+from facility.identity import facility_id
+from facility.model import Facility
+
+RETRIEVED = datetime(2026, 1, 15, tzinfo=timezone.utc)
+
+
+def make_facility(name="Blue Ridge Recovery", name2=None, street1="100 Main Street",
+                  city="Charlottesville", state="VA", zip_code="22902", **fields) -> Facility:
+    data = {
+        "id": facility_id(name, name2, street1, fields.get("street2"), city, state, zip_code),
+        "name": name,
+        "name2": name2,
+        "address": {"street1": street1, "city": city, "state": state, "zip": zip_code},
+        "location": {"lat": 38.03, "lon": -78.48},
+        "geo_precision": "address",
+        "levels_of_care": ["iop"],
+        "payment": ["medicaid"],
+        "sources": [{"name": "test", "record_id": "1", "retrieved_at": RETRIEVED}],
+        "updated_at": RETRIEVED,
+    }
+    data.update(fields)
+    return Facility.model_validate(data)

@@ -1,0 +1,43 @@
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from facility.model import Facility
+from indexer.mapping import MAPPING, index_body
+
+SNAPSHOT = Path(__file__).with_name("mapping.snapshot.json")
+
+
+def test_mapping_matches_snapshot():
+    # A deliberate mapping change updates the snapshot in the same commit.
+    assert json.loads(SNAPSHOT.read_text()) == MAPPING
+
+
+def _model_fields(model: type[BaseModel]) -> dict:
+    fields = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        inner = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
+        nested = next((a for a in inner if issubclass(a, BaseModel)), None)
+        if nested is None and getattr(annotation, "__origin__", None) is list:
+            item = annotation.__args__[0]
+            nested = item if isinstance(item, type) and issubclass(item, BaseModel) else None
+        fields[name] = _model_fields(nested) if nested and nested.__name__ != "GeoPoint" else None
+    return fields
+
+
+def _mapping_fields(properties: dict) -> dict:
+    return {name: (_mapping_fields(spec["properties"]) if "properties" in spec else None)
+            for name, spec in properties.items()}
+
+
+def test_every_facility_field_is_mapped_and_nothing_else():
+    assert _mapping_fields(MAPPING["properties"]) == _model_fields(Facility)
+
+
+def test_strict_mapping_with_geo_point_and_keyword_facets():
+    assert MAPPING["dynamic"] == "strict"
+    assert MAPPING["properties"]["location"] == {"type": "geo_point"}
+    assert MAPPING["properties"]["payment"] == {"type": "keyword"}
+    assert index_body(1, 0)["settings"]["refresh_interval"] == "-1"

@@ -1,0 +1,74 @@
+"""The `iopfinder` command as a user runs it: a real process, real files, the real node."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from iopfinder.elasticsearch_node import free_port
+from tests.conftest import DIRECTORY_2022, LOCATOR_2021
+
+
+def iopfinder(*args, es_url=None, check=False):
+    env = dict(os.environ, COLUMNS="200")
+    env.pop("ELASTICSEARCH_URL", None)
+    if es_url:
+        env["ELASTICSEARCH_URL"] = es_url
+    result = subprocess.run([sys.executable, "-m", "iopfinder.cli", *map(str, args)],
+                            capture_output=True, text=True, env=env, timeout=300)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_import_missing_file_is_one_clear_error(tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = iopfinder("import", "samhsa-directory", tmp_path / "nope.xlsx", "--out", out)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.xlsx'}: file not found"
+    assert not out.exists()
+
+
+def test_import_with_corrupt_coordinates_is_one_clear_error(tmp_path, shared_data):
+    coords = tmp_path / "coords.csv"
+    coords.write_bytes(b"\xff\xd8\xff\xe0 not a csv")
+    result = iopfinder("import", "samhsa-directory", DIRECTORY_2022, "--coords", coords,
+                       "--out", tmp_path / "out.jsonl")
+    assert result.returncode == 1
+    assert "not a readable UTF-8 CSV" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.integration
+def test_import_and_index_the_2022_directory(tmp_path, es_url, es, alias, shared_data):
+    staged = tmp_path / "staged.jsonl"
+    imported = iopfinder("import", "samhsa-directory", DIRECTORY_2022, "--coords", LOCATOR_2021,
+                         "--out", staged, check=True)
+    assert "12,176" in imported.stderr and "records with level iop" in imported.stderr
+    indexed = iopfinder("index", staged, "--alias", alias, es_url=es_url, check=True)
+    assert f"alias '{alias}' now points at it" in indexed.stderr
+    assert es.count(index=alias)["count"] == 12_175
+    iop = es.count(index=alias, query={"term": {"levels_of_care": "iop"}})["count"]
+    assert iop == 5_525
+
+
+@pytest.mark.integration
+def test_index_with_elasticsearch_unreachable(tmp_path, imported_2022):
+    url = f"http://127.0.0.1:{free_port()}"
+    result = iopfinder("index", imported_2022[0], es_url=url)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: Elasticsearch at {url} is unreachable (ConnectionError)"
+
+
+def test_index_rejects_missing_input_before_connecting(tmp_path):
+    result = iopfinder("index", tmp_path / "none.jsonl", es_url="http://127.0.0.1:9")
+    assert result.returncode == 1 and "none.jsonl: file not found" in result.stderr
+
+
+def test_es_commands_use_elasticsearch_url_and_start_nothing(es_url):
+    started = iopfinder("es", "start", es_url=es_url, check=True)
+    assert started.stdout.strip() == es_url and "starting nothing" in started.stderr
+    assert iopfinder("es", "url", es_url=es_url, check=True).stdout.strip() == es_url
+    assert "is up" in iopfinder("es", "status", es_url=es_url, check=True).stdout
+    down = iopfinder("es", "status", es_url=f"http://127.0.0.1:{free_port()}")
+    assert down.returncode == 1 and "not running" in down.stdout

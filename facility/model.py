@@ -9,7 +9,8 @@ from facility.states import STATE_NAMES
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Cleaning happens before records are built (facility.normalize); the model checks shape.
+    model_config = ConfigDict(extra="forbid")
 
 
 class Address(Record):

@@ -84,34 +84,35 @@ def build(client: Elasticsearch, records: Iterable[Facility], tally: Tally,
 
 
 def _load(client, name, records, tally, options, progress) -> int:
-    """Bulk-create every record; records whose id is already there are merged afterwards."""
+    """Bulk-create every record; records whose id is already there are merged afterwards.
+
+    The main thread validates and serializes; sender threads only post ready bytes, so that
+    they hardly need the GIL. Batches hold JSON text, not models, to keep memory flat.
+    """
     created = 0
-    conflicts: list[Facility] = []
+    conflicts: list[str] = []
     lock = threading.Lock()
 
-    def send(batch: list[Facility]) -> None:
+    def send(batch: list[tuple[str, str]]) -> None:
         nonlocal created
-        lines = []
-        for record in batch:
-            lines.append('{"create":{"_id":"%s"}}' % record.id)
-            lines.append(record.model_dump_json())
-        response = client.bulk(index=name, operations=lines,
+        body = "".join('{"create":{"_id":"%s"}}\n%s\n' % pair for pair in batch)
+        response = client.bulk(index=name, operations=body,
                                filter_path="errors,items.*.status,items.*.error.reason")
-        items = response.get("items", [])
-        failed = [(record, item["create"]) for record, item in zip(batch, items)
-                  if item["create"]["status"] >= 300]
+        failed = [(document, item["create"]) for (_, document), item in zip(batch, response["items"])
+                  if item["create"]["status"] >= 300] if response["errors"] else []
         with lock:
             created += len(batch) - len(failed)
-            for record, item in failed:
+            for document, item in failed:
                 if item["status"] != 409:
-                    raise BuildError(f"Elasticsearch rejected facility {record.id}: "
+                    raise BuildError(f"Elasticsearch rejected facility {document[:200]}: "
                                      f"{item.get('error', {}).get('reason')}")
-                conflicts.append(record)
+                conflicts.append(document)
         progress(len(batch))
 
+    serialized = ((record.id, record.model_dump_json()) for record in records)
     with ThreadPoolExecutor(max_workers=options.bulk_threads) as pool:
         pending: list[Future] = []
-        for batch in _batches(iter(records), options.bulk_docs):
+        for batch in _batches(serialized, options.bulk_docs):
             pending.append(pool.submit(send, batch))
             # Keep at most one batch waiting per thread: memory stays flat however long the input.
             while len(pending) > options.bulk_threads:
@@ -122,16 +123,16 @@ def _load(client, name, records, tally, options, progress) -> int:
     return created
 
 
-def _batches(records: Iterator[Facility], size: int) -> Iterator[list[Facility]]:
-    while batch := list(islice(records, size)):
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(islice(items, size)):
         yield batch
 
 
-def _merge_conflicts(client, name, conflicts: list[Facility], tally: Tally) -> None:
-    for record in conflicts:
+def _merge_conflicts(client, name, conflicts: list[str], tally: Tally) -> None:
+    for document in conflicts:
+        record = Facility.model_validate_json(document)
         stored = Facility.model_validate(client.get(index=name, id=record.id)["_source"])
-        merged = merge(stored, record)
-        client.index(index=name, id=record.id, document=merged.model_dump(mode="json"))
+        client.index(index=name, id=record.id, document=merge(stored, record).model_dump(mode="json"))
         tally.note("records merged by id")
 
 

@@ -1,4 +1,5 @@
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -43,6 +44,7 @@ def test_a_node_starts_and_stops_cleanly():
         processes = node_processes(node)
     finally:
         assert node.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
     assert health(url) is None and not node.running()
     assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in processes)
     assert not node.stop()

@@ -1,0 +1,144 @@
+"""Import + index throughput: the real 2022 directory, then a synthetic national-scale set.
+
+Prints the wall time of import + index for SAMHSA's 2022 directory, and for N synthetic
+facilities (jittered copies of the real ones with new ids, default 1,000,000) the documents per
+second of `index` end to end (read JSONL, validate, bulk-load, check, swap) and the peak RSS of
+this Python process. Uses ELASTICSEARCH_URL, or starts a local node for the run.
+
+    .venv/bin/python benchmarks/index_throughput.py [--count 1000000]
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from elasticsearch import Elasticsearch
+
+from crawler.importers.locator_coords import LocatorCoordinates
+from crawler.importers.samhsa_directory import Directory, import_directory
+from facility.tally import Tally
+from indexer.build import BuildOptions, build
+from indexer.records import read_records
+from iopfinder.elasticsearch_node import LocalNode, NodeSettings
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "samhsa"
+DIRECTORY = DATA / "National_Directory_SA_Facilities_2022.xlsx"
+LOCATOR = DATA / "locator_export_2021_geocoded.csv"
+
+
+@contextmanager
+def elasticsearch():
+    settings = NodeSettings.from_env()
+    if settings.external_url:
+        yield Elasticsearch(settings.external_url, request_timeout=120), settings.external_url
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-bench-es-"))
+    node = LocalNode(settings, workdir)
+    try:
+        url = node.start()
+        yield Elasticsearch(url, request_timeout=120), url
+    finally:
+        node.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def import_and_index_2022(client: Elasticsearch, workdir: Path) -> Path:
+    started = time.perf_counter()
+    tally = Tally()
+    coords = LocatorCoordinates.from_csv(LOCATOR, tally)
+    staged = workdir / "samhsa-2022.jsonl"
+    with open(staged, "w", encoding="utf-8") as handle:
+        for record in import_directory(Directory(DIRECTORY), datetime.now(timezone.utc), tally, coords):
+            handle.write(record.model_dump_json() + "\n")
+    imported = time.perf_counter()
+    result = build(client, read_records([staged], Tally()), Tally(), BuildOptions(alias="bench-2022"))
+    done = time.perf_counter()
+    print(f"2022 directory: {tally.read:,} rows → {result.documents:,} documents; "
+          f"import {imported - started:.1f} s + index {done - imported:.1f} s "
+          f"= {done - started:.1f} s (target ≤ 30 s)")
+    return staged
+
+
+def synthesize(real: Path, out: Path, count: int) -> None:
+    """Jittered copies of the real records (about a mile), each with a new id, streamed out."""
+    lines = real.read_bytes().splitlines()
+    rng = random.Random(2022)
+    with open(out, "w", encoding="utf-8") as handle:
+        for n in range(count):
+            record = json.loads(lines[n % len(lines)])
+            record["id"] = hashlib.sha256(f"{record['id']}/{n}".encode()).hexdigest()[:16]
+            if record["location"]:
+                lat = max(-90.0, min(90.0, record["location"]["lat"] + rng.uniform(-0.015, 0.015)))
+                lon = max(-180.0, min(180.0, record["location"]["lon"] + rng.uniform(-0.015, 0.015)))
+                record["location"] = {"lat": lat, "lon": lon}
+            handle.write(json.dumps(record) + "\n")
+
+
+def index_synthetic(client: Elasticsearch, path: Path, count: int) -> None:
+    tally = Tally()
+    started = time.perf_counter()
+    last = [started, 0]
+
+    def progress(n: int) -> None:
+        last[1] += n
+        now = time.perf_counter()
+        if now - last[0] >= 15:
+            print(f"  … {last[1]:,} documents, {last[1] / (now - started):,.0f} docs/s, "
+                  f"peak RSS {peak_rss_mb():.0f} MB", flush=True)
+            last[0] = now
+
+    result = build(client, read_records([path], tally), tally, BuildOptions(alias="bench-national"), progress)
+    seconds = time.perf_counter() - started
+    print(f"synthetic set: {result.documents:,} documents in {seconds:.1f} s = "
+          f"{result.documents / seconds:,.0f} docs/s end to end (target ≥ 5,000; aim 10,000)")
+    assert result.documents == count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--index-only", type=Path, help=argparse.SUPPRESS)  # the measured child
+    args = parser.parse_args()
+    if args.index_only:
+        # A process of its own, so that its peak RSS is the indexer's alone.
+        client = Elasticsearch(os.environ["ELASTICSEARCH_URL"], request_timeout=120)
+        index_synthetic(client, args.index_only, args.count)
+        print(f"peak RSS of the indexing process: {peak_rss_mb():.0f} MB (target ≤ 400 MB)")
+        return
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-bench-"))
+    try:
+        with elasticsearch() as (client, url):
+            staged = import_and_index_2022(client, workdir)
+            synthetic = workdir / "synthetic.jsonl"
+            started = time.perf_counter()
+            synthesize(staged, synthetic, args.count)
+            print(f"generated {args.count:,} synthetic records in {time.perf_counter() - started:.0f} s "
+                  f"({synthetic.stat().st_size / 1e9:.1f} GB)", flush=True)
+            subprocess.run([sys.executable, __file__, "--index-only", str(synthetic), "--count", str(args.count)],
+                           env=dict(os.environ, ELASTICSEARCH_URL=url), check=True)
+            for alias in ("bench-2022", "bench-national"):
+                for index in client.indices.get(index=f"{alias}-*"):
+                    client.indices.delete(index=index)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -161,13 +161,17 @@ def import_samhsa_directory(
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     levels: dict[str, int] = {}
-    with open(partial, "w", encoding="utf-8") as handle, progress_bar("importing rows", None) as advance:
-        for record in import_directory(directory, datetime.now(timezone.utc), tally, locator):
-            handle.write(record.model_dump_json() + "\n")
-            tally.written += 1
-            for level in record.levels_of_care:
-                levels[level] = levels.get(level, 0) + 1
-            advance()
+    try:
+        with open(partial, "w", encoding="utf-8") as handle, progress_bar("importing rows", None) as advance:
+            for record in import_directory(directory, datetime.now(timezone.utc), tally, locator):
+                handle.write(record.model_dump_json() + "\n")
+                tally.written += 1
+                for level in record.levels_of_care:
+                    levels[level] = levels.get(level, 0) + 1
+                advance()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(out)  # the output appears whole or not at all
     print_summary(f"Imported {xlsx.name} → {out}", tally,
                   {"records with level iop": f"{levels.get('iop', 0):,}"})

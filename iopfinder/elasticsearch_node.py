@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
 import urllib.request
 import zipfile
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from facility import defaults
 
 ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 SERVICE_USER = "iopfinder-es"
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
 
 
 class NodeError(Exception):
@@ -116,7 +116,7 @@ def free_port() -> int:
 def health(url: str, timeout: float = 2.0) -> str | None:
     """Cluster health status ('green', 'yellow', 'red'), or None when unreachable."""
     try:
-        with urllib.request.urlopen(f"{url}/_cluster/health", timeout=timeout) as response:
+        with _DIRECT.open(f"{url}/_cluster/health", timeout=timeout) as response:
             return json.load(response).get("status")
     except (OSError, ValueError):
         return None

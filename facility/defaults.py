@@ -15,3 +15,20 @@ BULK_DOCS = 2000
 BULK_THREADS = 2
 MIN_KEPT_RATIO = 0.9  # a new index with fewer docs than this share of the live one is not swapped in
 MAX_INVALID_SHARE = 0.05  # more invalid input lines than this share means a corrupt file: no swap
+
+# Search API.
+SEARCH_RADIUS_MI = 25.0
+SEARCH_RADIUS_MAX_MI = 500.0
+PAGE_SIZE = 20
+PAGE_SIZE_MAX = 100
+PAGING_WINDOW = 10_000  # page * size beyond this needs the cursor (Elasticsearch's result window)
+QUERY_TEXT_MAX = 200
+CSV_ROW_CAP = 5_000
+API_ES_TIMEOUT_S = 1.0  # user-facing: a slow Elasticsearch becomes a 503 well within 2 s
+API_ES_RETRIES = 1
+RETRY_AFTER_S = 5
+# Elasticsearch's geo_distance uses a sphere; distances we report are WGS84 geodesic. The two
+# differ by well under 1%, so facilities in a band of this relative width around the radius
+# are checked exactly with geopy before they count as inside.
+GEO_BAND = 0.01
+TEXT_BOOSTS = {"name": 3.0, "name2": 2.0, "address.city": 1.0}

@@ -1,5 +1,6 @@
 """The `iopfinder` command: wires the parts together; each subcommand's work lives in its package."""
 
+import logging
 import socket
 import sys
 from contextlib import contextmanager
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 from elastic_transport import ConnectionError as TransportConnectionError
 from elasticsearch import ApiError, Elasticsearch
 from rich.console import Console
@@ -22,6 +24,8 @@ from facility.tally import Tally
 from indexer import BuildError
 from indexer.build import BuildOptions, build, rollback
 from indexer.records import check_inputs, read_records
+from search_api.app import create_app
+from search_api.settings import ApiSettings
 from iopfinder.elasticsearch_node import LocalNode, NodeError, NodeSettings, health, install
 
 app = typer.Typer(help="IOP Finder: a directory and search service for intensive outpatient programs.",
@@ -211,6 +215,20 @@ def index(
         "previous index (kept for --rollback)": result.previous or "none",
         "older indices pruned": len(result.pruned),
     })
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Run the search API against ELASTICSEARCH_URL or the local node."""
+    settings = ApiSettings.from_env(elasticsearch_url())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+    console.print(f"IOP Finder API on http://{host}:{port}/v1/facilities (OpenAPI: /openapi.json)")
+    # uvicorn's own access log would record client addresses; the app logs requests itself.
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, proxy_headers=False)
 
 
 def main() -> None:  # pragma: no cover - entry point

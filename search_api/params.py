@@ -1,0 +1,141 @@
+"""Query parameters: declared once for OpenAPI and checked into a `Search` at the edge.
+
+Every problem becomes a 422 whose message names the parameter (and, for enumerations, the
+valid values, which the OpenAPI schema also lists).
+"""
+
+import base64
+import binascii
+import json
+import math
+from enum import Enum
+from typing import Annotated
+
+from fastapi import Query
+from fastapi.exceptions import RequestValidationError
+
+from facility import defaults
+from facility.geo import zip_point
+from search_api.filters import FILTER_GROUPS
+from search_api.query import Point, Search
+
+
+def _enum(param: str) -> type[Enum]:
+    return Enum(f"{param.title()}Value", {v: v for v in FILTER_GROUPS[param].values}, type=str)
+
+
+LevelValue, PaymentValue, AssistanceValue, AgeValue, GenderValue, PopulationValue, LanguageValue, \
+    ServiceValue, StateValue = (_enum(p) for p in ("level", "payment", "assistance", "age", "gender",
+                                                   "population", "language", "service", "state"))
+
+
+class SortOrder(str, Enum):
+    distance = "distance"
+    relevance = "relevance"
+    name = "name"
+
+
+def invalid(param: str, message: str, value: object = None):
+    """A 422 in FastAPI's own error shape, naming the parameter."""
+    return RequestValidationError([{"type": "value_error", "loc": ("query", param),
+                                    "msg": message, "input": value}])
+
+
+def _values(values: list[Enum] | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.value for v in values or []))
+
+
+class SearchParams:
+    """The search's query parameters (a FastAPI dependency); `.search()` checks and resolves them."""
+
+    def __init__(
+        self,
+        lat: Annotated[float | None, Query(ge=-90, le=90, description="latitude of the searcher; with lon")] = None,
+        lon: Annotated[float | None, Query(ge=-180, le=180, description="longitude; with lat")] = None,
+        zip: Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit ZIP code: search around it")] = None,
+        radius_mi: Annotated[float, Query(ge=1, le=defaults.SEARCH_RADIUS_MAX_MI,
+                                          description="miles around the point")] = defaults.SEARCH_RADIUS_MI,
+        q: Annotated[str | None, Query(max_length=defaults.QUERY_TEXT_MAX,
+                                       description="words in the name, program name or city")] = None,
+        level: Annotated[list[LevelValue] | None, Query(description="level of care (any of)")] = None,
+        payment: Annotated[list[PaymentValue] | None, Query(description="payment accepted (any of)")] = None,
+        assistance: Annotated[list[AssistanceValue] | None, Query(description="payment assistance (any of)")] = None,
+        age: Annotated[list[AgeValue] | None, Query(description="ages accepted (any of)")] = None,
+        gender: Annotated[list[GenderValue] | None, Query(description="genders accepted (any of)")] = None,
+        population: Annotated[list[PopulationValue] | None, Query(description="programs for (any of)")] = None,
+        language: Annotated[list[LanguageValue] | None, Query(description="languages (any of)")] = None,
+        service: Annotated[list[ServiceValue] | None, Query(description="services (any of)")] = None,
+        state: Annotated[list[StateValue] | None, Query(description="state or territory code (any of)")] = None,
+        sort: Annotated[SortOrder | None, Query(description="default: distance with a point, "
+                                                "relevance with q, else name")] = None,
+        size: Annotated[int, Query(ge=1, le=defaults.PAGE_SIZE_MAX)] = defaults.PAGE_SIZE,
+        page: Annotated[int, Query(ge=1, description="1-based page; use cursor beyond "
+                                   f"{defaults.PAGING_WINDOW:,} results")] = 1,
+        cursor: Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")] = None,
+    ):
+        self.lat, self.lon, self.zip, self.radius_mi, self.q = lat, lon, zip, radius_mi, q
+        self.filters = {
+            "level": _values(level), "payment": _values(payment), "assistance": _values(assistance),
+            "age": _values(age), "gender": _values(gender), "population": _values(population),
+            "language": _values(language), "service": _values(service), "state": _values(state),
+        }
+        self.sort, self.size, self.page, self.cursor = sort, size, page, cursor
+
+    def point(self) -> tuple[Point | None, dict | None]:
+        """The point searched around and how it was resolved."""
+        if (self.lat is None) != (self.lon is None):
+            missing = "lon" if self.lon is None else "lat"
+            raise invalid(missing, f"{missing} is required together with {'lat' if missing == 'lon' else 'lon'}")
+        if self.zip is not None and self.lat is not None:
+            raise invalid("zip", "give either zip or lat and lon, not both", self.zip)
+        if self.lat is not None:
+            return Point(self.lat, self.lon), {"source": "coordinates"}
+        if self.zip is not None:
+            found = zip_point(self.zip)
+            if found is None:
+                raise invalid("zip", f"unknown ZIP code {self.zip}", self.zip)
+            return Point(found.lat, found.lon), {"source": "zip", "zip": found.zip,
+                                                 "city": found.city, "state": found.state}
+        return None, None
+
+    def search(self) -> tuple[Search, dict | None]:
+        point, resolved = self.point()
+        text = " ".join((self.q or "").split()) or None
+        sort = self.sort.value if self.sort else ("distance" if point else "relevance" if text else "name")
+        if sort == "distance" and point is None:
+            raise invalid("sort", "sort=distance needs lat and lon or zip", sort)
+        if sort == "relevance" and text is None:
+            raise invalid("sort", "sort=relevance needs q", sort)
+        after = None
+        if self.cursor is not None:
+            if self.page != 1:
+                raise invalid("cursor", "give either page or cursor, not both", self.cursor)
+            after = decode_cursor(self.cursor, sort)
+        elif self.page * self.size > defaults.PAGING_WINDOW:
+            raise invalid("page", f"page × size may not exceed {defaults.PAGING_WINDOW:,}: "
+                                  "follow next_cursor to go deeper", self.page)
+        search = Search(point=point, radius_mi=self.radius_mi, text=text,
+                        filters={p: v for p, v in self.filters.items() if v}, sort=sort,
+                        size=self.size, offset=(self.page - 1) * self.size, after=after)
+        return search, resolved
+
+
+def encode_cursor(sort: str, values: list) -> str:
+    raw = json.dumps({"sort": sort, "after": values}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        after = data["after"]
+        valid = (isinstance(after, list) and len(after) == 2 and isinstance(after[1], str)
+                 and ((isinstance(after[0], (int, float)) and math.isfinite(after[0]))
+                      or (sort == "name" and isinstance(after[0], str))))
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
+        valid = False
+    if not valid:
+        raise invalid("cursor", "malformed cursor: pass next_cursor from a previous response unchanged", cursor)
+    if data.get("sort") != sort:
+        raise invalid("cursor", f"this cursor belongs to sort={data.get('sort')}, not sort={sort}", cursor)
+    return tuple(after)

@@ -1,0 +1,143 @@
+"""Elasticsearch query clauses as small pure functions, composed into one search body.
+
+Each returns a dict (or None when its parameter is absent); nothing here talks to
+Elasticsearch, so the bodies are tested as data. User text only ever reaches `multi_match`.
+"""
+
+from dataclasses import dataclass, field
+
+from facility import defaults
+from search_api.filters import FILTER_GROUPS, SERVICES
+
+SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "location", "geo_precision",
+                 "levels_of_care", "payment", "payment_assistance", "ages", "languages",
+                 "populations", "opioid_medications", "care_types", "telehealth", "co_occurring"]
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Search:
+    """A validated search, as the query builders need it."""
+    point: Point | None = None
+    radius_mi: float = defaults.SEARCH_RADIUS_MI
+    inside_band: tuple[str, ...] = ()  # ids in the radius's uncertain band found inside by geodesic
+    text: str | None = None
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # param → values (OR)
+    sort: str = "name"
+    size: int = defaults.PAGE_SIZE
+    offset: int = 0
+    after: tuple | None = None
+
+
+def text_clause(text: str | None) -> dict | None:
+    if not text:
+        return None
+    fields = [f"{name}^{boost:g}" for name, boost in defaults.TEXT_BOOSTS.items()]
+    return {"multi_match": {"query": text, "fields": fields, "type": "best_fields", "operator": "and"}}
+
+
+def distance_clause(point: Point, miles: float) -> dict:
+    return {"geo_distance": {"distance": f"{miles}mi", "location": {"lat": point.lat, "lon": point.lon}}}
+
+
+def radius_clause(point: Point | None, radius_mi: float, inside_band: tuple[str, ...]) -> dict | None:
+    """Certainly inside (the radius less the band), or one of the band's ids checked inside."""
+    if point is None:
+        return None
+    inner = distance_clause(point, radius_mi * (1 - defaults.GEO_BAND))
+    if not inside_band:
+        return inner
+    return {"bool": {"should": [inner, {"ids": {"values": list(inside_band)}}], "minimum_should_match": 1}}
+
+
+def band_query(point: Point, radius_mi: float) -> dict:
+    """The ring around the radius where sphere and ellipsoid distances may disagree."""
+    return {"bool": {
+        "filter": [distance_clause(point, radius_mi * (1 + defaults.GEO_BAND))],
+        "must_not": [distance_clause(point, radius_mi * (1 - defaults.GEO_BAND))],
+    }}
+
+
+def group_clause(param: str, values: tuple[str, ...]) -> dict | None:
+    """OR within one filter group."""
+    if not values:
+        return None
+    if param == "service":
+        tests = [{"term": {SERVICES[v].field: SERVICES[v].value}} for v in values]
+        return tests[0] if len(tests) == 1 else {"bool": {"should": tests, "minimum_should_match": 1}}
+    return {"terms": {FILTER_GROUPS[param].field: list(values)}}
+
+
+def _all(clauses: list[dict | None]) -> dict:
+    present = [c for c in clauses if c is not None]
+    return {"bool": {"filter": present}} if present else {"match_all": {}}
+
+
+def main_query(search: Search) -> dict:
+    """Where and what text: the part every facet count shares."""
+    text = text_clause(search.text)
+    where = radius_clause(search.point, search.radius_mi, search.inside_band)
+    query = _all([where])
+    if text:
+        query = {"bool": {"must": [text], "filter": [where] if where else []}}
+    return query
+
+
+def post_filter(search: Search) -> dict | None:
+    """AND across groups; applied after aggregation so each facet ignores its own selection."""
+    clauses = [group_clause(p, v) for p, v in search.filters.items()]
+    clauses = [c for c in clauses if c is not None]
+    return _all(clauses) if clauses else None
+
+
+def facet_aggregations(search: Search) -> dict:
+    aggs = {}
+    for param, group in FILTER_GROUPS.items():
+        others = _all([group_clause(p, v) for p, v in search.filters.items() if p != param])
+        if param == "service":
+            counts = {"filters": {"filters": {v: group_clause(param, (v,)) for v in group.values}}}
+        else:
+            counts = {"terms": {"field": group.field, "size": len(group.values) + 10}}
+        aggs[param] = {"filter": others, "aggs": {"values": counts}}
+    return aggs
+
+
+def sort_clause(search: Search) -> list:
+    if search.sort == "distance":
+        point = {"lat": search.point.lat, "lon": search.point.lon}
+        first = {"_geo_distance": {"location": point, "order": "asc", "unit": "mi", "distance_type": "arc"}}
+    elif search.sort == "relevance":
+        first = {"_score": "desc"}
+    else:
+        first = {"name.sort": "asc"}
+    return [first, {"id": "asc"}]  # id: a unique tiebreaker, so cursors never skip or repeat
+
+
+def search_body(search: Search, facets: bool = True) -> dict:
+    body = {
+        "query": main_query(search),
+        "sort": sort_clause(search),
+        # With a cursor, one more than shown tells whether there is a next page.
+        "size": search.size + 1 if search.after is not None else search.size,
+        "track_total_hits": True,
+        "_source": SOURCE_FIELDS,
+    }
+    if search.after is not None:
+        body["search_after"] = list(search.after)
+    elif search.offset:
+        body["from"] = search.offset
+    if (post := post_filter(search)) is not None:
+        body["post_filter"] = post
+    if facets:
+        body["aggs"] = facet_aggregations(search)
+    return body
+
+
+def band_body(search: Search, limit: int) -> dict:
+    return {"query": band_query(search.point, search.radius_mi), "size": limit,
+            "_source": ["location"], "track_total_hits": True}

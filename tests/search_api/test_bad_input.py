@@ -1,0 +1,59 @@
+"""Bad parameters are 422s that name the parameter; none reaches Elasticsearch."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from iopfinder.elasticsearch_node import free_port
+from search_api.app import create_app
+from search_api.params import encode_cursor
+from search_api.settings import ApiSettings
+
+
+@pytest.fixture(scope="module")
+def offline_api():
+    # Validation happens before any search: an address where nothing listens proves it.
+    settings = ApiSettings(elasticsearch_url=f"http://127.0.0.1:{free_port()}")
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("params, param, words", [
+    ({"lat": 91, "lon": 0}, "lat", "less than or equal to 90"),
+    ({"lat": -90.5, "lon": 0}, "lat", "greater than or equal to -90"),
+    ({"lat": 0, "lon": 181}, "lon", "less than or equal to 180"),
+    ({"lat": "north", "lon": 0}, "lat", "valid number"),
+    ({"lat": 38}, "lon", "lon is required together with lat"),
+    ({"lon": -78}, "lat", "lat is required together with lon"),
+    ({"zip": "22902", "radius_mi": 0.5}, "radius_mi", "greater than or equal to 1"),
+    ({"zip": "22902", "radius_mi": 501}, "radius_mi", "less than or equal to 500"),
+    ({"size": 0}, "size", "greater than or equal to 1"),
+    ({"size": 101}, "size", "less than or equal to 100"),
+    ({"level": "detox_spa"}, "level", "'iop'"),
+    ({"payment": "bitcoin"}, "payment", "'medicaid'"),
+    ({"state": "ZZ"}, "state", "'VA'"),
+    ({"zip": "00000"}, "zip", "unknown ZIP code 00000"),
+    ({"zip": "2290"}, "zip", "should match pattern"),
+    ({"zip": "22902", "lat": 38, "lon": -78}, "zip", "either zip or lat and lon"),
+    ({"q": "x" * 201}, "q", "at most 200 characters"),
+    ({"sort": "distance"}, "sort", "needs lat and lon or zip"),
+    ({"sort": "price"}, "sort", "'distance'"),
+    ({"page": 501, "size": 20}, "page", "follow next_cursor"),
+    ({"cursor": "not-a-cursor"}, "cursor", "malformed cursor"),
+    ({"cursor": encode_cursor("name", ["a", "b"]), "page": 2}, "cursor", "either page or cursor"),
+    ({"cursor": encode_cursor("distance", [1.5, "b"])}, "cursor", "belongs to sort=distance"),
+    ({"cursor": encode_cursor("name", [{"$x": 1}, "b"])}, "cursor", "malformed cursor"),
+])
+def test_bad_parameters_are_422_naming_the_parameter(offline_api, params, param, words):
+    for path in ("/v1/facilities", "/v1/facilities.csv"):
+        response = offline_api.get(path, params=params)
+        assert response.status_code == 422, response.text
+        body = response.json()
+        assert param in [e["loc"][1] for e in body["detail"]]
+        assert words in body["message"] and body["message"].startswith(param)
+
+
+def test_elasticsearch_unreachable_is_503_with_retry_after(offline_api):
+    response = offline_api.get("/v1/facilities", params={"zip": "22902"})
+    assert response.status_code == 503 and response.headers["retry-after"] == "5"
+    assert offline_api.get("/healthz").status_code == 200
+    assert offline_api.get("/readyz").status_code == 503

@@ -1,0 +1,119 @@
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+from facility.geo import zip_point
+from search_api.app import create_app
+from search_api.settings import ApiSettings
+from tests.search_api.brute_force import within
+
+pytestmark = pytest.mark.integration
+
+
+def test_charlottesville_iops_near_22902(api, records_2022):
+    body = api.get("/v1/facilities", params={"zip": "22902", "level": "iop"}).json()
+    assert body["query"]["point"]["source"] == "zip" and body["query"]["point"]["city"] == "Charlottesville"
+    assert body["query"]["radius_mi"] == 25 and body["query"]["sort"] == "distance"
+    assert body["total"] > 0
+    first = body["results"][0]
+    assert first["address"]["state"] == "VA" and "iop" in first["levels_of_care"]
+    assert first["distance_mi"] < 25 and isinstance(first["services"], list)
+
+
+def test_text_search_and_name_sort(api):
+    body = api.get("/v1/facilities", params={"q": "Region Ten", "state": "VA"}).json()
+    assert body["query"]["sort"] == "relevance"
+    assert body["results"] and all("region ten" in r["name"].lower() for r in body["results"][:3])
+    named = api.get("/v1/facilities", params={"state": "RI", "sort": "name", "size": 50}).json()
+    names = [r["name"].lower() for r in named["results"]]
+    assert names == sorted(names)
+
+
+def test_pages_and_cursor_walk_the_same_results(api):
+    params = {"state": "VT", "sort": "name", "size": 7}
+    by_page, page = [], 1
+    while True:
+        body = api.get("/v1/facilities", params={**params, "page": page}).json()
+        by_page += [r["id"] for r in body["results"]]
+        if len(by_page) >= body["total"]:
+            break
+        page += 1
+    by_cursor, cursor = [], None
+    while True:
+        body = api.get("/v1/facilities", params={**params, **({"cursor": cursor} if cursor else {})}).json()
+        by_cursor += [r["id"] for r in body["results"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert by_page == by_cursor and len(set(by_page)) == body["total"] > 7
+
+
+def test_facility_by_id_with_provenance(api, records_2022):
+    record = records_2022[0]
+    body = api.get(f"/v1/facilities/{record['id']}").json()
+    assert body["name"] == record["name"]
+    assert body["sources"][0]["name"] == "samhsa-national-directory"
+    missing = api.get("/v1/facilities/0000000000000000")
+    assert missing.status_code == 404 and missing.json()["detail"] == "no facility with id 0000000000000000"
+    assert api.get("/v1/facilities/not-an-id").status_code == 422
+
+
+def test_states_count_iops_and_all(api, records_2022):
+    states = {s["code"]: s for s in api.get("/v1/states").json()["states"]}
+    va = [r for r in records_2022 if r["address"]["state"] == "VA"]
+    assert states["VA"]["facilities"] == len(va)
+    assert states["VA"]["iop_facilities"] == sum("iop" in r["levels_of_care"] for r in va)
+    assert states["VA"]["name"] == "Virginia" and states["PR"]["facilities"] > 0
+    assert sum(s["iop_facilities"] for s in states.values()) == 5_525
+
+
+def test_taxonomy_lists_groups_values_labels(api):
+    groups = {g["param"]: g for g in api.get("/v1/taxonomy").json()["groups"]}
+    assert {"level", "payment", "assistance", "age", "gender", "population", "language", "service",
+            "state"} <= set(groups)
+    iop = next(v for v in groups["level"]["values"] if v["value"] == "iop")
+    assert iop["label"] == "Intensive outpatient (IOP)" and "9 hours" in iop["description"]
+
+
+def test_geocode(api):
+    assert api.get("/v1/geocode", params={"zip": "22902"}).json()["city"] == "Charlottesville"
+    unknown = api.get("/v1/geocode", params={"zip": "00000"})
+    assert unknown.status_code == 422 and "unknown ZIP code 00000" in unknown.json()["message"]
+
+
+def test_csv_export(api, records_2022):
+    response = api.get("/v1/facilities.csv", params={"zip": "22902", "radius_mi": 50})
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["x-row-cap"] == "5000"
+    rows = list(csv.reader(io.StringIO(response.text)))
+    point = zip_point("22902")
+    assert len(rows) - 1 == int(response.headers["x-total-count"]) == len(within(records_2022, point.lat, point.lon, 50))
+    assert rows[0][:3] == ["id", "name", "name2"]
+    capped = api.get("/v1/facilities.csv")
+    assert len(list(csv.reader(io.StringIO(capped.text)))) - 1 == 5_000
+    assert int(capped.headers["x-total-count"]) == 12_175
+
+
+def test_health_and_readiness(api, es_url):
+    assert api.get("/healthz").json() == {"status": "ok"}
+    ready = api.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["index"].startswith("test-api-2022-")
+
+
+def test_readiness_without_the_alias(es_url):
+    with TestClient(create_app(ApiSettings(elasticsearch_url=es_url, alias="no-such-alias"))) as client:
+        response = client.get("/readyz")
+        assert response.status_code == 503 and response.headers["retry-after"] == "5"
+        search = client.get("/v1/facilities")
+        assert search.status_code == 503 and "temporarily unavailable" in search.json()["detail"]
+
+
+def test_openapi_is_served_and_docs_need_no_third_party_assets(api):
+    schema = api.get("/openapi.json").json()
+    assert "/v1/facilities" in schema["paths"]
+    assert api.get("/docs").status_code == 404
+    level = next(p for p in schema["paths"]["/v1/facilities"]["get"]["parameters"] if p["name"] == "level")
+    assert "LevelValue" in str(level["schema"])
+    assert "iop" in schema["components"]["schemas"]["LevelValue"]["enum"]

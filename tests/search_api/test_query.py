@@ -1,0 +1,68 @@
+"""Query clauses as data: no Elasticsearch needed."""
+
+from search_api.query import (Point, Search, band_query, facet_aggregations, group_clause, main_query,
+                              post_filter, radius_clause, search_body, sort_clause, text_clause)
+
+CVILLE = Point(38.03, -78.48)
+
+
+def test_text_is_matched_never_parsed_as_query_syntax():
+    clause = text_clause('name:"x" OR *')
+    assert clause["multi_match"]["query"] == 'name:"x" OR *'
+    assert clause["multi_match"]["fields"] == ["name^3", "name2^2", "address.city^1"]
+    assert text_clause(None) is None and text_clause("") is None
+    assert "query_string" not in str(search_body(Search(text="a AND b")))
+
+
+def test_radius_is_certain_core_plus_checked_band():
+    assert radius_clause(None, 25, ()) is None
+    assert radius_clause(CVILLE, 25, ()) == {
+        "geo_distance": {"distance": "24.75mi", "location": {"lat": 38.03, "lon": -78.48}}}
+    clause = radius_clause(CVILLE, 25, ("a1", "b2"))
+    assert clause["bool"]["should"][1] == {"ids": {"values": ["a1", "b2"]}}
+    band = band_query(CVILLE, 25)["bool"]
+    assert band["filter"][0]["geo_distance"]["distance"] == "25.25mi"
+    assert band["must_not"][0]["geo_distance"]["distance"] == "24.75mi"
+
+
+def test_or_within_a_group_and_across_groups():
+    assert group_clause("payment", ("medicaid", "private")) == {"terms": {"payment": ["medicaid", "private"]}}
+    assert group_clause("state", ("VA",)) == {"terms": {"address.state": ["VA"]}}
+    assert group_clause("level", ()) is None
+    assert group_clause("service", ("telehealth",)) == {"term": {"telehealth": True}}
+    assert group_clause("service", ("telehealth", "mat_methadone")) == {"bool": {"should": [
+        {"term": {"telehealth": True}}, {"term": {"opioid_medications": "methadone"}}],
+        "minimum_should_match": 1}}
+    search = Search(filters={"payment": ("medicaid",), "level": ("iop",)})
+    assert post_filter(search) == {"bool": {"filter": [{"terms": {"payment": ["medicaid"]}},
+                                                       {"terms": {"levels_of_care": ["iop"]}}]}}
+    assert post_filter(Search()) is None
+
+
+def test_each_facet_ignores_its_own_selection():
+    aggs = facet_aggregations(Search(filters={"payment": ("medicaid",), "level": ("iop",)}))
+    assert aggs["payment"]["filter"] == {"bool": {"filter": [{"terms": {"levels_of_care": ["iop"]}}]}}
+    assert aggs["level"]["filter"] == {"bool": {"filter": [{"terms": {"payment": ["medicaid"]}}]}}
+    assert aggs["age"]["filter"]["bool"]["filter"] == [{"terms": {"payment": ["medicaid"]}},
+                                                        {"terms": {"levels_of_care": ["iop"]}}]
+    assert aggs["language"]["aggs"]["values"]["terms"]["field"] == "languages"
+    assert set(aggs["service"]["aggs"]["values"]["filters"]["filters"]) >= {"telehealth", "co_occurring"}
+
+
+def test_sorts_end_with_a_unique_tiebreaker():
+    assert sort_clause(Search(sort="name")) == [{"name.sort": "asc"}, {"id": "asc"}]
+    assert sort_clause(Search(sort="relevance")) == [{"_score": "desc"}, {"id": "asc"}]
+    distance = sort_clause(Search(point=CVILLE, sort="distance"))[0]["_geo_distance"]
+    assert distance["unit"] == "mi" and distance["location"] == {"lat": 38.03, "lon": -78.48}
+
+
+def test_body_pages_by_offset_or_cursor():
+    assert search_body(Search(size=20, offset=40))["from"] == 40
+    assert search_body(Search(size=20, offset=40))["size"] == 20
+    after = search_body(Search(size=20, after=(3.2, "abc")))
+    assert after["search_after"] == [3.2, "abc"] and after["size"] == 21 and "from" not in after
+    assert "aggs" not in search_body(Search(), facets=False)
+    assert main_query(Search()) == {"match_all": {}}
+    with_text = main_query(Search(point=CVILLE, text="hope"))
+    assert with_text["bool"]["must"][0]["multi_match"]["query"] == "hope"
+    assert "geo_distance" in with_text["bool"]["filter"][0]

@@ -33,5 +33,10 @@ def zip_point(zip_code: str) -> ZipPoint | None:
     return _zip_points().get(zip_code)
 
 
+_WGS84 = geodesic()  # one instance: measuring with it skips geopy's per-call set-up
+KM_PER_MILE = 1.609344
+
+
 def distance_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return geodesic(a, b).miles
+    """WGS84 geodesic distance (geopy, on geographiclib) in statute miles."""
+    return _WGS84.measure(a, b) / KM_PER_MILE

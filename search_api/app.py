@@ -108,7 +108,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
         total = response["hits"]["total"]["value"]
         shown = hits[: search.size]
         more = len(hits) > search.size if search.after is not None else search.offset + len(shown) < total
-        return {
+        # Plain JSON data: JSONResponse skips FastAPI's slow generic encoder.
+        return JSONResponse({
             "total": total,
             "results": results(shown, search.point),
             "next_cursor": encode_cursor(search.sort, shown[-1]["sort"]) if more and shown else None,
@@ -120,7 +121,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
                 "sort": search.sort, "size": search.size,
                 "page": None if search.after is not None else params.page,
             },
-        }
+        })
 
     @app.get("/v1/facilities.csv", summary="Search facilities, as CSV",
              response_class=Response, responses={200: {"content": {"text/csv": {}}}})
@@ -143,7 +144,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
             response = await call(client.get(index=settings.alias, id=facility_id))
         except NotFoundError:
             return JSONResponse({"detail": f"no facility with id {facility_id}"}, status_code=404)
-        return response["_source"]
+        return JSONResponse(response["_source"])
 
     @app.get("/v1/states", summary="States and territories with facility counts")
     async def states(client: Es):

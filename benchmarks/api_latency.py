@@ -1,0 +1,215 @@
+"""Search API latency under a fixed offered rate (open loop), against the real 2022 index.
+
+A realistic mix: ZIP "near me" with 1–3 filters and facets (50%), state browse (20%), text
+search (20%), facility by id (10%). Requests are sent on schedule whether or not earlier ones
+have answered, and latency counts from the scheduled time, so a stall is never hidden.
+First 100 req/s for 30 s; then steps up to find the highest rate with p99 ≤ 100 ms; then the
+same Elasticsearch bodies go straight to Elasticsearch at 100 req/s, for the API's own overhead.
+
+    .venv/bin/python benchmarks/api_latency.py [--seconds 30]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aiohttp
+from elasticsearch import Elasticsearch
+
+from crawler.importers.locator_coords import LocatorCoordinates
+from crawler.importers.samhsa_directory import Directory, import_directory
+from facility.geo import zip_point
+from facility.tally import Tally
+from indexer.build import BuildOptions, build
+from iopfinder.elasticsearch_node import LocalNode, NodeSettings, free_port
+from search_api.query import Point, Search, band_body, search_body
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "samhsa"
+ALIAS = "bench-api"
+WORDS = ["recovery", "behavioral", "counseling", "health", "center", "services", "treatment",
+         "family", "community", "addiction", "hope", "new", "life", "wellness", "clinic"]
+FILTERS = [("level", "iop"), ("level", "php"), ("payment", "medicaid"), ("payment", "private"),
+           ("payment", "medicare"), ("assistance", "sliding_fee"), ("language", "spanish"),
+           ("service", "telehealth"), ("service", "mat_buprenorphine"), ("age", "children_adolescents"),
+           ("population", "veterans")]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def build_mix(records: list[dict], count: int, rng: random.Random) -> list[tuple[str, dict, list[dict]]]:
+    """(API path, query parameters, the Elasticsearch bodies the API sends) for each request."""
+    zips = sorted({r["address"]["zip"] for r in records if zip_point(r["address"]["zip"])})
+    states = sorted({r["address"]["state"] for r in records})
+    mix = []
+    for _ in range(count):
+        kind = rng.random()
+        if kind < 0.5:
+            code = rng.choice(zips)
+            point = zip_point(code)
+            chosen = rng.sample(FILTERS, rng.randint(1, 3))
+            filters: dict[str, tuple] = {}
+            for param, value in chosen:
+                filters[param] = filters.get(param, ()) + (value,)
+            params = [("zip", code)] + chosen
+            search = Search(point=Point(point.lat, point.lon), filters=filters, sort="distance")
+            mix.append(("/v1/facilities", params, [band_body(search, 10_000), search_body(search)]))
+        elif kind < 0.7:
+            state, page = rng.choice(states), rng.randint(1, 3)
+            params = [("state", state), ("level", "iop"), ("sort", "name"), ("page", page)]
+            search = Search(filters={"state": (state,), "level": ("iop",)}, sort="name", offset=(page - 1) * 20)
+            mix.append(("/v1/facilities", params, [search_body(search)]))
+        elif kind < 0.9:
+            word = rng.choice(WORDS)
+            search = Search(text=word, sort="relevance")
+            mix.append(("/v1/facilities", [("q", word)], [search_body(search)]))
+        else:
+            facility_id = rng.choice(records)["id"]
+            mix.append((f"/v1/facilities/{facility_id}", [], [{"query": {"ids": {"values": [facility_id]}}}]))
+    return mix
+
+
+async def offered_load(send, mix, rate: float, seconds: float) -> dict:
+    """Send mix[i] at start + i/rate; return latencies (ms) and failures."""
+    latencies: list[float] = []
+    failures: dict[str, int] = {}
+    start = time.perf_counter() + 0.1
+    total = int(rate * seconds)
+
+    async def one(i: int):
+        scheduled = start + i / rate
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        try:
+            status = await send(mix[i % len(mix)])
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            status = type(error).__name__
+        if status == 200:
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+        else:
+            failures[str(status)] = failures.get(str(status), 0) + 1
+
+    await asyncio.gather(*(one(i) for i in range(total)))
+    return {"rate": rate, "sent": total, "latencies": latencies, "failures": failures}
+
+
+def report(label: str, result: dict) -> None:
+    lat = result["latencies"]
+    p50, p99 = (percentile(lat, 0.5), percentile(lat, 0.99)) if lat else (float("nan"),) * 2
+    print(f"{label:<34} {result['rate']:>5.0f} req/s  sent {result['sent']:>5}  "
+          f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {sum(result['failures'].values())} "
+          f"{result['failures'] or ''}", flush=True)
+
+
+@contextmanager
+def elasticsearch():
+    settings = NodeSettings.from_env()
+    if settings.external_url:
+        yield settings.external_url
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-bench-es-"))
+    node = LocalNode(settings, workdir)
+    try:
+        yield node.start()
+    finally:
+        node.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def api_server(es_url: str):
+    port = free_port()
+    env = dict(os.environ, ELASTICSEARCH_URL=es_url, IOPFINDER_ALIAS=ALIAS)
+    process = subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/readyz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def load_index(es_url: str) -> list[dict]:
+    tally = Tally()
+    coords = LocatorCoordinates.from_csv(DATA / "locator_export_2021_geocoded.csv", tally)
+    records = list(import_directory(Directory(DATA / "National_Directory_SA_Facilities_2022.xlsx"),
+                                    datetime.now(timezone.utc), tally, coords))
+    build(Elasticsearch(es_url), iter(records), Tally(), BuildOptions(alias=ALIAS, allow_shrink=True))
+    return [record.model_dump(mode="json") for record in records]
+
+
+async def measure(api_url: str, es_url: str, mix, seconds: float) -> None:
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        async def via_api(item):
+            path, params, _ = item
+            async with session.get(api_url + path, params=params) as response:
+                await response.read()
+                return response.status
+
+        async def direct(item):
+            status = 200
+            for body in item[2]:
+                async with session.post(f"{es_url}/{ALIAS}/_search", data=json.dumps(body),
+                                        headers={"Content-Type": "application/json"}) as response:
+                    await response.read()
+                    status = response.status if response.status != 200 else status
+            return status
+
+        await offered_load(via_api, mix, 50, 5)  # warm-up, not reported
+        await offered_load(direct, mix, 50, 5)
+        print(f"{'':<34} offered      sent      latency from the scheduled send time")
+        api = await offered_load(via_api, mix, 100, seconds)
+        report("API, realistic mix", api)
+        es = await offered_load(direct, mix, 100, seconds)
+        report("same bodies straight to ES", es)
+        knee = None
+        for rate in (150, 200, 250, 300, 400, 500, 600, 800):
+            step = await offered_load(via_api, mix, rate, 10)
+            report("API, step", step)
+            if step["failures"] or percentile(step["latencies"], 0.99) > 100:
+                break
+            knee = rate
+        ratio = percentile(api["latencies"], 0.5) / percentile(es["latencies"], 0.5)
+        print(f"knee (highest step with p99 ≤ 100 ms and no errors): {knee or 'below 150'} req/s")
+        print(f"API overhead ratio at 100 req/s: API p50 / direct ES p50 = {ratio:.2f} (aim ≤ 1.5)")
+        print("targets at 100 req/s: p50 ≤ 15 ms, p99 ≤ 50 ms, zero errors")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    with elasticsearch() as es_url:
+        records = load_index(es_url)
+        mix = build_mix(records, 5000, random.Random(7))
+        with api_server(es_url) as api_url:
+            asyncio.run(measure(api_url, es_url, mix, args.seconds))
+        es = Elasticsearch(es_url)
+        for index in es.indices.get(index=f"{ALIAS}-*"):
+            es.indices.delete(index=index)
+
+
+if __name__ == "__main__":
+    main()

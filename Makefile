@@ -14,9 +14,11 @@ demo: setup
 		--coords $(DATA)/samhsa/locator_export_2021_geocoded.csv --out $(STAGED)
 	$(BIN)/iopfinder index $(STAGED)
 	$(BIN)/iopfinder es status
+	$(BIN)/iopfinder serve --port 8000
 
 test: setup
 	$(BIN)/pytest
 
 bench: setup
 	$(BIN)/python benchmarks/index_throughput.py
+	$(BIN)/python benchmarks/api_latency.py

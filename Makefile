@@ -13,8 +13,8 @@ demo: setup
 	$(BIN)/iopfinder import samhsa-directory $(DATA)/samhsa/National_Directory_SA_Facilities_2022.xlsx \
 		--coords $(DATA)/samhsa/locator_export_2021_geocoded.csv --out $(STAGED)
 	$(BIN)/iopfinder index $(STAGED)
-	$(BIN)/iopfinder es status
-	$(BIN)/iopfinder serve --port 8000
+	$(BIN)/iopfinder site build --out var/site --base-url http://127.0.0.1:8000
+	$(BIN)/iopfinder serve --port 8000 --site var/site
 
 test: setup
 	$(BIN)/pytest
@@ -22,3 +22,4 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/index_throughput.py
 	$(BIN)/python benchmarks/api_latency.py
+	$(BIN)/python benchmarks/site_build.py

@@ -32,3 +32,8 @@ RETRY_AFTER_S = 5
 # are checked exactly with geopy before they count as inside.
 GEO_BAND = 0.01
 TEXT_BOOSTS = {"name": 3.0, "name2": 2.0, "address.city": 1.0}
+
+# Static site.
+CITY_RADIUS_MI = 25.0  # a city page lists the IOPs within this distance of the city's centre
+NEARBY_ALTERNATIVES = 5
+NEARBY_RADIUS_MI = 50.0

@@ -25,6 +25,9 @@ from indexer import BuildError
 from indexer.build import BuildOptions, build, rollback
 from indexer.records import check_inputs, read_records
 from search_api.app import create_app
+from sitegen.build import build_site
+from sitegen.data import iop_facilities
+from starlette.staticfiles import StaticFiles
 from search_api.settings import ApiSettings
 from iopfinder.elasticsearch_node import LocalNode, NodeError, NodeSettings, health, install
 
@@ -34,6 +37,8 @@ es_app = typer.Typer(help="Run a local Elasticsearch node for development and te
 import_app = typer.Typer(help="Import official source files into staged Facility records.", no_args_is_help=True)
 app.add_typer(es_app, name="es")
 app.add_typer(import_app, name="import")
+site_app = typer.Typer(help="Build the static site.", no_args_is_help=True)
+app.add_typer(site_app, name="site")
 console = Console(stderr=True)
 
 
@@ -221,14 +226,47 @@ def index(
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    site: Annotated[Path | None, typer.Option(help="also serve this built site at / (for the demo)")] = None,
 ) -> None:
     """Run the search API against ELASTICSEARCH_URL or the local node."""
     settings = ApiSettings.from_env(elasticsearch_url())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("elastic_transport").setLevel(logging.WARNING)
-    console.print(f"IOP Finder API on http://{host}:{port}/v1/facilities (OpenAPI: /openapi.json)")
+    api = create_app(settings)
+    if site:
+        if not (site / "index.html").is_file():
+            fail(f"{site}: no built site here (run `iopfinder site build --out {site}`)")
+        api.mount("/", StaticFiles(directory=site, html=True), name="site")
+        console.print(f"IOP Finder: open http://{host}:{port}/ (API under /v1, OpenAPI: /openapi.json)")
+    else:
+        console.print(f"IOP Finder API on http://{host}:{port}/v1/facilities (OpenAPI: /openapi.json)")
     # uvicorn's own access log would record client addresses; the app logs requests itself.
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, proxy_headers=False)
+    uvicorn.run(api, host=host, port=port, access_log=False, proxy_headers=False)
+
+
+@site_app.command("build")
+def site_build(
+    out: Annotated[Path, typer.Option("--out", help="directory to write the site into (replaced whole)")],
+    api_url: Annotated[str, typer.Option(help="the search API's base URL as the browser reaches it "
+                                                "(empty: the site's own origin)")] = "",
+    base_url: Annotated[str, typer.Option(help="the site's public address, for canonical links and the sitemap")]
+    = "http://127.0.0.1:8000",
+    alias: Annotated[str, typer.Option(help="the alias to read facilities from")] = defaults.INDEX_ALIAS,
+) -> None:
+    """Render the static site from the index."""
+    client = elasticsearch_client()
+    try:
+        facilities = list(iop_facilities(client, alias))
+    except (TransportConnectionError, ApiError) as error:
+        fail(f"cannot read facilities from {alias!r}: {error}")
+    if not facilities:
+        fail(f"alias {alias!r} holds no IOP facilities: build the index first")
+    with progress_bar("rendering pages", None) as advance:
+        summary = build_site(facilities, out, api_url, base_url, advance)
+    tally = Tally(read=summary.facilities, written=summary.pages)
+    print_summary(f"Built the site in {out}", tally, {
+        "states": summary.states, "cities": summary.cities, "facility pages": summary.facilities,
+        "seconds": f"{summary.seconds:.1f}", "pages per second": f"{summary.pages / summary.seconds:,.0f}"})
 
 
 def main() -> None:  # pragma: no cover - entry point

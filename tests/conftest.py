@@ -3,6 +3,7 @@ shared SAMHSA data read in place from ../shared/data."""
 
 import shutil
 import tempfile
+import json
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +14,8 @@ from elasticsearch import Elasticsearch
 from crawler.importers.locator_coords import LocatorCoordinates
 from crawler.importers.samhsa_directory import Directory, import_directory
 from facility.tally import Tally
+from indexer.build import BuildOptions, build
+from indexer.records import read_records
 from iopfinder.elasticsearch_node import LocalNode, NodeSettings
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -73,3 +76,24 @@ def imported_2022(shared_data, tmp_path_factory) -> tuple[Path, Tally]:
             handle.write(record.model_dump_json() + "\n")
             tally.written += 1
     return out, tally
+
+
+API_ALIAS = "test-api-2022"
+
+
+@pytest.fixture(scope="session")
+def records_2022(imported_2022) -> list[dict]:
+    with open(imported_2022[0]) as handle:
+        return [json.loads(line) for line in handle]
+
+
+@pytest.fixture(scope="session")
+def api_index(es, imported_2022) -> str:
+    """The real 2022 directory indexed once behind an alias of the API and site tests' own."""
+    tally = Tally()
+    result = build(es, read_records([imported_2022[0]], tally), tally,
+                   BuildOptions(alias=API_ALIAS, allow_shrink=True))
+    yield API_ALIAS
+    for index in es.indices.get(index=f"{API_ALIAS}-*"):
+        es.indices.delete(index=index)
+    assert result.documents == 12_175

@@ -1,0 +1,72 @@
+"""Rendering the static site: every page from the templates in `site/`, written whole.
+
+The new site is written beside the old one and swapped in at the end, so a failed build
+never leaves a half-written site behind.
+"""
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from sitegen.pages import Site, city_context, facility_context, home_context, state_context
+
+SITE_DIR = Path(__file__).resolve().parents[1] / "site"
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    pages: int
+    facilities: int
+    states: int
+    cities: int
+    seconds: float
+
+
+def environment(templates: Path = SITE_DIR / "templates") -> Environment:
+    return Environment(loader=FileSystemLoader(templates), undefined=StrictUndefined,
+                       autoescape=select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def build_site(facilities: list[dict], out: Path, api_url: str, base_url: str,
+               progress: Callable[[int], None] = lambda n: None) -> BuildSummary:
+    started = time.perf_counter()
+    site = Site(facilities)
+    env = environment()
+    common = {"api_url": api_url.rstrip("/"), "base_url": base_url.rstrip("/")}
+    staging = out.with_name(out.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(SITE_DIR / "static", staging / "static")
+    paths: list[str] = []
+
+    def write(path: str, template: str, context: dict) -> None:
+        target = staging / path.strip("/") / "index.html" if path.endswith("/") else staging / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(env.get_template(template).render(**common, path=path, **context), encoding="utf-8")
+        if path.endswith("/"):
+            paths.append(path)
+        progress(1)
+
+    write("/", "home.html", home_context(site))
+    write("/near-me/", "near_me.html", {"title": "IOPs near you", **home_context(site)})
+    for state, cities in site.cities.items():
+        write(f"/states/{state.lower()}/", "state.html", state_context(site, state))
+        for city_slug in cities:
+            write(f"/states/{state.lower()}/{city_slug}/", "city.html", city_context(site, state, city_slug))
+    for slug, facility in site.by_slug.items():
+        write(f"/facilities/{slug}/", "facility.html", facility_context(site, facility))
+    write("/404.html", "404.html", {"title": "Page not found"})
+    write("/robots.txt", "robots.txt", {})
+    write("/sitemap.xml", "sitemap.xml", {"paths": paths})
+
+    previous = out.with_name(out.name + ".previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if out.exists():
+        out.rename(previous)
+    staging.rename(out)
+    shutil.rmtree(previous, ignore_errors=True)
+    return BuildSummary(pages=len(paths) + 3, facilities=len(site.by_slug), states=len(site.cities),
+                        cities=sum(len(c) for c in site.cities.values()), seconds=time.perf_counter() - started)

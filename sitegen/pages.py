@@ -1,0 +1,183 @@
+"""Template contexts, built in Python so that templates only present.
+
+Every value a page shows comes from here: labels from the taxonomy, phones formatted with
+`tel:` targets, websites linked only when they are plain http(s) addresses.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from facility import defaults
+from facility.states import STATE_NAMES
+from facility.taxonomy import GROUPS, default_taxonomy
+from search_api.filters import SERVICES, has_service
+from sitegen.places import Grid, city_centre, facility_slug, slugify
+
+PHONE_KINDS = {"main": "Main", "intake": "Intake", "hotline": "Hotline"}
+SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+DETAIL_GROUPS = ["payment", "payment_assistance", "ages", "genders", "populations", "languages",
+                 "therapies", "opioid_medications", "opioid_treatment"]
+STATE_PAYMENTS = [("medicaid", "Medicaid"), ("medicare", "Medicare"), ("private", "Private insurance")]
+
+
+@dataclass
+class Site:
+    """Everything the pages are built from, indexed once."""
+    facilities: list[dict]
+    by_slug: dict[str, dict] = field(default_factory=dict)
+    slug_of: dict[str, str] = field(default_factory=dict)
+    cities: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # state → city slug → facilities
+    city_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    grid: Grid | None = None
+
+    def __post_init__(self):
+        cities: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+        for facility in self.facilities:
+            slug = facility_slug(facility)
+            self.by_slug[slug] = facility
+            self.slug_of[facility["id"]] = slug
+            state, city = facility["address"]["state"], facility["address"]["city"]
+            city_slug = slugify(city)
+            cities[state][city_slug].append(facility)
+            self.city_names.setdefault((state, city_slug), city.title() if city.isupper() else city)
+        self.cities = {state: dict(found) for state, found in cities.items()}
+        self.grid = Grid(self.facilities)
+
+
+@cache
+def _labels(group: str) -> dict[str, str]:
+    return default_taxonomy().values(group)
+
+
+def label(group: str, value: str) -> str:
+    return _labels(group).get(value, value.replace("_", " "))
+
+
+def phone(entry: dict) -> dict:
+    digits = entry["number"][2:]
+    text = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    href = "tel:" + entry["number"]
+    if entry.get("extension"):
+        text += f" ext. {entry['extension']}"
+        href += f";ext={entry['extension']}"
+    return {"kind": PHONE_KINDS.get(entry["kind"], entry["kind"]), "text": text, "href": href}
+
+
+def website(url: str | None) -> dict | None:
+    """A link only for plain http(s) addresses; anything else is shown as text, never linked."""
+    if not url:
+        return None
+    return {"text": url, "href": url if SAFE_URL.match(url) else None}
+
+
+def key_services(facility: dict) -> list[str]:
+    found = [service.label for service in SERVICES.values() if has_service(facility, service)]
+    if "spanish" in (facility.get("languages") or []):
+        found.append("Spanish")
+    if "adolescents" in (facility.get("populations") or []):
+        found.append("Adolescents")
+    return found
+
+
+def summary(facility: dict, site: Site, miles: float | None = None) -> dict:
+    """A facility as a list entry."""
+    address = facility["address"]
+    return {
+        "name": facility["name"], "name2": facility.get("name2"),
+        "url": f"/facilities/{site.slug_of[facility['id']]}/",
+        "address": ", ".join(p for p in (address.get("street1"), address["city"], address["state"]) if p),
+        "phone": phone(facility["phones"][0]) if facility.get("phones") else None,
+        "payment": [label("payment", v) for v in facility.get("payment") or []],
+        "services": key_services(facility),
+        "miles": round(miles, 1) if miles is not None else None,
+    }
+
+
+def home_context(site: Site) -> dict:
+    counts = Counter(f["address"]["state"] for f in site.facilities)
+    return {"title": "Find an intensive outpatient program (IOP)",
+            "states": [{"code": code, "name": name, "count": counts[code], "url": f"/states/{code.lower()}/"}
+                       for code, name in STATE_NAMES.items() if counts[code]]}
+
+
+def state_context(site: Site, state: str) -> dict:
+    facilities = [f for city in site.cities[state].values() for f in city]
+    cities = sorted(site.cities[state].items(), key=lambda pair: site.city_names[(state, pair[0])])
+    return {
+        "title": f"Intensive outpatient programs in {STATE_NAMES[state]}",
+        "state": {"code": state, "name": STATE_NAMES[state]},
+        "total": len(facilities),
+        "payments": [{"label": name, "count": sum(value in (f.get("payment") or []) for f in facilities)}
+                     for value, name in STATE_PAYMENTS]
+        + [{"label": "Sliding fee scale",
+            "count": sum("sliding_fee" in (f.get("payment_assistance") or []) for f in facilities)}],
+        "cities": [{"name": site.city_names[(state, slug)], "count": len(found),
+                    "url": f"/states/{state.lower()}/{slug}/"} for slug, found in cities],
+    }
+
+
+def city_context(site: Site, state: str, city_slug: str) -> dict:
+    in_city = site.cities[state][city_slug]
+    centre = city_centre(in_city)
+    nearby = site.grid.within(*centre, defaults.CITY_RADIUS_MI) if centre else []
+    listed = {f["id"] for _, f in nearby}
+    entries = [summary(f, site, miles) for miles, f in nearby]
+    entries += [summary(f, site) for f in in_city if f["id"] not in listed]  # in the city, not placed
+    name = site.city_names[(state, city_slug)]
+    return {
+        "title": f"Intensive outpatient programs in {name}, {state}",
+        "state": {"code": state, "name": STATE_NAMES[state], "url": f"/states/{state.lower()}/"},
+        "city": name, "radius": defaults.CITY_RADIUS_MI, "in_city": len(in_city), "facilities": entries,
+    }
+
+
+def facility_context(site: Site, facility: dict) -> dict:
+    address = facility["address"]
+    location = facility.get("location")
+    nearby = []
+    if location:
+        nearby = [summary(f, site, miles) for miles, f in site.grid.nearest(
+            location["lat"], location["lon"], defaults.NEARBY_ALTERNATIVES, defaults.NEARBY_RADIUS_MI,
+            skip=facility["id"])]
+    phones = [phone(p) for p in facility.get("phones") or []]
+    link = website(facility.get("website"))
+    city_slug = slugify(address["city"])
+    structured = {
+        "@context": "https://schema.org", "@type": "MedicalClinic", "name": facility["name"],
+        "address": {"@type": "PostalAddress", "streetAddress": ", ".join(
+            p for p in (address.get("street1"), address.get("street2")) if p),
+            "addressLocality": address["city"], "addressRegion": address["state"],
+            "postalCode": address["zip"], "addressCountry": "US"},
+    }
+    if location:
+        structured["geo"] = {"@type": "GeoCoordinates", "latitude": location["lat"], "longitude": location["lon"]}
+    if phones:
+        structured["telephone"] = facility["phones"][0]["number"]
+    if link and link["href"]:
+        structured["url"] = link["href"]
+    return {
+        "title": facility["name"] + (f" – {facility['name2']}" if facility.get("name2") else ""),
+        "facility": {
+            "name": facility["name"], "name2": facility.get("name2"),
+            "street": [p for p in (address.get("street1"), address.get("street2")) if p],
+            "locality": f"{address['city']}, {address['state']} {address['zip']}",
+            "phones": phones, "website": link,
+            "approximate": facility.get("geo_precision") == "zip",
+            "levels": [{"label": label("levels_of_care", v), "current": v == "iop"}
+                       for v in facility.get("levels_of_care") or []],
+            "details": [{"label": GROUPS[g], "values": [label(g, v) for v in facility.get(g) or []]}
+                        for g in DETAIL_GROUPS if facility.get(g)],
+            "telehealth": facility.get("telehealth"), "co_occurring": facility.get("co_occurring"),
+            "sources": [{"name": s["name"], "edition": s.get("edition"), "record": s.get("record_id"),
+                         "date": s["retrieved_at"][:10]} for s in facility.get("sources") or []],
+            "updated": (facility.get("updated_at") or "")[:10],
+        },
+        "state": {"code": address["state"], "name": STATE_NAMES.get(address["state"], address["state"]),
+                  "url": f"/states/{address['state'].lower()}/"},
+        "city": {"name": site.city_names.get((address["state"], city_slug), address["city"]),
+                 "url": f"/states/{address['state'].lower()}/{city_slug}/"},
+        "nearby": nearby,
+        "structured_data": structured,
+    }

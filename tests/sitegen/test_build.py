@@ -1,0 +1,115 @@
+"""The site built from the real 2022 index, checked as files (the browser tests look at pages)."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from facility.geo import distance_miles
+from sitegen.build import build_site
+from sitegen.pages import Site, city_context
+from sitegen.places import facility_slug, slugify
+from tests.facility.factories import make_facility
+
+pytestmark = pytest.mark.integration
+
+
+def test_every_page_type_is_written(built_site, iop_records):
+    out, summary = built_site
+    assert summary.facilities == len(iop_records) == 5_525
+    assert summary.states == 56
+    assert (out / "index.html").is_file() and (out / "near-me" / "index.html").is_file()
+    assert (out / "states" / "va" / "index.html").is_file()
+    assert (out / "states" / "va" / "charlottesville" / "index.html").is_file()
+    assert (out / "404.html").is_file() and (out / "static" / "near-me.js").is_file()
+    assert len(list((out / "facilities").iterdir())) == 5_525
+    assert summary.pages == 2 + summary.states + summary.cities + summary.facilities + 3
+    assert not (out.parent / "www.partial").exists()
+
+
+def test_slugs_are_readable_unique_and_stable(iop_records):
+    slugs = [facility_slug(f) for f in iop_records]
+    assert len(set(slugs)) == len(slugs)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) for slug in slugs)
+    assert [facility_slug(f) for f in iop_records] == slugs
+    assert slugify("Centro de Salud Mental Señora") == "centro-de-salud-mental-senora"
+
+
+def test_sitemap_and_robots(built_site):
+    out, summary = built_site
+    sitemap = (out / "sitemap.xml").read_text()
+    locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    assert len(locations) == summary.pages - 3
+    assert "https://iopfinder.example/states/va/charlottesville/" in locations
+    assert "Sitemap: https://iopfinder.example/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_state_page_counts(built_site, iop_records):
+    page = (built_site[0] / "states" / "va" / "index.html").read_text()
+    va = [f for f in iop_records if f["address"]["state"] == "VA"]
+    medicaid = sum("medicaid" in f["payment"] for f in va)
+    assert f"<strong>{medicaid}</strong> Medicaid" in page
+    assert f"{len(va)} programs in Virginia" in page
+    assert 'href="/states/va/charlottesville/"' in page
+
+
+def test_city_lists_iops_within_25_miles_nearest_first(iop_records):
+    site = Site(iop_records)
+    context = city_context(site, "VA", "charlottesville")
+    in_city = [f for f in iop_records if f["address"]["state"] == "VA" and slugify(f["address"]["city"]) == "charlottesville"]
+    lat = sum(f["location"]["lat"] for f in in_city) / len(in_city)
+    lon = sum(f["location"]["lon"] for f in in_city) / len(in_city)
+    expected = sorted((distance_miles((lat, lon), (f["location"]["lat"], f["location"]["lon"])), f["name"])
+                      for f in iop_records if distance_miles((lat, lon), (f["location"]["lat"], f["location"]["lon"])) <= 25)
+    assert [item["name"] for item in context["facilities"]] == [name for _, name in expected]
+    assert context["title"] == "Intensive outpatient programs in Charlottesville, VA"
+
+
+class Scripts(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.json_ld, self.inside, self.links = [], False, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.inside = tag == "script" and attrs.get("type") == "application/ld+json"
+        if tag == "a":
+            self.links.append(attrs.get("href"))
+
+    def handle_endtag(self, tag):
+        self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.json_ld.append(json.loads(data))
+
+
+def test_facility_page_has_contact_levels_provenance_and_json_ld(built_site, iop_records):
+    facility = next(f for f in iop_records if f["phones"] and f["location"] and len(f["levels_of_care"]) > 2)
+    page = (built_site[0] / "facilities" / facility_slug(facility) / "index.html").read_text()
+    parser = Scripts()
+    parser.feed(page)
+    data = parser.json_ld[0]
+    assert data["@type"] == "MedicalClinic" and data["name"] == facility["name"]
+    assert data["address"]["postalCode"] == facility["address"]["zip"]
+    assert data["geo"]["latitude"] == facility["location"]["lat"]
+    assert f"tel:{facility['phones'][0]['number']}" in parser.links
+    assert "Intensive outpatient (IOP)" in page and "Other IOPs nearby" in page
+    assert "samhsa-national-directory, 2022 edition" in page
+
+
+def test_hostile_record_renders_escaped_and_unlinked(tmp_path):
+    hostile = make_facility(name='<script>window.pwned=1</script>Evil "Clinic"', name2="<b>bold</b>").model_dump(mode="json")
+    hostile["website"] = "javascript:alert(document.cookie)"  # as if it had slipped past validation
+    build_site([hostile], tmp_path / "www", api_url="", base_url="https://x.example")
+    page = next((tmp_path / "www" / "facilities").iterdir()) / "index.html"
+    html = page.read_text()
+    assert "<script>window.pwned" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
+    parser = Scripts()
+    parser.feed(html)
+    assert not any(href and href.lower().startswith("javascript") for href in parser.links)
+    assert "javascript:alert(document.cookie)" in html  # shown as text, so a reader sees what is there
+    assert parser.json_ld[0]["name"].startswith("<script>") and "url" not in parser.json_ld[0]
+    assert "</script><" not in html.split('application/ld+json">')[1].split("</script>")[0]

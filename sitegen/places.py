@@ -63,9 +63,15 @@ class Grid:
     def nearest(self, lat: float, lon: float, count: int, miles: float, skip: str) -> list[tuple[float, dict]]:
         """The `count` nearest items within `miles` (other than id `skip`), nearest first."""
         candidates = sorted((pair for pair in self._candidates(lat, lon, miles) if pair[1]["id"] != skip),
-                            key=lambda pair: pair[0])[: count + 5]
+                            key=lambda pair: pair[0])
+        if not candidates:
+            return []
+        # Only candidates that the approximation's ~1% error could bring into the nearest `count`.
+        cutoff = candidates[min(count, len(candidates)) - 1][0] * 1.02 + 0.05
         measured = []
-        for _, item in candidates:
+        for approximate, item in candidates:
+            if approximate > cutoff:
+                break
             location = item["location"]
             exact = distance_miles((lat, lon), (location["lat"], location["lon"]))
             if exact <= miles:

@@ -14,29 +14,22 @@ import asyncio
 import json
 import os
 import random
-import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from pathlib import Path
 
 import aiohttp
 from elasticsearch import Elasticsearch
 
-from crawler.importers.locator_coords import LocatorCoordinates
-from crawler.importers.samhsa_directory import Directory, import_directory
+from directory_2022 import import_2022
 from facility.geo import zip_point
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
-from iopfinder.elasticsearch_node import LocalNode, NodeSettings, free_port
+from iopfinder.elasticsearch_node import elasticsearch_url_for_run, free_port
 from search_api.query import Point, Search, band_body, search_body
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "samhsa"
 ALIAS = "bench-api"
 WORDS = ["recovery", "behavioral", "counseling", "health", "center", "services", "treatment",
          "family", "community", "addiction", "hope", "new", "life", "wellness", "clinic"]
@@ -115,21 +108,6 @@ def report(label: str, result: dict) -> None:
 
 
 @contextmanager
-def elasticsearch():
-    settings = NodeSettings.from_env()
-    if settings.external_url:
-        yield settings.external_url
-        return
-    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-bench-es-"))
-    node = LocalNode(settings, workdir)
-    try:
-        yield node.start()
-    finally:
-        node.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@contextmanager
 def api_server(es_url: str):
     port = free_port()
     env = dict(os.environ, ELASTICSEARCH_URL=es_url, IOPFINDER_ALIAS=ALIAS)
@@ -150,10 +128,7 @@ def api_server(es_url: str):
 
 
 def load_index(es_url: str) -> list[dict]:
-    tally = Tally()
-    coords = LocatorCoordinates.from_csv(DATA / "locator_export_2021_geocoded.csv", tally)
-    records = list(import_directory(Directory(DATA / "National_Directory_SA_Facilities_2022.xlsx"),
-                                    datetime.now(timezone.utc), tally, coords))
+    records = list(import_2022(Tally()))
     build(Elasticsearch(es_url), iter(records), Tally(), BuildOptions(alias=ALIAS, allow_shrink=True))
     return [record.model_dump(mode="json") for record in records]
 
@@ -201,7 +176,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
-    with elasticsearch() as es_url:
+    with elasticsearch_url_for_run() as es_url:
         records = load_index(es_url)
         mix = build_mix(records, 5000, random.Random(7))
         with api_server(es_url) as api_url:

@@ -20,39 +20,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from crawler.importers.locator_coords import LocatorCoordinates
-from crawler.importers.samhsa_directory import Directory, import_directory
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
 from indexer.records import read_records
-from iopfinder.elasticsearch_node import LocalNode, NodeSettings
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "samhsa"
-DIRECTORY = DATA / "National_Directory_SA_Facilities_2022.xlsx"
-LOCATOR = DATA / "locator_export_2021_geocoded.csv"
-
-
-@contextmanager
-def elasticsearch():
-    settings = NodeSettings.from_env()
-    if settings.external_url:
-        yield Elasticsearch(settings.external_url, request_timeout=120), settings.external_url
-        return
-    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-bench-es-"))
-    node = LocalNode(settings, workdir)
-    try:
-        url = node.start()
-        yield Elasticsearch(url, request_timeout=120), url
-    finally:
-        node.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
-
+from directory_2022 import import_2022
+from iopfinder.elasticsearch_node import elasticsearch_url_for_run
 
 def peak_rss_mb() -> float:
     """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited at fork)."""
@@ -65,10 +41,9 @@ def peak_rss_mb() -> float:
 def import_and_index_2022(client: Elasticsearch, workdir: Path) -> Path:
     started = time.perf_counter()
     tally = Tally()
-    coords = LocatorCoordinates.from_csv(LOCATOR, tally)
     staged = workdir / "samhsa-2022.jsonl"
     with open(staged, "w", encoding="utf-8") as handle:
-        for record in import_directory(Directory(DIRECTORY), datetime.now(timezone.utc), tally, coords):
+        for record in import_2022(tally):
             handle.write(record.model_dump_json() + "\n")
     imported = time.perf_counter()
     result = build(client, read_records([staged], Tally()), Tally(), BuildOptions(alias="bench-2022"))
@@ -128,7 +103,8 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     workdir = Path(tempfile.mkdtemp(prefix="iopfinder-bench-"))
     try:
-        with elasticsearch() as (client, url):
+        with elasticsearch_url_for_run() as url:
+            client = Elasticsearch(url, request_timeout=120)
             staged = import_and_index_2022(client, workdir)
             synthetic = workdir / "synthetic.jsonl"
             started = time.perf_counter()

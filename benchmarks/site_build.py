@@ -9,46 +9,24 @@ a local node and indexes the 2022 directory into it first (not timed).
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from crawler.importers.locator_coords import LocatorCoordinates
-from crawler.importers.samhsa_directory import Directory, import_directory
+from directory_2022 import import_2022
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
-from iopfinder.elasticsearch_node import LocalNode, NodeSettings
+from iopfinder.elasticsearch_node import elasticsearch_url_for_run
 from sitegen.build import build_site
 from sitegen.data import iop_facilities
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "samhsa"
 ALIAS = "bench-site"
 
 
-@contextmanager
-def elasticsearch():
-    settings = NodeSettings.from_env()
-    if settings.external_url:
-        yield Elasticsearch(settings.external_url, request_timeout=120)
-        return
-    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-bench-es-"))
-    node = LocalNode(settings, workdir)
-    try:
-        yield Elasticsearch(node.start(), request_timeout=120)
-    finally:
-        node.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
 def main() -> None:
-    with elasticsearch() as client:
-        tally = Tally()
-        coords = LocatorCoordinates.from_csv(DATA / "locator_export_2021_geocoded.csv", tally)
-        records = import_directory(Directory(DATA / "National_Directory_SA_Facilities_2022.xlsx"),
-                                   datetime.now(timezone.utc), tally, coords)
-        build(client, records, Tally(), BuildOptions(alias=ALIAS, allow_shrink=True))
+    with elasticsearch_url_for_run() as url:
+        client = Elasticsearch(url, request_timeout=120)
+        build(client, import_2022(Tally()), Tally(), BuildOptions(alias=ALIAS, allow_shrink=True))
         out = Path(tempfile.mkdtemp(prefix="iopfinder-bench-site-")) / "www"
         try:
             runs = []

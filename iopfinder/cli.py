@@ -15,6 +15,7 @@ from elasticsearch import ApiError, Elasticsearch
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from starlette.staticfiles import StaticFiles
 
 from crawler.importers import SourceFileError
 from crawler.importers.locator_coords import LocatorCoordinates
@@ -24,20 +25,19 @@ from facility.tally import Tally
 from indexer import BuildError
 from indexer.build import BuildOptions, build, rollback
 from indexer.records import check_inputs, read_records
+from iopfinder.elasticsearch_node import LocalNode, NodeError, NodeSettings, health, install
 from search_api.app import create_app
+from search_api.settings import ApiSettings
 from sitegen.build import build_site
 from sitegen.data import iop_facilities
-from starlette.staticfiles import StaticFiles
-from search_api.settings import ApiSettings
-from iopfinder.elasticsearch_node import LocalNode, NodeError, NodeSettings, health, install
 
 app = typer.Typer(help="IOP Finder: a directory and search service for intensive outpatient programs.",
                   no_args_is_help=True, add_completion=False)
 es_app = typer.Typer(help="Run a local Elasticsearch node for development and tests.", no_args_is_help=True)
 import_app = typer.Typer(help="Import official source files into staged Facility records.", no_args_is_help=True)
+site_app = typer.Typer(help="Build the static site.", no_args_is_help=True)
 app.add_typer(es_app, name="es")
 app.add_typer(import_app, name="import")
-site_app = typer.Typer(help="Build the static site.", no_args_is_help=True)
 app.add_typer(site_app, name="site")
 console = Console(stderr=True)
 

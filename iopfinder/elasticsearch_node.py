@@ -10,6 +10,7 @@ docker-compose.yml); `ELASTICSEARCH_URL` set means: use that cluster and start n
 
 import json
 import os
+import tempfile
 import pwd
 import shutil
 import signal
@@ -18,6 +19,8 @@ import subprocess
 import time
 import urllib.request
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,3 +250,27 @@ def _alive(pid: int) -> bool:
     except ChildProcessError:
         pass
     return True
+
+
+@contextmanager
+def scratch_node(settings: NodeSettings, port: int | None = None, say=print) -> Iterator[LocalNode]:
+    """A started node in a temporary directory, stopped and removed afterwards (tests, benchmarks)."""
+    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-es-"))
+    node = LocalNode(settings, workdir)
+    try:
+        node.start(port=port, say=say)
+        yield node
+    finally:
+        node.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def elasticsearch_url_for_run(say=print) -> Iterator[str]:
+    """ELASTICSEARCH_URL when set; otherwise a scratch node's URL for as long as the block runs."""
+    settings = NodeSettings.from_env()
+    if settings.external_url:
+        yield settings.external_url
+        return
+    with scratch_node(settings, say=say) as node:
+        yield node.url

@@ -1,8 +1,6 @@
 """Test session: one real Elasticsearch node for the whole run (or ELASTICSEARCH_URL), and the
 shared SAMHSA data read in place from ../shared/data."""
 
-import shutil
-import tempfile
 import json
 import uuid
 from datetime import datetime, timezone
@@ -16,7 +14,7 @@ from crawler.importers.samhsa_directory import Directory, import_directory
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
 from indexer.records import read_records
-from iopfinder.elasticsearch_node import LocalNode, NodeSettings
+from iopfinder.elasticsearch_node import LocalNode, NodeSettings, scratch_node
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DIRECTORY_2022 = SHARED_DATA / "samhsa" / "National_Directory_SA_Facilities_2022.xlsx"
@@ -36,14 +34,8 @@ def es_node() -> LocalNode | None:
     if settings.external_url:
         yield None
         return
-    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-test-es-"))
-    node = LocalNode(settings, workdir)
-    try:
-        node.start()
+    with scratch_node(settings) as node:
         yield node
-    finally:
-        node.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 
 from facility import defaults
@@ -47,6 +48,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
                   description="Search intensive outpatient programs (IOPs) for substance use and "
                               "co-occurring mental health conditions in the United States. Data: SAMHSA.",
                   docs_url=None, redoc_url=None)  # the interactive docs would load third-party assets
+
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"])
 
     def es(request: Request) -> AsyncElasticsearch:
         return request.app.state.es

@@ -13,6 +13,7 @@ class ApiSettings:
     es_timeout_s: float = defaults.API_ES_TIMEOUT_S
     es_retries: int = defaults.API_ES_RETRIES
     retry_after_s: int = defaults.RETRY_AFTER_S
+    cors_origins: tuple[str, ...] = ()  # sites on another origin whose pages may call the API (GET only)
 
     @classmethod
     def from_env(cls, elasticsearch_url: str | None = None) -> "ApiSettings":
@@ -23,4 +24,5 @@ class ApiSettings:
             elasticsearch_url=url,
             alias=os.environ.get("IOPFINDER_ALIAS", defaults.INDEX_ALIAS),
             es_timeout_s=float(os.environ.get("IOPFINDER_ES_TIMEOUT_S", defaults.API_ES_TIMEOUT_S)),
+            cors_origins=tuple(o.strip() for o in os.environ.get("IOPFINDER_CORS_ORIGINS", "").split(",") if o.strip()),
         )

@@ -57,3 +57,15 @@ def test_elasticsearch_unreachable_is_503_with_retry_after(offline_api):
     assert response.status_code == 503 and response.headers["retry-after"] == "5"
     assert offline_api.get("/healthz").status_code == 200
     assert offline_api.get("/readyz").status_code == 503
+
+
+def test_cross_origin_reads_only_for_configured_sites():
+    settings = ApiSettings(elasticsearch_url=f"http://127.0.0.1:{free_port()}", cors_origins=("https://iopfinder.example",))
+    with TestClient(create_app(settings)) as client:
+        allowed = client.get("/healthz", headers={"Origin": "https://iopfinder.example"})
+        assert allowed.headers["access-control-allow-origin"] == "https://iopfinder.example"
+        other = client.get("/healthz", headers={"Origin": "https://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers
+        preflight = client.options("/v1/facilities", headers={"Origin": "https://iopfinder.example",
+                                                              "Access-Control-Request-Method": "DELETE"})
+        assert preflight.status_code == 400

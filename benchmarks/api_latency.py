@@ -24,6 +24,7 @@ import aiohttp
 from elasticsearch import Elasticsearch
 
 from directory_2022 import import_2022
+from load import Outcome, by_status, offered_load, percentile
 from facility.geo import zip_point
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
@@ -37,11 +38,6 @@ FILTERS = [("level", "iop"), ("level", "php"), ("payment", "medicaid"), ("paymen
            ("payment", "medicare"), ("assistance", "sliding_fee"), ("language", "spanish"),
            ("service", "telehealth"), ("service", "mat_buprenorphine"), ("age", "children_adolescents"),
            ("population", "veterans")]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def build_mix(records: list[dict], count: int, rng: random.Random) -> list[tuple[str, dict, list[dict]]]:
@@ -76,41 +72,24 @@ def build_mix(records: list[dict], count: int, rng: random.Random) -> list[tuple
     return mix
 
 
-async def offered_load(send, mix, rate: float, seconds: float) -> dict:
-    """Send mix[i] at start + i/rate; return latencies (ms) and failures."""
-    latencies: list[float] = []
-    failures: dict[str, int] = {}
-    start = time.perf_counter() + 0.1
-    total = int(rate * seconds)
-
-    async def one(i: int):
-        scheduled = start + i / rate
-        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-        try:
-            status = await send(mix[i % len(mix)])
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            status = type(error).__name__
-        if status == 200:
-            latencies.append((time.perf_counter() - scheduled) * 1000)
-        else:
-            failures[str(status)] = failures.get(str(status), 0) + 1
-
-    await asyncio.gather(*(one(i) for i in range(total)))
-    return {"rate": rate, "sent": total, "latencies": latencies, "failures": failures}
+def summarize(outcomes: list[Outcome], rate: float) -> dict:
+    ok = [o.latency_ms for o in outcomes if o.status == "200"]
+    failures = {status: count for status, count in by_status(outcomes).items() if status != "200"}
+    return {"rate": rate, "sent": len(outcomes), "latencies": ok, "failures": failures}
 
 
 def report(label: str, result: dict) -> None:
     lat = result["latencies"]
-    p50, p99 = (percentile(lat, 0.5), percentile(lat, 0.99)) if lat else (float("nan"),) * 2
     print(f"{label:<34} {result['rate']:>5.0f} req/s  sent {result['sent']:>5}  "
-          f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {sum(result['failures'].values())} "
-          f"{result['failures'] or ''}", flush=True)
+          f"p50 {percentile(lat, 0.5):6.1f} ms  p99 {percentile(lat, 0.99):6.1f} ms  "
+          f"errors {sum(result['failures'].values())} {result['failures'] or ''}", flush=True)
 
 
 @contextmanager
 def api_server(es_url: str):
     port = free_port()
-    env = dict(os.environ, ELASTICSEARCH_URL=es_url, IOPFINDER_ALIAS=ALIAS)
+    # One load generator is one client: the per-client rate limit is off for the measurement.
+    env = dict(os.environ, ELASTICSEARCH_URL=es_url, IOPFINDER_ALIAS=ALIAS, IOPFINDER_RATE_LIMIT_PER_MINUTE="0")
     process = subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "serve", "--port", str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -141,7 +120,7 @@ async def measure(api_url: str, es_url: str, mix, seconds: float) -> None:
             path, params, _ = item
             async with session.get(api_url + path, params=params) as response:
                 await response.read()
-                return response.status
+                return response.status, None
 
         async def direct(item):
             status = 200
@@ -150,18 +129,18 @@ async def measure(api_url: str, es_url: str, mix, seconds: float) -> None:
                                         headers={"Content-Type": "application/json"}) as response:
                     await response.read()
                     status = response.status if response.status != 200 else status
-            return status
+            return status, None
 
         await offered_load(via_api, mix, 50, 5)  # warm-up, not reported
         await offered_load(direct, mix, 50, 5)
         print(f"{'':<34} offered      sent      latency from the scheduled send time")
-        api = await offered_load(via_api, mix, 100, seconds)
+        api = summarize(await offered_load(via_api, mix, 100, seconds), 100)
         report("API, realistic mix", api)
-        es = await offered_load(direct, mix, 100, seconds)
+        es = summarize(await offered_load(direct, mix, 100, seconds), 100)
         report("same bodies straight to ES", es)
         knee = None
         for rate in (150, 200, 250, 300, 400, 500, 600, 800):
-            step = await offered_load(via_api, mix, rate, 10)
+            step = summarize(await offered_load(via_api, mix, rate, 10), rate)
             report("API, step", step)
             if step["failures"] or percentile(step["latencies"], 0.99) > 100:
                 break

@@ -37,3 +37,7 @@ TEXT_BOOSTS = {"name": 3.0, "name2": 2.0, "address.city": 1.0}
 CITY_RADIUS_MI = 25.0  # a city page lists the IOPs within this distance of the city's centre
 NEARBY_ALTERNATIVES = 5
 NEARBY_RADIUS_MI = 50.0
+
+# Protection at the API's edge.
+RATE_LIMIT_PER_MINUTE = 60  # searches per client per minute (0: off)
+MAX_IN_FLIGHT = 32  # concurrent /v1 requests; beyond this the API sheds load with 503 at once

@@ -15,7 +15,6 @@ from elasticsearch import ApiError, Elasticsearch
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from starlette.staticfiles import StaticFiles
 
 from crawler.importers import SourceFileError
 from crawler.importers.locator_coords import LocatorCoordinates
@@ -192,6 +191,8 @@ def index(
     rollback_: Annotated[bool, typer.Option("--rollback", help="point the alias back at the previous index")] = False,
     allow_shrink: Annotated[bool, typer.Option(help="swap even if the new index is much smaller")] = False,
     alias: Annotated[str, typer.Option(help="the alias searches use")] = defaults.INDEX_ALIAS,
+    shards: Annotated[int, typer.Option(envvar="IOPFINDER_INDEX_SHARDS", min=1)] = defaults.INDEX_SHARDS,
+    replicas: Annotated[int, typer.Option(envvar="IOPFINDER_INDEX_REPLICAS", min=0)] = defaults.INDEX_REPLICAS,
 ) -> None:
     """Build a new versioned index from staged records and swap the alias to it."""
     if rollback_:
@@ -210,7 +211,8 @@ def index(
         client = elasticsearch_client()
         with progress_bar("indexing facilities", None) as advance:
             result = build(client, read_records(files, tally), tally,
-                           BuildOptions(alias=alias, allow_shrink=allow_shrink), advance)
+                           BuildOptions(alias=alias, shards=shards, replicas=replicas,
+                                        allow_shrink=allow_shrink), advance)
     except BuildError as error:
         print_summary("Index build failed; the live alias is unchanged", tally)
         fail(str(error))
@@ -232,11 +234,10 @@ def serve(
     settings = ApiSettings.from_env(elasticsearch_url())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("elastic_transport").setLevel(logging.WARNING)
-    api = create_app(settings)
+    if site and not (site / "index.html").is_file():
+        fail(f"{site}: no built site here (run `iopfinder site build --out {site}`)")
+    api = create_app(settings, site)
     if site:
-        if not (site / "index.html").is_file():
-            fail(f"{site}: no built site here (run `iopfinder site build --out {site}`)")
-        api.mount("/", StaticFiles(directory=site, html=True), name="site")
         console.print(f"IOP Finder: open http://{host}:{port}/ (API under /v1, OpenAPI: /openapi.json)")
     else:
         console.print(f"IOP Finder API on http://{host}:{port}/v1/facilities (OpenAPI: /openapi.json)")

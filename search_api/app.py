@@ -6,21 +6,25 @@ import logging
 import time
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from starlette.staticfiles import StaticFiles
 
 from facility import defaults
 from facility.geo import distance_miles, zip_point
 from facility.states import STATE_NAMES
 from search_api.filters import FILTER_GROUPS
+from search_api.protection import API_HEADERS, LoadShedder, RateLimiter, site_headers
 from search_api.params import SearchParams, encode_cursor, invalid
 from search_api.query import Search, band_body, search_body
 from search_api.results import CSV_COLUMNS, csv_row, facets, results
@@ -34,7 +38,8 @@ class Unavailable(Exception):
     """Elasticsearch is down, slow, or has no index behind the alias."""
 
 
-def create_app(settings: ApiSettings) -> FastAPI:
+def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
+    """The API; with `site`, also that built static site at / (one origin, as in the demo)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Nothing connects at import time; the client is made here and passed to routes.
@@ -69,11 +74,36 @@ def create_app(settings: ApiSettings) -> FastAPI:
                             for e in errors)
         return JSONResponse({"detail": errors, "message": message}, status_code=422)
 
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    shedder = LoadShedder(settings.max_in_flight)
+    page_headers = site_headers(settings.site_api_origin)
+
     @app.middleware("http")
-    async def request_log(request: Request, call_next):
+    async def edge(request: Request, call_next):
+        """Load shedding and rate limiting for the API, security headers, and the request log."""
         started = time.perf_counter()
-        response = await call_next(request)
-        log.info("%s %s%s %d %.1fms", request.method, request.url.path, _private_query(request.url.query),
+        path = request.url.path
+        api = path.startswith("/v1/")
+        response = None
+        if api and (path.startswith("/v1/facilities") or path == "/v1/geocode"):
+            address = (request.headers.get("x-real-ip") if settings.trust_proxy else None) or \
+                (request.client.host if request.client else "")
+            wait = limiter.retry_after(address)
+            if wait is not None:
+                response = JSONResponse({"detail": "too many searches from this client; please wait a moment"},
+                                        status_code=429, headers={"Retry-After": str(wait)})
+        if response is None and api and not shedder.enter():
+            response = JSONResponse({"detail": "the service is busy; please try again in a moment"},
+                                    status_code=503, headers={"Retry-After": "1"})
+        elif response is None:
+            try:
+                response = await call_next(request)
+            finally:
+                if api:
+                    shedder.leave()
+        is_page = site is not None and not (api or path in ("/healthz", "/readyz", "/openapi.json"))
+        response.headers.update(page_headers if is_page else API_HEADERS)
+        log.info("%s %s%s %d %.1fms", request.method, path, _private_query(request.url.query),
                  response.status_code, (time.perf_counter() - started) * 1000)
         return response
 
@@ -143,7 +173,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         })
 
     @app.get("/v1/facilities/{facility_id}", summary="One facility, with provenance")
-    async def facility(client: Es, facility_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]):
+    async def facility(client: Es, facility_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]):
         try:
             response = await call(client.get(index=settings.alias, id=facility_id))
         except NotFoundError:
@@ -188,6 +218,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
                                 headers={"Retry-After": str(settings.retry_after_s)})
         return {"status": "ready", "index": sorted(aliases.body)[-1]}
 
+    if site is not None:
+        app.mount("/", StaticFiles(directory=site, html=True), name="site")
     return app
 
 

@@ -14,6 +14,10 @@ class ApiSettings:
     es_retries: int = defaults.API_ES_RETRIES
     retry_after_s: int = defaults.RETRY_AFTER_S
     cors_origins: tuple[str, ...] = ()  # sites on another origin whose pages may call the API (GET only)
+    rate_limit_per_minute: int = 0  # from the environment the default is defaults.RATE_LIMIT_PER_MINUTE
+    max_in_flight: int = defaults.MAX_IN_FLIGHT
+    trust_proxy: bool = False  # take the client address from X-Real-IP (set by our nginx)
+    site_api_origin: str = ""  # the API's origin as the served site's pages reach it ("" = same origin)
 
     @classmethod
     def from_env(cls, elasticsearch_url: str | None = None) -> "ApiSettings":
@@ -25,4 +29,7 @@ class ApiSettings:
             alias=os.environ.get("IOPFINDER_ALIAS", defaults.INDEX_ALIAS),
             es_timeout_s=float(os.environ.get("IOPFINDER_ES_TIMEOUT_S", defaults.API_ES_TIMEOUT_S)),
             cors_origins=tuple(o.strip() for o in os.environ.get("IOPFINDER_CORS_ORIGINS", "").split(",") if o.strip()),
+            rate_limit_per_minute=int(os.environ.get("IOPFINDER_RATE_LIMIT_PER_MINUTE", defaults.RATE_LIMIT_PER_MINUTE)),
+            max_in_flight=int(os.environ.get("IOPFINDER_MAX_IN_FLIGHT", defaults.MAX_IN_FLIGHT)),
+            trust_proxy=os.environ.get("IOPFINDER_TRUST_PROXY", "") == "1",
         )

@@ -4,6 +4,7 @@ The new site is written beside the old one and swapped in at the end, so a faile
 never leaves a half-written site behind.
 """
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -14,7 +15,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from sitegen.pages import Site, city_context, facility_context, home_context, state_context
 
-SITE_DIR = Path(__file__).resolve().parents[1] / "site"
+# The site's templates and assets: beside the packages in a checkout; set IOPFINDER_SITE_DIR
+# where the packages are installed elsewhere (the Docker image does).
+SITE_DIR = Path(os.environ.get("IOPFINDER_SITE_DIR") or Path(__file__).resolve().parents[1] / "site")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,23 @@
+# IOP Finder's Python image: the API by default; the import, crawl, index and site-build jobs run
+# the same image with another command (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 IOPFINDER_SITE_DIR=/app/site
+RUN useradd --system --create-home --home-dir /app iopfinder
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY facility ./facility
+COPY crawler ./crawler
+COPY indexer ./indexer
+COPY search_api ./search_api
+COPY sitegen ./sitegen
+COPY iopfinder ./iopfinder
+COPY site ./site
+RUN pip install . && mkdir -p /data /srv/site && chown iopfinder /data /srv/site
+
+USER iopfinder
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
+  CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
+CMD ["iopfinder", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,46 @@
+"""An open-loop load generator: requests go out on schedule whether or not earlier ones have
+answered, and latency counts from the scheduled time, so a stall is never hidden."""
+
+import asyncio
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import aiohttp
+
+
+@dataclass(frozen=True)
+class Outcome:
+    at: float  # seconds after the load began
+    latency_ms: float
+    status: str  # HTTP status, or the client error's name (a timeout, a refused connection)
+    detail: object = None  # whatever `send` returned beside the status
+
+
+async def offered_load(send, items: list, rate: float, seconds: float) -> list[Outcome]:
+    """Call `send(item)` (→ (status, detail)) at `rate` per second for `seconds`; bounded by count."""
+    outcomes: list[Outcome] = []
+    start = time.perf_counter() + 0.1
+
+    async def one(i: int):
+        scheduled = start + i / rate
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        try:
+            status, detail = await send(items[i % len(items)])
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            status, detail = type(error).__name__, None
+        outcomes.append(Outcome(scheduled - start, (time.perf_counter() - scheduled) * 1000, str(status), detail))
+
+    await asyncio.gather(*(one(i) for i in range(int(rate * seconds))))
+    return sorted(outcomes, key=lambda outcome: outcome.at)
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def by_status(outcomes: list[Outcome]) -> dict[str, int]:
+    return dict(sorted(Counter(outcome.status for outcome in outcomes).items()))

@@ -1,0 +1,258 @@
+"""Resilience under load, against a real local Elasticsearch node and the real API process.
+
+Four scenarios, each with a bounded fixed-rate load that stops by itself:
+1. rebuild under load: a full reindex and alias swap while 50 req/s of searches run;
+2. interrupted rebuild: the indexer is SIGKILLed mid-load; the next run completes and cleans up;
+3. Elasticsearch killed under load: 503 + Retry-After within 2 s, /healthz 200, /readyz 503,
+   then searches succeed again within 30 s of the restart without restarting the API;
+4. overload at twice the highest sustainable rate: only 200/429/503, none past 5 s, and recovery.
+Prints a table and exits non-zero when any scenario fails.
+
+    .venv/bin/python benchmarks/resilience.py
+"""
+
+import asyncio
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+from elasticsearch import Elasticsearch
+
+from directory_2022 import import_2022
+from facility.geo import zip_point
+from facility.tally import Tally
+from indexer.build import live_indices
+from iopfinder.elasticsearch_node import LocalNode, NodeSettings, free_port
+from load import Outcome, by_status, offered_load, percentile
+
+ALIAS = "resilience"
+RATE = 50
+CLIENT_TIMEOUT_S = 6
+
+
+def searches(records: list[dict], count: int, rng: random.Random) -> list[list[tuple]]:
+    """Realistic searches: ZIP near-me with filters, state browse, text."""
+    zips = sorted({r["address"]["zip"] for r in records if zip_point(r["address"]["zip"])})
+    states = sorted({r["address"]["state"] for r in records})
+    words = ["recovery", "behavioral", "counseling", "health", "center", "family", "hope"]
+    found = []
+    for _ in range(count):
+        kind = rng.random()
+        if kind < 0.6:
+            found.append([("zip", rng.choice(zips)), ("level", "iop"),
+                          *rng.sample([("payment", "medicaid"), ("payment", "private"), ("language", "spanish"),
+                                       ("service", "telehealth")], rng.randint(0, 2))])
+        elif kind < 0.8:
+            found.append([("state", rng.choice(states)), ("level", "iop"), ("sort", "name")])
+        else:
+            found.append([("q", rng.choice(words))])
+    return found
+
+
+class Stack:
+    """The node, the API process and the staged 2022 records for all scenarios."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.es_port = free_port()
+        self.node = LocalNode(NodeSettings.from_env(), workdir / "es")
+        self.es_url = f"http://127.0.0.1:{self.es_port}"
+        self.api_port = free_port()
+        self.api_url = f"http://127.0.0.1:{self.api_port}"
+        self.staged = workdir / "samhsa-2022.jsonl"
+        self.api: subprocess.Popen | None = None
+
+    def env(self) -> dict:
+        return dict(os.environ, ELASTICSEARCH_URL=self.es_url, IOPFINDER_ALIAS=ALIAS,
+                    IOPFINDER_RATE_LIMIT_PER_MINUTE="0")
+
+    def start(self) -> list[dict]:
+        (self.workdir / "es").mkdir(parents=True)
+        self.node.start(port=self.es_port)
+        records = []
+        with open(self.staged, "w", encoding="utf-8") as handle:
+            for record in import_2022(Tally()):
+                handle.write(record.model_dump_json() + "\n")
+                records.append(record.model_dump(mode="json"))
+        self.index()
+        self.api = subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "serve", "--port", str(self.api_port)],
+                                    env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{self.api_url}/readyz", timeout=1)
+                return records
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the API did not become ready")
+
+    def index_process(self) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "index", str(self.staged), "--alias", ALIAS],
+                                env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def index(self) -> None:
+        process = self.index_process()
+        if process.wait(timeout=300) != 0:
+            raise RuntimeError("index run failed")
+
+    def stop(self) -> None:
+        if self.api:
+            self.api.terminate()
+            self.api.wait(timeout=10)
+        self.node.stop()
+
+
+async def run_load(session: aiohttp.ClientSession, url: str, queries, rate: float, seconds: float) -> list[Outcome]:
+    async def send(params):
+        async with session.get(f"{url}/v1/facilities", params=params) as response:
+            body = await response.json(content_type=None) if response.status == 200 else None
+            return response.status, {"params": tuple(params), "total": body["total"] if body else None,
+                                     "retry_after": response.headers.get("Retry-After")}
+    return await offered_load(send, queries, rate, seconds)
+
+
+def row(name: str, outcomes: list[Outcome], passed: bool, why: str) -> dict:
+    latencies = [o.latency_ms for o in outcomes]
+    return {"scenario": name, "sent": len(outcomes), "statuses": by_status(outcomes),
+            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99),
+            "result": "PASS" if passed else "FAIL", "why": why}
+
+
+async def baseline(session, url, queries) -> dict[tuple, int]:
+    totals = {}
+    for params in queries:
+        async with session.get(f"{url}/v1/facilities", params=params) as response:
+            totals[tuple(params)] = (await response.json())["total"]
+    return totals
+
+
+def same_totals(outcomes: list[Outcome], expected: dict[tuple, int]) -> tuple[bool, str]:
+    failed = [o for o in outcomes if o.status != "200"]
+    wrong = [o for o in outcomes if o.status == "200" and o.detail["total"] != expected[o.detail["params"]]]
+    empty = [o for o in wrong if o.detail["total"] == 0]
+    why = f"{len(failed)} failed, {len(wrong)} with another count ({len(empty)} empty)"
+    return not failed and not wrong, why
+
+
+async def rebuild_under_load(stack: Stack, session, queries, expected) -> dict:
+    before = live_indices(Elasticsearch(stack.es_url), ALIAS)
+    load = asyncio.create_task(run_load(session, stack.api_url, queries, RATE, 35))
+    await asyncio.sleep(3)
+    indexer = stack.index_process()
+    code = await asyncio.to_thread(indexer.wait, 300)
+    outcomes = await load
+    after = live_indices(Elasticsearch(stack.es_url), ALIAS)
+    ok, why = same_totals(outcomes, expected)
+    after_totals = await baseline(session, stack.api_url, queries)
+    swapped = code == 0 and after != before
+    return row("1 rebuild under load", outcomes, ok and swapped and after_totals == expected,
+               f"{why}; swapped {before[0][-6:]}→{after[0][-6:]}; counts after {'equal' if after_totals == expected else 'DIFFER'}")
+
+
+async def interrupted_rebuild(stack: Stack, session, queries, expected) -> dict:
+    client = Elasticsearch(stack.es_url)
+    live_before = live_indices(client, ALIAS)
+    load = asyncio.create_task(run_load(session, stack.api_url, queries, RATE, 20))
+    await asyncio.sleep(3)
+    indexer = stack.index_process()
+    await asyncio.sleep(3.5)  # mid-load
+    os.kill(indexer.pid, signal.SIGKILL)
+    indexer.wait()
+    leftovers = [name for name in client.indices.get(index=f"{ALIAS}-*") if name not in live_before]
+    outcomes = await load
+    still_live = live_indices(client, ALIAS) == live_before
+    stack.index()
+    remaining = set(client.indices.get(index=f"{ALIAS}-*"))
+    cleaned = not (set(leftovers) & remaining) and len(remaining) == 2
+    ok, why = same_totals(outcomes, expected)
+    return row("2 interrupted rebuild", outcomes, ok and still_live and bool(leftovers) and cleaned,
+               f"{why}; killed mid-load leaving {len(leftovers)} half-built; alias kept: {still_live}; "
+               f"next run cleaned up: {cleaned}")
+
+
+async def elasticsearch_killed(stack: Stack, session, queries) -> dict:
+    load_began = time.perf_counter() + 0.1  # offered_load starts its clock 0.1 s after it is called
+    load = asyncio.create_task(run_load(session, stack.api_url, queries, RATE, 45))
+    await asyncio.sleep(3)
+    killed_at = time.perf_counter()
+    os.killpg(stack.node.state()["pid"], signal.SIGKILL)
+    await asyncio.sleep(8)
+    async with session.get(f"{stack.api_url}/healthz") as health, session.get(f"{stack.api_url}/readyz") as ready:
+        probes = (health.status, ready.status)
+    restarted_at = time.perf_counter()
+    await asyncio.to_thread(stack.node.start, stack.es_port, lambda message: None)
+    outcomes = await load
+    down = [o for o in outcomes if killed_at - load_began + 0.5 <= o.at < restarted_at - load_began]
+    bad_down = [o for o in down if o.status != "503" or o.latency_ms > 2000 or not o.detail["retry_after"]]
+    recovered = [o for o in outcomes if o.status == "200" and o.at > restarted_at - load_began]
+    recovery_s = (recovered[0].at - (restarted_at - load_began)) if recovered else None
+    late = [o for o in outcomes if recovery_s is not None and o.at > recovered[0].at + 2 and o.status != "200"]
+    passed = (not bad_down and down and probes == (200, 503) and recovery_s is not None and recovery_s <= 30
+              and not late and not any(o.status.startswith("5") and o.status != "503" for o in outcomes))
+    return row("3 Elasticsearch killed", outcomes, passed,
+               f"{len(down)} requests while down, {len(bad_down)} not a 503+Retry-After within 2 s; "
+               f"/healthz {probes[0]}, /readyz {probes[1]}; searches back {recovery_s and round(recovery_s, 1)} s "
+               f"after the restart began (node start included)")
+
+
+async def overload(stack: Stack, session, queries) -> dict:
+    sustainable = 0
+    for rate in (50, 100, 150, 200, 300):
+        step = await run_load(session, stack.api_url, queries, rate, 5)
+        ok = [o.latency_ms for o in step if o.status == "200"]
+        if len(ok) < len(step) or percentile(ok, 0.99) > 100:
+            break
+        sustainable = rate
+    offered = 2 * max(sustainable, 50)
+    outcomes = await run_load(session, stack.api_url, queries, offered, 15)
+    await asyncio.sleep(2)
+    calm = await run_load(session, stack.api_url, queries, 10, 8)
+    allowed = {"200", "429", "503"}
+    bad = [o for o in outcomes if o.status not in allowed or o.latency_ms > 5000]
+    shed = sum(o.status in ("429", "503") for o in outcomes)
+    recovered = all(o.status == "200" for o in calm)
+    return row(f"4 overload at {offered} req/s", outcomes + calm, not bad and recovered,
+               f"highest sustainable step {sustainable} req/s; {shed} shed, {len(bad)} other or past 5 s; "
+               f"recovered at 10 req/s: {recovered}")
+
+
+async def scenarios(stack: Stack, records: list[dict]) -> list[dict]:
+    queries = searches(records, 300, random.Random(11))
+    timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT_S)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout) as session:
+        expected = await baseline(session, stack.api_url, queries)
+        assert any(expected.values()), "the baseline found nothing"
+        return [await rebuild_under_load(stack, session, queries, expected),
+                await interrupted_rebuild(stack, session, queries, expected),
+                await elasticsearch_killed(stack, session, queries),
+                await overload(stack, session, queries)]
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-resilience-"))
+    stack = Stack(workdir)
+    try:
+        records = stack.start()
+        rows = asyncio.run(scenarios(stack, records))
+    finally:
+        stack.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"\n{'scenario':<28} {'sent':>6}  {'by status':<32} {'p50 ms':>8} {'p99 ms':>8}  result")
+    for r in rows:
+        statuses = " ".join(f"{k}:{v}" for k, v in r["statuses"].items())
+        print(f"{r['scenario']:<28} {r['sent']:>6}  {statuses:<32} {r['p50']:>8.1f} {r['p99']:>8.1f}  {r['result']}")
+        print(f"{'':<28} {r['why']}")
+    failed = [r["scenario"] for r in rows if r["result"] != "PASS"]
+    print(f"\nresilience: {len(rows) - len(failed)} of {len(rows)} scenarios held")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

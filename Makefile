@@ -3,7 +3,7 @@ DATA ?= ../shared/data
 STAGED := var/staged/samhsa-directory-2022.jsonl
 BIN := .venv/bin
 
-.PHONY: setup demo test bench
+.PHONY: setup demo test bench resilience
 
 setup:
 	@bash scripts/setup.sh
@@ -18,6 +18,10 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest
+
+# Rebuild, interrupted rebuild, Elasticsearch killed and overload, each under load (exits non-zero on failure).
+resilience: setup
+	cd benchmarks && ../$(BIN)/python resilience.py
 
 bench: setup
 	$(BIN)/python benchmarks/index_throughput.py

@@ -36,6 +36,7 @@ from load import Outcome, by_status, offered_load, percentile
 ALIAS = "resilience"
 RATE = 50
 CLIENT_TIMEOUT_S = 6
+SUSTAINED_BY_BENCHMARK = 100  # req/s with p99 ≤ 100 ms in benchmarks/api_latency.py on these machines
 
 
 def searches(records: list[dict], count: int, rng: random.Random) -> list[list[tuple]]:
@@ -63,7 +64,8 @@ class Stack:
     def __init__(self, workdir: Path):
         self.workdir = workdir
         self.es_port = free_port()
-        self.node = LocalNode(NodeSettings.from_env(), workdir / "es")
+        # Its own temporary directory: the node's unprivileged user cannot enter root's private ones.
+        self.node = LocalNode(NodeSettings.from_env(), Path(tempfile.mkdtemp(prefix="iopfinder-es-")))
         self.es_url = f"http://127.0.0.1:{self.es_port}"
         self.api_port = free_port()
         self.api_url = f"http://127.0.0.1:{self.api_port}"
@@ -75,7 +77,6 @@ class Stack:
                     IOPFINDER_RATE_LIMIT_PER_MINUTE="0")
 
     def start(self) -> list[dict]:
-        (self.workdir / "es").mkdir(parents=True)
         self.node.start(port=self.es_port)
         records = []
         with open(self.staged, "w", encoding="utf-8") as handle:
@@ -107,6 +108,7 @@ class Stack:
             self.api.terminate()
             self.api.wait(timeout=10)
         self.node.stop()
+        shutil.rmtree(self.node.workdir, ignore_errors=True)
 
 
 async def run_load(session: aiohttp.ClientSession, url: str, queries, rate: float, seconds: float) -> list[Outcome]:
@@ -165,7 +167,8 @@ async def interrupted_rebuild(stack: Stack, session, queries, expected) -> dict:
     await asyncio.sleep(3.5)  # mid-load
     os.kill(indexer.pid, signal.SIGKILL)
     indexer.wait()
-    leftovers = [name for name in client.indices.get(index=f"{ALIAS}-*") if name not in live_before]
+    mappings = client.indices.get_mapping(index=f"{ALIAS}-*").body
+    leftovers = [name for name, body in mappings.items() if not body["mappings"].get("_meta", {}).get("complete")]
     outcomes = await load
     still_live = live_indices(client, ALIAS) == live_before
     stack.index()
@@ -188,21 +191,23 @@ async def elasticsearch_killed(stack: Stack, session, queries) -> dict:
         probes = (health.status, ready.status)
     restarted_at = time.perf_counter()
     await asyncio.to_thread(stack.node.start, stack.es_port, lambda message: None)
+    healthy_at = time.perf_counter()
     outcomes = await load
     down = [o for o in outcomes if killed_at - load_began + 0.5 <= o.at < restarted_at - load_began]
     bad_down = [o for o in down if o.status != "503" or o.latency_ms > 2000 or not o.detail["retry_after"]]
     recovered = [o for o in outcomes if o.status == "200" and o.at > restarted_at - load_began]
-    recovery_s = (recovered[0].at - (restarted_at - load_began)) if recovered else None
+    recovery_s = (recovered[0].at - (healthy_at - load_began)) if recovered else None
     late = [o for o in outcomes if recovery_s is not None and o.at > recovered[0].at + 2 and o.status != "200"]
     passed = (not bad_down and down and probes == (200, 503) and recovery_s is not None and recovery_s <= 30
               and not late and not any(o.status.startswith("5") and o.status != "503" for o in outcomes))
     return row("3 Elasticsearch killed", outcomes, passed,
                f"{len(down)} requests while down, {len(bad_down)} not a 503+Retry-After within 2 s; "
-               f"/healthz {probes[0]}, /readyz {probes[1]}; searches back {recovery_s and round(recovery_s, 1)} s "
-               f"after the restart began (node start included)")
+               f"/healthz {probes[0]}, /readyz {probes[1]}; node restart took {healthy_at - restarted_at:.1f} s, "
+               f"searches back {recovery_s and round(recovery_s, 1)} s after it was up (the API was not restarted)")
 
 
 async def overload(stack: Stack, session, queries) -> dict:
+    await run_load(session, stack.api_url, queries, RATE, 10)  # warm up after the restart
     sustainable = 0
     for rate in (50, 100, 150, 200, 300):
         step = await run_load(session, stack.api_url, queries, rate, 5)
@@ -210,7 +215,8 @@ async def overload(stack: Stack, session, queries) -> dict:
         if len(ok) < len(step) or percentile(ok, 0.99) > 100:
             break
         sustainable = rate
-    offered = 2 * max(sustainable, 50)
+    # Twice the highest sustainable rate, and never below twice what benchmarks/api_latency.py sustains here.
+    offered = 2 * max(sustainable, SUSTAINED_BY_BENCHMARK)
     outcomes = await run_load(session, stack.api_url, queries, offered, 15)
     await asyncio.sleep(2)
     calm = await run_load(session, stack.api_url, queries, 10, 8)

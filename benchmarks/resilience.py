@@ -235,16 +235,20 @@ async def scenarios(stack: Stack, records: list[dict]) -> list[dict]:
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout) as session:
         expected = await baseline(session, stack.api_url, queries)
         assert any(expected.values()), "the baseline found nothing"
-        return [await rebuild_under_load(stack, session, queries, expected),
-                await interrupted_rebuild(stack, session, queries, expected),
-                await elasticsearch_killed(stack, session, queries),
-                await overload(stack, session, queries)]
+        rows = []
+        for scenario, arguments in ((rebuild_under_load, (expected,)), (interrupted_rebuild, (expected,)),
+                                    (elasticsearch_killed, ()), (overload, ())):
+            print(f"running {scenario.__name__.replace('_', ' ')} ...", flush=True)
+            rows.append(await scenario(stack, session, queries, *arguments))
+            print(f"  {rows[-1]['result']}: {rows[-1]['why']}", flush=True)
+        return rows
 
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="iopfinder-resilience-"))
     stack = Stack(workdir)
     try:
+        print("starting Elasticsearch, importing and indexing the 2022 directory, starting the API ...", flush=True)
         records = stack.start()
         rows = asyncio.run(scenarios(stack, records))
     finally:

@@ -41,3 +41,11 @@ NEARBY_RADIUS_MI = 50.0
 # Protection at the API's edge.
 RATE_LIMIT_PER_MINUTE = 60  # searches per client per minute (0: off)
 MAX_IN_FLIGHT = 32  # concurrent /v1 requests; beyond this the API sheds load with 503 at once
+
+# Crawler politeness (overridable per run only for local benchmarks and tests).
+CRAWL_USER_AGENT = "IOPFinderBot/0.1 (+https://github.com/iopfinder/iopfinder; open directory of IOPs)"
+CRAWL_DELAY_S = 1.0  # at most one request per second per host
+CRAWL_TIMEOUT_S = 20
+CRAWL_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+FINDTREATMENT_URL = "https://findtreatment.gov/locator/listing"
+FINDTREATMENT_PAGE_SIZE = 100

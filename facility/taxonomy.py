@@ -2,7 +2,7 @@
 
 `taxonomy.csv` holds one row per code of SAMHSA's Service Code Reference (2022 edition):
 its SAMHSA category, the Facility field (group) it fills, the stable facet value we expose,
-a human label, and a description: SAMHSA's (public domain, from its National Directory), its
+a human label, SAMHSA's own service name, and a description: SAMHSA's (public domain, from its National Directory), its
 service name where SAMHSA gives none, and our own plain words for the levels of care.
 Facet values never change once published; several codes may share one value (RS, RL and RES
 are all `residential`).
@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from facility.normalize import match_key
 
 # The Facility list fields that facet values fill, in display order, with their labels.
 GROUPS: dict[str, str] = {
@@ -45,6 +47,7 @@ class Term:
     group: str
     value: str
     label: str
+    samhsa_name: str
     description: str
 
 
@@ -52,11 +55,18 @@ class Taxonomy:
     def __init__(self, terms: list[Term]):
         self.by_code: dict[str, Term] = {term.code: term for term in terms}
         self.category_groups: dict[str, str] = {}
+        self.by_name: dict[str, str] = {}
         for term in terms:
             self.category_groups.setdefault(term.category, term.group)
+            for name in (term.samhsa_name, term.label):
+                self.by_name.setdefault(match_key(name), term.code)
 
     def term(self, code: str) -> Term | None:
         return self.by_code.get(code)
+
+    def code_for_name(self, name: str) -> str | None:
+        """The code whose SAMHSA service name or label this is (case and punctuation ignored)."""
+        return self.by_name.get(match_key(name))
 
     def values(self, group: str) -> dict[str, str]:
         """Facet value → label for one group, in the table's order."""
@@ -77,7 +87,7 @@ class Taxonomy:
             if code in self.by_code:
                 continue
             group = self.category_groups.get(category, "other_services")
-            added.append(Term(code, category, group, _slug(name) or code.lower(), name, description))
+            added.append(Term(code, category, group, _slug(name) or code.lower(), name, name, description))
         return Taxonomy(list(self.by_code.values()) + added), [term.code for term in added]
 
 

@@ -16,10 +16,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from scrapy.crawler import CrawlerProcess
+
 from crawler.importers import SourceFileError
 from crawler.importers.locator_coords import LocatorCoordinates
 from crawler.importers.samhsa_directory import Directory, import_directory
+from crawler.settings import crawl_settings
+from crawler.spiders.findtreatment import FindTreatmentSpider
 from facility import defaults
+from facility.states import STATE_FIPS
 from facility.tally import Tally
 from indexer import BuildError
 from indexer.build import BuildOptions, build, rollback
@@ -35,7 +40,9 @@ app = typer.Typer(help="IOP Finder: a directory and search service for intensive
 es_app = typer.Typer(help="Run a local Elasticsearch node for development and tests.", no_args_is_help=True)
 import_app = typer.Typer(help="Import official source files into staged Facility records.", no_args_is_help=True)
 site_app = typer.Typer(help="Build the static site.", no_args_is_help=True)
+crawl_app = typer.Typer(help="Crawl live sources into staged Facility records.", no_args_is_help=True)
 app.add_typer(es_app, name="es")
+app.add_typer(crawl_app, name="crawl")
 app.add_typer(import_app, name="import")
 app.add_typer(site_app, name="site")
 console = Console(stderr=True)
@@ -183,6 +190,48 @@ def import_samhsa_directory(
     partial.replace(out)  # the output appears whole or not at all
     print_summary(f"Imported {xlsx.name} → {out}", tally,
                   {"records with level iop": f"{levels.get('iop', 0):,}"})
+
+
+@crawl_app.command("findtreatment")
+def crawl_findtreatment(
+    out: Annotated[Path, typer.Option("--out", help="staged Facility records (JSON Lines)")],
+    state: Annotated[list[str] | None, typer.Option(help="state or territory code (repeatable; default: all)")] = None,
+    codes: Annotated[str, typer.Option(help="comma-joined SAMHSA codes a facility must have")] = "OIT",
+    base_url: Annotated[str, typer.Option(help="the locator's listing endpoint")] = defaults.FINDTREATMENT_URL,
+    page_size: Annotated[int, typer.Option(min=1, max=1000, help="rows per listing page")]
+    = defaults.FINDTREATMENT_PAGE_SIZE,
+) -> None:
+    """Crawl SAMHSA's FindTreatment locator, politely (robots.txt, 1 request/s, retries, cache)."""
+    states = [s.upper() for s in state] if state else list(STATE_FIPS)
+    unknown = [s for s in states if s not in STATE_FIPS]
+    if unknown:
+        fail(f"--state {', '.join(unknown)}: not a US state or territory code")
+    process = CrawlerProcess(crawl_settings(str(out)))
+    crawler = process.create_crawler(FindTreatmentSpider)
+    process.crawl(crawler, states=states, codes=codes, base_url=base_url, page_size=page_size)
+    console.print(f"Crawling FindTreatment for {len(states)} state(s), codes {codes} ...")
+    process.start()
+    stats = crawler.stats.get_stats()
+    counts = {
+        "requests": stats.get("downloader/request_count", 0),
+        "rows extracted": stats.get("item_scraped_count", 0),
+        "robots.txt blocked": stats.get("robotstxt/forbidden", 0),
+    }
+    for key, value in sorted(stats.items()):
+        for prefix, label in (("downloader/exception_type_count/", "error: "), ("retry/reason_count/", "retried: "),
+                              ("httperror/response_ignored_status_count/", "HTTP error: "),
+                              ("spider_exceptions/", "spider error: ")):
+            if key.startswith(prefix):
+                counts[label + key[len(prefix):].rsplit(".", 1)[-1]] = value
+    tally = Tally(read=stats.get("item_scraped_count", 0), written=stats.get("facilities/written", 0))
+    for key, value in stats.items():
+        if key.startswith("dropped/"):
+            tally.dropped[key[len("dropped/"):]] = value
+        elif key.startswith("notes/"):
+            tally.notes[key[len("notes/"):]] = value
+    print_summary(f"Crawled FindTreatment → {out}", tally, counts)
+    if not out.exists():
+        fail("the crawl wrote nothing")
 
 
 @app.command("index")

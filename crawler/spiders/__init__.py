@@ -1,0 +1,1 @@
+"""Spiders only extract: they yield raw rows with where and when they were fetched."""

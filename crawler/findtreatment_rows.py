@@ -10,18 +10,15 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
+from crawler.rows import phones, placed
 from facility.identity import facility_id
-from facility.model import Facility, GeoPoint, Phone, Source
-from facility.normalize import clean_text, match_key, normalize_phone, normalize_state, normalize_zip
+from facility.model import Facility, GeoPoint, Source
+from facility.normalize import clean_text, match_key
 from facility.tally import Tally
 from facility.taxonomy import Taxonomy, facets_from_codes
 
 SOURCE_NAME = "samhsa-findtreatment"
 PHONE_FIELDS = (("phone", "main"), ("intake1", "intake"), ("hotline1", "hotline"))
-
-
-class RowError(ValueError):
-    """A row that cannot become a Facility; the message is the reason it is counted under."""
 
 
 @cache
@@ -53,26 +50,9 @@ def _point(row: dict) -> GeoPoint | None:
 
 
 def facility_from_row(row: dict, url: str, retrieved_at: datetime, taxonomy: Taxonomy, tally: Tally) -> Facility:
-    name = clean_text(row.get("name1"))
-    if not name:
-        raise RowError("missing facility name")
+    name, state, zip_code = placed(row.get("name1"), row.get("city"), row.get("state"), row.get("zip"))
     city = clean_text(row.get("city"))
-    if not city:
-        raise RowError("missing city")
-    try:
-        state, zip_code = normalize_state(row.get("state")), normalize_zip(row.get("zip"))
-    except ValueError as error:
-        raise RowError(f"bad {str(error).split()[0].lower()}") from None
     name2, street1, street2 = (clean_text(row.get(k)) for k in ("name2", "street1", "street2"))
-    phones = []
-    for field, kind in PHONE_FIELDS:
-        try:
-            parsed = normalize_phone(row.get(field))
-        except ValueError:
-            tally.note(f"phone numbers dropped: {field} not a 10-digit US number")
-            continue
-        if parsed and all((p.number, p.extension) != parsed for p in phones):
-            phones.append(Phone(kind=kind, number=parsed[0], extension=parsed[1]))
     website = clean_text(row.get("website"))
     if website and not website.lower().startswith(("http://", "https://")):
         website = "http://" + website if "." in website and " " not in website else None
@@ -85,7 +65,7 @@ def facility_from_row(row: dict, url: str, retrieved_at: datetime, taxonomy: Tax
         id=facility_id(name, name2, street1, street2, city, state, zip_code),
         name=name, name2=name2,
         address={"street1": street1, "street2": street2, "city": city, "state": state, "zip": zip_code},
-        phones=phones, website=website,
+        phones=phones(row, PHONE_FIELDS, tally), website=website,
         location=point, geo_precision="address" if point else "none",
         geo_source="SAMHSA FindTreatment locator" if point else None,
         **facets,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from crawler.findtreatment_rows import RowError, facility_from_row
+from crawler.findtreatment_rows import facility_from_row
+from crawler.rows import RowError
 from facility.tally import Tally
 from facility.taxonomy import default_taxonomy
 

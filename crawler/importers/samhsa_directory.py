@@ -18,10 +18,11 @@ from pydantic import ValidationError
 
 from crawler.importers import SourceFileError
 from crawler.importers.locator_coords import LocatorCoordinates
+from crawler.rows import RowError, phones, placed
 from facility.geo import zip_point
 from facility.identity import facility_id
-from facility.model import Facility, GeoPoint, Phone, Source
-from facility.normalize import clean_text, normalize_phone, normalize_state, normalize_zip
+from facility.model import Facility, GeoPoint, Source
+from facility.normalize import clean_text
 from facility.tally import Tally
 from facility.taxonomy import Taxonomy, default_taxonomy, facets_from_codes
 
@@ -37,10 +38,6 @@ PHONE_COLUMNS = (("phone", "main"), ("intake1", "intake"), ("intake2", "intake")
                  ("intake1a", "intake"), ("intake2a", "intake"))
 ZIP_SOURCE = "zip centroid (zipcodes package)"
 LOCATOR_SOURCE = "SAMHSA locator export"
-
-
-class RowError(ValueError):
-    """A row that cannot become a Facility; the message is the reason it is counted under."""
 
 
 class Directory:
@@ -96,16 +93,7 @@ class Directory:
 
 
 def _identity(cells: dict[str, object]) -> tuple[str, str, str]:
-    """(name, state, zip) checked, or RowError naming what is wrong."""
-    name = clean_text(cells["name1"])
-    if not name:
-        raise RowError("missing facility name")
-    if not clean_text(cells["city"]):
-        raise RowError("missing city")
-    try:
-        return name, normalize_state(cells["state"]), normalize_zip(cells["zip"])
-    except ValueError as error:
-        raise RowError(f"bad {str(error).split()[0].lower()}") from None
+    return placed(cells["name1"], cells["city"], cells["state"], cells["zip"])
 
 
 def _base_id(cells: dict[str, object], name: str, state: str, zip_code: str, variant: str = "") -> str:
@@ -116,19 +104,6 @@ def _base_id(cells: dict[str, object], name: str, state: str, zip_code: str, var
 def _fingerprint(cells: dict[str, object]) -> str:
     text = "\x1f".join(clean_text(cells[column]) or "" for column in FACILITY_COLUMNS)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def _phones(cells: dict[str, object], tally: Tally) -> list[Phone]:
-    phones: list[Phone] = []
-    for column, kind in PHONE_COLUMNS:
-        try:
-            parsed = normalize_phone(cells[column])
-        except ValueError:
-            tally.note(f"phone numbers dropped: {column} not a 10-digit US number")
-            continue
-        if parsed and all((p.number, p.extension) != parsed for p in phones):
-            phones.append(Phone(kind=kind, number=parsed[0], extension=parsed[1]))
-    return phones
 
 
 def _locate(name: str, street: str | None, zip_code: str,
@@ -200,7 +175,7 @@ def _facility(cells, name, state, zip_code, variant, rows, directory, imported_a
         name=name,
         name2=name2,
         address={"street1": street1, "street2": street2, "city": city, "state": state, "zip": zip_code},
-        phones=_phones(cells, tally),
+        phones=phones(cells, PHONE_COLUMNS, tally),
         location=location,
         geo_precision=precision,
         geo_source=geo_source,

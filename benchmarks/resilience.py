@@ -181,29 +181,33 @@ async def interrupted_rebuild(stack: Stack, session, queries, expected) -> dict:
 
 
 async def elasticsearch_killed(stack: Stack, session, queries) -> dict:
+    # While down: a bounded load across the kill. After the restart (however long the node takes to
+    # start on a busy machine): a second bounded load that must see searches succeed within 30 s.
     load_began = time.perf_counter() + 0.1  # offered_load starts its clock 0.1 s after it is called
-    load = asyncio.create_task(run_load(session, stack.api_url, queries, RATE, 45))
+    load = asyncio.create_task(run_load(session, stack.api_url, queries, RATE, 15))
     await asyncio.sleep(3)
     killed_at = time.perf_counter()
     os.killpg(stack.node.state()["pid"], signal.SIGKILL)
-    await asyncio.sleep(8)
+    while_down = await load
     async with session.get(f"{stack.api_url}/healthz") as health, session.get(f"{stack.api_url}/readyz") as ready:
         probes = (health.status, ready.status)
     restarted_at = time.perf_counter()
     await asyncio.to_thread(stack.node.start, stack.es_port, lambda message: None)
-    healthy_at = time.perf_counter()
-    outcomes = await load
-    down = [o for o in outcomes if killed_at - load_began + 0.5 <= o.at < restarted_at - load_began]
+    restart_s = time.perf_counter() - restarted_at
+    after = await run_load(session, stack.api_url, queries, RATE, 30)
+    down = [o for o in while_down if o.at >= killed_at - load_began + 0.5]
     bad_down = [o for o in down if o.status != "503" or o.latency_ms > 2000 or not o.detail["retry_after"]]
-    recovered = [o for o in outcomes if o.status == "200" and o.at > restarted_at - load_began]
-    recovery_s = (recovered[0].at - (healthy_at - load_began)) if recovered else None
-    late = [o for o in outcomes if recovery_s is not None and o.at > recovered[0].at + 2 and o.status != "200"]
-    passed = (not bad_down and down and probes == (200, 503) and recovery_s is not None and recovery_s <= 30
+    recovered = [o for o in after if o.status == "200"]
+    recovery_s = recovered[0].at if recovered else None
+    late = [o for o in after if recovered and o.at > recovered[0].at + 2 and o.status != "200"]
+    outcomes = while_down + after
+    passed = (down and not bad_down and probes == (200, 503) and recovery_s is not None and recovery_s <= 30
               and not late and not any(o.status.startswith("5") and o.status != "503" for o in outcomes))
     return row("3 Elasticsearch killed", outcomes, passed,
                f"{len(down)} requests while down, {len(bad_down)} not a 503+Retry-After within 2 s; "
-               f"/healthz {probes[0]}, /readyz {probes[1]}; node restart took {healthy_at - restarted_at:.1f} s, "
-               f"searches back {recovery_s and round(recovery_s, 1)} s after it was up (the API was not restarted)")
+               f"/healthz {probes[0]}, /readyz {probes[1]}; node restart took {restart_s:.1f} s, "
+               f"searches back {recovery_s and round(recovery_s, 1)} s after it was up, {len(late)} failures "
+               f"after that (the API was not restarted)")
 
 
 async def overload(stack: Stack, session, queries) -> dict:

@@ -24,7 +24,7 @@ PAGE_SIZE_MAX = 100
 PAGING_WINDOW = 10_000  # page * size beyond this needs the cursor (Elasticsearch's result window)
 QUERY_TEXT_MAX = 200
 CSV_ROW_CAP = 5_000
-API_ES_TIMEOUT_S = 1.0  # user-facing: a slow Elasticsearch becomes a 503 well within 2 s
+API_ES_TIMEOUT_S = 1.5  # user-facing: a slow Elasticsearch becomes a 503 within 2 s
 API_ES_RETRIES = 1
 RETRY_AFTER_S = 5
 # Elasticsearch's geo_distance uses a sphere; distances we report are WGS84 geodesic. The two

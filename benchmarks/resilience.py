@@ -197,17 +197,21 @@ async def elasticsearch_killed(stack: Stack, session, queries) -> dict:
     after = await run_load(session, stack.api_url, queries, RATE, 30)
     down = [o for o in while_down if o.at >= killed_at - load_began + 0.5]
     bad_down = [o for o in down if o.status != "503" or o.latency_ms > 2000 or not o.detail["retry_after"]]
-    recovered = [o for o in after if o.status == "200"]
-    recovery_s = recovered[0].at if recovered else None
-    late = [o for o in after if recovered and o.at > recovered[0].at + 2 and o.status != "200"]
+    # Recovered = from the first request after which every search succeeded (a cold node may still
+    # time out a few searches at first); that must come within 30 s and hold to the end of the load.
+    failures_after = [o.at for o in after if o.status != "200"]
+    steady = [o for o in after if not failures_after or o.at > failures_after[-1]]
+    recovery_s = steady[0].at if steady else None
+    first_ok = next((o.at for o in after if o.status == "200"), None)
     outcomes = while_down + after
-    passed = (down and not bad_down and probes == (200, 503) and recovery_s is not None and recovery_s <= 30
-              and not late and not any(o.status.startswith("5") and o.status != "503" for o in outcomes))
+    passed = (down and not bad_down and probes == (200, 503) and recovery_s is not None and recovery_s <= 25
+              and not any(o.status.startswith("5") and o.status != "503" for o in outcomes))
     return row("3 Elasticsearch killed", outcomes, passed,
                f"{len(down)} requests while down, {len(bad_down)} not a 503+Retry-After within 2 s; "
                f"/healthz {probes[0]}, /readyz {probes[1]}; node restart took {restart_s:.1f} s, "
-               f"searches back {recovery_s and round(recovery_s, 1)} s after it was up, {len(late)} failures "
-               f"after that (the API was not restarted)")
+               f"first search back {first_ok and round(first_ok, 1)} s after it was up, all succeeding from "
+               f"{recovery_s and round(recovery_s, 1)} s on ({len(failures_after)} cold-start 503s before; "
+               f"the API was not restarted)")
 
 
 async def overload(stack: Stack, session, queries) -> dict:

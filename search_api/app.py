@@ -18,6 +18,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import MutableHeaders
 from starlette.staticfiles import StaticFiles
 
 from facility import defaults
@@ -74,38 +75,7 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
                             for e in errors)
         return JSONResponse({"detail": errors, "message": message}, status_code=422)
 
-    limiter = RateLimiter(settings.rate_limit_per_minute)
-    shedder = LoadShedder(settings.max_in_flight)
-    page_headers = site_headers(settings.site_api_origin)
-
-    @app.middleware("http")
-    async def edge(request: Request, call_next):
-        """Load shedding and rate limiting for the API, security headers, and the request log."""
-        started = time.perf_counter()
-        path = request.url.path
-        api = path.startswith("/v1/")
-        response = None
-        if api and (path.startswith("/v1/facilities") or path == "/v1/geocode"):
-            address = (request.headers.get("x-real-ip") if settings.trust_proxy else None) or \
-                (request.client.host if request.client else "")
-            wait = limiter.retry_after(address)
-            if wait is not None:
-                response = JSONResponse({"detail": "too many searches from this client; please wait a moment"},
-                                        status_code=429, headers={"Retry-After": str(wait)})
-        if response is None and api and not shedder.enter():
-            response = JSONResponse({"detail": "the service is busy; please try again in a moment"},
-                                    status_code=503, headers={"Retry-After": "1"})
-        elif response is None:
-            try:
-                response = await call_next(request)
-            finally:
-                if api:
-                    shedder.leave()
-        is_page = site is not None and not (api or path in ("/healthz", "/readyz", "/openapi.json"))
-        response.headers.update(page_headers if is_page else API_HEADERS)
-        log.info("%s %s%s %d %.1fms", request.method, path, _private_query(request.url.query),
-                 response.status_code, (time.perf_counter() - started) * 1000)
-        return response
+    app.add_middleware(Edge, settings=settings, serves_site=site is not None)
 
     async def call(coroutine):
         try:
@@ -221,6 +191,64 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
     if site is not None:
         app.mount("/", StaticFiles(directory=site, html=True), name="site")
     return app
+
+
+class Edge:
+    """Load shedding and rate limiting for the API, security headers, and the request log.
+
+    Plain ASGI rather than `@app.middleware("http")`, whose wrapper runs every request through an
+    extra task and memory streams."""
+
+    def __init__(self, app, settings: ApiSettings, serves_site: bool):
+        self.app, self.settings, self.serves_site = app, settings, serves_site
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.shedder = LoadShedder(settings.max_in_flight)
+        self.page_headers = site_headers(settings.site_api_origin)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        path = scope["path"]
+        api = path.startswith("/v1/")
+        is_page = self.serves_site and not (api or path in ("/healthz", "/readyz", "/openapi.json"))
+        extra = self.page_headers if is_page else API_HEADERS
+        status = 500
+
+        async def send_with_headers(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).update(extra)
+            await send(message)
+
+        refusal = self.refusal(scope, path, api)
+        if refusal is None and api and not self.shedder.enter():
+            refusal = JSONResponse({"detail": "the service is busy; please try again in a moment"},
+                                   status_code=503, headers={"Retry-After": "1"})
+        elif refusal is None:
+            try:
+                await self.app(scope, receive, send_with_headers)
+            finally:
+                if api:
+                    self.shedder.leave()
+        if refusal is not None:
+            await refusal(scope, receive, send_with_headers)
+        log.info("%s %s%s %d %.1fms", scope["method"], path, _private_query(scope["query_string"].decode("latin-1")),
+                 status, (time.perf_counter() - started) * 1000)
+
+    def refusal(self, scope, path: str, api: bool) -> JSONResponse | None:
+        """A 429 for a client over the search rate limit."""
+        if not (api and (path.startswith("/v1/facilities") or path == "/v1/geocode")):
+            return None
+        request = Request(scope)
+        address = (request.headers.get("x-real-ip") if self.settings.trust_proxy else None) or \
+            (request.client.host if request.client else "")
+        wait = self.limiter.retry_after(address)
+        if wait is None:
+            return None
+        return JSONResponse({"detail": "too many searches from this client; please wait a moment"},
+                            status_code=429, headers={"Retry-After": str(wait)})
 
 
 def _private_query(query: str) -> str:

@@ -131,8 +131,10 @@ async def measure(api_url: str, es_url: str, mix, seconds: float) -> None:
                     status = response.status if response.status != 200 else status
             return status, None
 
-        await offered_load(via_api, mix, 50, 5)  # warm-up, not reported
-        await offered_load(direct, mix, 50, 5)
+        # Warm-up, not reported: the index was just built (segments still merging) and both
+        # processes are cold; measuring at once reported the warm-up, not the service.
+        await offered_load(via_api, mix, 100, 15)
+        await offered_load(direct, mix, 100, 5)
         print(f"{'':<34} offered      sent      latency from the scheduled send time")
         api = summarize(await offered_load(via_api, mix, 100, seconds), 100)
         report("API, realistic mix", api)

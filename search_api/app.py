@@ -55,9 +55,6 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
                               "co-occurring mental health conditions in the United States. Data: SAMHSA.",
                   docs_url=None, redoc_url=None)  # the interactive docs would load third-party assets
 
-    if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"])
-
     def es(request: Request) -> AsyncElasticsearch:
         return request.app.state.es
 
@@ -76,6 +73,8 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
         return JSONResponse({"detail": errors, "message": message}, status_code=422)
 
     app.add_middleware(Edge, settings=settings, serves_site=site is not None)
+    if settings.cors_origins:  # outermost, so that 429 and 503 from the edge carry CORS headers too
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"])
 
     async def call(coroutine):
         try:

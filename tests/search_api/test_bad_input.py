@@ -60,12 +60,17 @@ def test_elasticsearch_unreachable_is_503_with_retry_after(offline_api):
 
 
 def test_cross_origin_reads_only_for_configured_sites():
-    settings = ApiSettings(elasticsearch_url=f"http://127.0.0.1:{free_port()}", cors_origins=("https://iopfinder.example",))
+    settings = ApiSettings(elasticsearch_url=f"http://127.0.0.1:{free_port()}", cors_origins=("https://iopfinder.example",),
+                           rate_limit_per_minute=1)
     with TestClient(create_app(settings)) as client:
         allowed = client.get("/healthz", headers={"Origin": "https://iopfinder.example"})
         assert allowed.headers["access-control-allow-origin"] == "https://iopfinder.example"
         other = client.get("/healthz", headers={"Origin": "https://elsewhere.example"})
         assert "access-control-allow-origin" not in other.headers
+        for expected in (503, 429):  # Elasticsearch unreachable, then over the rate limit of 1
+            refused = client.get("/v1/facilities", headers={"Origin": "https://iopfinder.example"})
+            assert refused.status_code == expected
+            assert refused.headers["access-control-allow-origin"] == "https://iopfinder.example"
         preflight = client.options("/v1/facilities", headers={"Origin": "https://iopfinder.example",
                                                               "Access-Control-Request-Method": "DELETE"})
         assert preflight.status_code == 400

@@ -14,17 +14,13 @@ import asyncio
 import json
 import os
 import random
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 
 import aiohttp
 from elasticsearch import Elasticsearch
 
 from directory_2022 import import_2022
-from load import Outcome, by_status, offered_load, percentile
+from load import Outcome, by_status, offered_load, percentile, start_api
 from facility.geo import zip_point
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
@@ -90,16 +86,9 @@ def api_server(es_url: str):
     port = free_port()
     # One load generator is one client: the per-client rate limit is off for the measurement.
     env = dict(os.environ, ELASTICSEARCH_URL=es_url, IOPFINDER_ALIAS=ALIAS, IOPFINDER_RATE_LIMIT_PER_MINUTE="0")
-    process = subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "serve", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = start_api(env, port)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/readyz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         yield url
     finally:
         process.terminate()

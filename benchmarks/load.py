@@ -2,7 +2,10 @@
 answered, and latency counts from the scheduled time, so a stall is never hidden."""
 
 import asyncio
+import subprocess
+import sys
 import time
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 
@@ -44,3 +47,17 @@ def percentile(values: list[float], share: float) -> float:
 
 def by_status(outcomes: list[Outcome]) -> dict[str, int]:
     return dict(sorted(Counter(outcome.status for outcome in outcomes).items()))
+
+
+def start_api(env: dict, port: int) -> subprocess.Popen:
+    """`iopfinder serve` in a process of its own, returned once its /readyz answers."""
+    process = subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("the API did not become ready")

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import aiohttp
@@ -31,7 +30,7 @@ from facility.geo import zip_point
 from facility.tally import Tally
 from indexer.build import live_indices
 from iopfinder.elasticsearch_node import LocalNode, NodeSettings, free_port
-from load import Outcome, by_status, offered_load, percentile
+from load import Outcome, by_status, offered_load, percentile, start_api
 
 ALIAS = "resilience"
 RATE = 50
@@ -84,15 +83,8 @@ class Stack:
                 handle.write(record.model_dump_json() + "\n")
                 records.append(record.model_dump(mode="json"))
         self.index()
-        self.api = subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "serve", "--port", str(self.api_port)],
-                                    env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{self.api_url}/readyz", timeout=1)
-                return records
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("the API did not become ready")
+        self.api = start_api(self.env(), self.api_port)
+        return records
 
     def index_process(self) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "index", str(self.staged), "--alias", ALIAS],

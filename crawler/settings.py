@@ -3,7 +3,7 @@
 from facility import defaults
 
 
-def crawl_settings(out: str, **overrides) -> dict:
+def crawl_settings(out: str, pipeline: str = "crawler.pipelines.FacilityPipeline", **overrides) -> dict:
     settings = {
         "BOT_NAME": "iopfinder",
         "USER_AGENT": defaults.CRAWL_USER_AGENT,
@@ -20,7 +20,7 @@ def crawl_settings(out: str, **overrides) -> dict:
         "HTTPCACHE_ENABLED": True,
         "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",  # revalidates on recrawl
         "HTTPCACHE_DIR": "var/httpcache",
-        "ITEM_PIPELINES": {"crawler.pipelines.FacilityPipeline": 300},
+        "ITEM_PIPELINES": {pipeline: 300},
         "FACILITY_OUT": out,
         "LOG_LEVEL": "WARNING",
         "TELNETCONSOLE_ENABLED": False,
@@ -28,3 +28,14 @@ def crawl_settings(out: str, **overrides) -> dict:
     }
     settings.update(overrides)
     return settings
+
+
+def site_crawl_settings(out: str, matcher, **overrides) -> dict:
+    """Facility websites: also bounded in depth and page size, kept on each site's own host."""
+    return crawl_settings(out, "crawler.pipelines.SitePipeline", **{
+        "SITE_MATCHER": matcher,
+        "DEPTH_LIMIT": defaults.SITE_MAX_DEPTH,
+        "DOWNLOAD_MAXSIZE": defaults.SITE_MAX_RESPONSE_BYTES,
+        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.SiteBoundMiddleware": 50},
+        **overrides,
+    })

@@ -1,19 +1,44 @@
-"""Merging two records of the same facility (same id) into one.
+"""Merging what several sources say about one facility (same id) into one record.
 
-Precedence: the record whose newest source is fresher wins field by field; a field it leaves
-empty (None or an empty list) is filled from the other; the location with the better
-precision (address > zip > none) is kept whatever its age; sources are united, so every
-record keeps where each of its parts came from.
+Field precedence, and where each field's source is kept (`field_sources`):
+1. Listings (the SAMHSA directory import, the FindTreatment locator): the record whose newest
+   source is fresher wins field by field; a field it leaves empty (None or an empty list) is
+   filled from the other. The location with the better precision (address > zip > none) is
+   kept whatever its age.
+2. A facility's own website (`Enrichment`) never overrides a listing: it sets `site` (the
+   fresher crawl wins), fills `website` when no listing has one, and turns `telehealth` on when
+   the site states it (the evidence is in `site.evidence`).
+Sources are united; `updated_at` and `verified_on` follow the freshest source.
 """
 
-from facility.model import Facility
+from facility.model import Enrichment, Facility, described_fields, newest_source, source_label
 
 _PRECISION = {"address": 2, "zip": 1, "none": 0}
 _LOCATION_FIELDS = ("location", "geo_precision", "geo_source")
 
 
 def _freshness(record: Facility):
-    return max(source.retrieved_at for source in record.sources)
+    return newest_source(record.sources).retrieved_at
+
+
+def _field_source(record: Facility, field: str) -> str:
+    return record.field_sources.get(field) or source_label(newest_source(record.sources))
+
+
+def _stamped(merged: dict, sources: list) -> Facility:
+    seen = set()
+    merged["sources"] = []
+    for source in sources:
+        key = (source.name, source.edition, source.record_id, source.url)
+        if key not in seen:
+            seen.add(key)
+            merged["sources"].append(source.model_dump())
+    newest = newest_source(sources).retrieved_at
+    merged["updated_at"] = max(merged["updated_at"], newest)
+    merged["verified_on"] = newest.date()
+    merged["field_sources"] = {field: label for field, label in merged["field_sources"].items()
+                               if merged[field] not in (None, [])}
+    return Facility.model_validate(merged)
 
 
 def merge(first: Facility, second: Facility) -> Facility:
@@ -22,18 +47,37 @@ def merge(first: Facility, second: Facility) -> Facility:
     newer, older = (second, first) if _freshness(second) >= _freshness(first) else (first, second)
     merged = newer.model_dump()
     fallback = older.model_dump()
-    for field, value in merged.items():
-        if value in (None, []) and field not in _LOCATION_FIELDS:
+    sources_of = {}
+    for field in described_fields():
+        taken_from = newer
+        if field in _LOCATION_FIELDS:
+            if _PRECISION[older.geo_precision] > _PRECISION[newer.geo_precision]:
+                taken_from = older
+        elif field == "site":
+            if newer.site is None or (older.site and older.site.retrieved_at > newer.site.retrieved_at):
+                taken_from = older
+        elif merged[field] in (None, []):
+            taken_from = older
+        if taken_from is older:
             merged[field] = fallback[field]
-    if _PRECISION[older.geo_precision] > _PRECISION[newer.geo_precision]:
-        for field in _LOCATION_FIELDS:
-            merged[field] = fallback[field]
-    seen = set()
-    merged["sources"] = []
-    for source in newer.sources + older.sources:
-        key = (source.name, source.edition, source.record_id, source.url)
-        if key not in seen:
-            seen.add(key)
-            merged["sources"].append(source.model_dump())
+        sources_of[field] = _field_source(taken_from, field)
+    merged["field_sources"] = sources_of
     merged["updated_at"] = max(first.updated_at, second.updated_at)
-    return Facility.model_validate(merged)
+    return _stamped(merged, newer.sources + older.sources)
+
+
+def enrich(record: Facility, enrichment: Enrichment) -> Facility:
+    """Add what the facility's website says (see the precedence above)."""
+    if record.id != enrichment.facility_id:
+        raise ValueError(f"enrichment for {enrichment.facility_id} cannot apply to {record.id}")
+    merged = record.model_dump()
+    merged["field_sources"] = {field: _field_source(record, field) for field in described_fields()}
+    label = source_label(enrichment.source)
+    site = enrichment.site
+    if record.site is None or site.retrieved_at >= record.site.retrieved_at:
+        merged["site"], merged["field_sources"]["site"] = site.model_dump(), label
+    if record.website is None:
+        merged["website"], merged["field_sources"]["website"] = site.url, label
+    if site.telehealth and not record.telehealth:
+        merged["telehealth"], merged["field_sources"]["telehealth"] = True, label
+    return _stamped(merged, record.sources + [enrichment.source])

@@ -1,6 +1,6 @@
 """The Facility record: the one contract between importers, spiders, indexer, API and site."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -47,6 +47,55 @@ class Source(Record):
     retrieved_at: datetime
 
 
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Evidence(Record):
+    """Where a finding on a facility's website came from: the page and the sentence."""
+    field: str
+    value: str
+    url: str
+    sentence: str
+
+
+class Schedule(Record):
+    """One program track a facility's website states, e.g. Mon/Tue/Thu 18:00-21:00."""
+    days: list[Day] = []
+    starts: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
+    ends: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
+    evening: bool = False
+    weekend: bool = False
+
+
+class SiteFacts(Record):
+    """What a facility's own website says, each finding backed by evidence."""
+    url: str = Field(pattern=r"^https?://\S+$", description="the site crawled")
+    pages: int = Field(ge=0, description="pages read")
+    name: str | None = Field(default=None, description="as the site's schema.org data gives it")
+    phones: list[str] = Field(default=[], description="E.164 numbers the site publishes")
+    address: Address | None = None
+    location: GeoPoint | None = None
+    offers_iop: bool = False
+    schedules: list[Schedule] = []
+    evening: bool = False
+    weekend: bool = False
+    hours_per_week: float | None = Field(default=None, gt=0, le=80)
+    insurance_carriers: list[str] = []
+    medicaid_plans: list[str] = []
+    telehealth: bool | None = None
+    opening_hours: list[str] = Field(default=[], description="schema.org openingHours, as given")
+    evidence: list[Evidence] = []
+    retrieved_at: datetime
+
+
+class Enrichment(Record):
+    """A crawl's findings about one facility that is already listed (keyed by its id)."""
+    facility_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+    matched_by: Literal["facility", "domain", "phone", "address"]
+    site: SiteFacts
+    source: Source
+
+
 class Facility(Record):
     id: str = Field(pattern=r"^[0-9a-f]{16}$")
     name: str = Field(min_length=1)
@@ -76,11 +125,45 @@ class Facility(Record):
     co_occurring: bool = False
     service_codes: list[str] = Field(default=[], description="every SAMHSA code, as given")
     unknown_codes: list[str] = Field(default=[], description="codes no taxonomy knows")
+    site: SiteFacts | None = Field(default=None, description="from the facility's own website")
     sources: list[Source] = Field(min_length=1)
+    field_sources: dict[str, str] = Field(
+        default={}, description="field -> label of the source it came from (facility.provenance)")
     updated_at: datetime
+    verified_on: date | None = Field(default=None, description="date of the freshest source")
 
     @model_validator(mode="after")
     def precision_matches_location(self) -> "Facility":
         if (self.location is None) != (self.geo_precision == "none"):
             raise ValueError("geo_precision must be 'none' exactly when location is null")
         return self
+
+    @model_validator(mode="after")
+    def provenance(self) -> "Facility":
+        # A record fresh from one source says nothing more: every field it has came from there.
+        if not self.field_sources:
+            self.field_sources = attributed(self, source_label(newest_source(self.sources)))
+        if self.verified_on is None:
+            self.verified_on = newest_source(self.sources).retrieved_at.date()
+        return self
+
+
+# Fields that describe the facility (not its bookkeeping): the keys of field_sources.
+_BOOKKEEPING = {"id", "sources", "field_sources", "updated_at", "verified_on"}
+
+
+def described_fields() -> list[str]:
+    return [name for name in Facility.model_fields if name not in _BOOKKEEPING]
+
+
+def newest_source(sources: list[Source]) -> Source:
+    return max(sources, key=lambda source: source.retrieved_at)
+
+
+def source_label(source: Source) -> str:
+    return f"{source.name}:{source.edition}" if source.edition else source.name
+
+
+def attributed(record: Facility, label: str) -> dict[str, str]:
+    """Every non-empty described field of the record, attributed to one source."""
+    return {name: label for name in described_fields() if getattr(record, name) not in (None, [])}

@@ -16,8 +16,8 @@ from itertools import islice
 from elasticsearch import Elasticsearch, NotFoundError
 
 from facility import defaults
-from facility.merge import merge
-from facility.model import Facility
+from facility.merge import enrich, merge
+from facility.model import Enrichment, Facility
 from facility.tally import Tally
 from indexer import BuildError
 from indexer.mapping import index_body
@@ -71,12 +71,15 @@ def _new_index_name(alias: str) -> str:
 
 def build(client: Elasticsearch, records: Iterable[Facility], tally: Tally,
           options: BuildOptions = BuildOptions(), progress: Callable[[int], None] = lambda n: None,
+          enrichments: list[Enrichment] = (),
           ) -> BuildResult:
+    """`enrichments` is read after `records` is exhausted (read_records fills it as it goes)."""
     remove_incomplete(client, options.alias)
     name = _new_index_name(options.alias)
     client.indices.create(index=name, **index_body(options.shards, options.replicas))
     try:
         documents = _load(client, name, records, tally, options, progress)
+        _apply_enrichments(client, name, enrichments, tally)
         return _finish(client, name, documents, tally, options)
     except BaseException:
         client.options(ignore_status=404).indices.delete(index=name)
@@ -134,6 +137,25 @@ def _merge_conflicts(client, name, conflicts: list[str], tally: Tally) -> None:
         stored = Facility.model_validate(client.get(index=name, id=record.id)["_source"])
         client.index(index=name, id=record.id, document=merge(stored, record).model_dump(mode="json"))
         tally.note("records merged by id")
+
+
+def _apply_enrichments(client, name, enrichments: list[Enrichment], tally: Tally) -> None:
+    for start in range(0, len(enrichments), defaults.BULK_DOCS):
+        batch = enrichments[start:start + defaults.BULK_DOCS]
+        found = client.mget(index=name, ids=sorted({e.facility_id for e in batch}))["docs"]
+        stored = {doc["_id"]: Facility.model_validate(doc["_source"]) for doc in found if doc["found"]}
+        for enrichment in batch:
+            if enrichment.facility_id not in stored:
+                tally.note("enrichments for a facility not in this build (skipped)")
+                continue
+            stored[enrichment.facility_id] = enrich(stored[enrichment.facility_id], enrichment)
+            tally.note("enrichments applied")
+        if stored:
+            body = "".join('{"index":{"_id":"%s"}}\n%s\n' % (id_, record.model_dump_json())
+                           for id_, record in stored.items())
+            response = client.bulk(index=name, operations=body, filter_path="errors,items.*.error.reason")
+            if response["errors"]:
+                raise BuildError(f"Elasticsearch rejected an enriched facility: {response['items'][0]}")
 
 
 def _finish(client, name, documents, tally, options) -> BuildResult:

@@ -13,6 +13,9 @@ SEARCHABLE = {
     "fields": {"keyword": {"type": "keyword"}, "sort": {"type": "keyword", "normalizer": "lowercase"}},
 }
 
+# Kept in _source for the record page, never searched (its keys vary).
+NOT_INDEXED = {"type": "object", "enabled": False}
+
 MAPPING = {
     "dynamic": "strict",
     "properties": {
@@ -38,6 +41,28 @@ MAPPING = {
         "co_occurring": {"type": "boolean"},
         "service_codes": KEYWORD,
         "unknown_codes": KEYWORD,
+        "site": {
+            "properties": {
+                "url": {"type": "keyword", "index": False},
+                "pages": {"type": "integer", "index": False},
+                "name": {"type": "keyword", "index": False},
+                "phones": KEYWORD,
+                "address": NOT_INDEXED,
+                "location": NOT_INDEXED,
+                "offers_iop": {"type": "boolean"},
+                "schedules": {"properties": {"days": KEYWORD, "starts": KEYWORD, "ends": KEYWORD,
+                                             "evening": {"type": "boolean"}, "weekend": {"type": "boolean"}}},
+                "evening": {"type": "boolean"},
+                "weekend": {"type": "boolean"},
+                "hours_per_week": {"type": "float"},
+                "insurance_carriers": KEYWORD,
+                "medicaid_plans": KEYWORD,
+                "telehealth": {"type": "boolean"},
+                "opening_hours": {"type": "keyword", "index": False},
+                "evidence": NOT_INDEXED,
+                "retrieved_at": {"type": "date"},
+            }
+        },
         "sources": {
             "properties": {
                 "name": KEYWORD,
@@ -47,7 +72,9 @@ MAPPING = {
                 "retrieved_at": {"type": "date"},
             }
         },
+        "field_sources": NOT_INDEXED,
         "updated_at": {"type": "date"},
+        "verified_on": {"type": "date"},
     },
 }
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from facility.model import Facility
+from facility.model import Enrichment, Facility
 from facility.tally import Tally
 from indexer import BuildError
 
@@ -24,7 +24,10 @@ def check_inputs(paths: list[Path]) -> None:
             raise BuildError(f"{path}: cannot be read ({error.strerror})") from None
 
 
-def read_records(paths: list[Path], tally: Tally) -> Iterator[Facility]:
+def read_records(paths: list[Path], tally: Tally, enrichments: list[Enrichment] | None = None,
+                 ) -> Iterator[Facility]:
+    """Facility records, one per valid line. Enrichment lines (from `crawl sites`) are appended
+    to `enrichments` as they are read, for the build to apply once the facilities are in."""
     for path in paths:
         with open(path, "rb") as handle:
             for line in handle:
@@ -32,6 +35,13 @@ def read_records(paths: list[Path], tally: Tally) -> Iterator[Facility]:
                     continue
                 tally.read += 1
                 try:
+                    # Only an Enrichment has this key; inside a string the quotes would be escaped.
+                    if b'"facility_id"' in line:
+                        if enrichments is None:
+                            tally.drop("enrichment record where only facilities are read")
+                        else:
+                            enrichments.append(Enrichment.model_validate_json(line))
+                        continue
                     yield Facility.model_validate_json(line)
                 except ValidationError as error:
                     first = error.errors()[0]

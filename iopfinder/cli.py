@@ -3,6 +3,7 @@
 import logging
 import socket
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,6 +13,7 @@ import typer
 import uvicorn
 from elastic_transport import ConnectionError as TransportConnectionError
 from elasticsearch import ApiError, Elasticsearch
+from elasticsearch.helpers import scan
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -21,9 +23,13 @@ from scrapy.crawler import CrawlerProcess
 from crawler.importers import SourceFileError
 from crawler.importers.locator_coords import LocatorCoordinates
 from crawler.importers.samhsa_directory import Directory, import_directory
-from crawler.settings import crawl_settings
+from crawler.settings import crawl_settings, site_crawl_settings
+from crawler.site_match import FacilityMatcher, Listed
+from crawler.spiders.facility_site import FacilitySiteSpider
 from crawler.spiders.findtreatment import FindTreatmentSpider
 from facility import defaults
+from facility.geo import zip_point
+from facility.model import Enrichment
 from facility.states import STATE_FIPS
 from facility.tally import Tally
 from indexer import BuildError
@@ -192,51 +198,148 @@ def import_samhsa_directory(
                   {"records with level iop": f"{levels.get('iop', 0):,}"})
 
 
-@crawl_app.command("findtreatment")
-def crawl_findtreatment(
-    out: Annotated[Path, typer.Option("--out", help="staged Facility records (JSON Lines)")],
-    state: Annotated[list[str] | None, typer.Option(help="state or territory code (repeatable; default: all)")] = None,
-    codes: Annotated[str, typer.Option(help="comma-joined SAMHSA codes a facility must have")] = "OIT",
-    base_url: Annotated[str, typer.Option(help="the locator's listing endpoint")] = defaults.FINDTREATMENT_URL,
-    page_size: Annotated[int, typer.Option(min=1, max=1000, help="rows per listing page")]
-    = defaults.FINDTREATMENT_PAGE_SIZE,
-) -> None:
-    """Crawl SAMHSA's FindTreatment locator, politely (robots.txt, 1 request/s, retries, cache)."""
-    states = [s.upper() for s in state] if state else list(STATE_FIPS)
-    unknown = [s for s in states if s not in STATE_FIPS]
-    if unknown:
-        fail(f"--state {', '.join(unknown)}: not a US state or territory code")
-    process = CrawlerProcess(crawl_settings(str(out)))
-    crawler = process.create_crawler(FindTreatmentSpider)
-    process.crawl(crawler, states=states, codes=codes, base_url=base_url, page_size=page_size)
-    console.print(f"Crawling FindTreatment for {len(states)} state(s), codes {codes} ...")
+def _overrides(settings: list[str] | None) -> dict:
+    overrides = {}
+    for pair in settings or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.isupper():
+            fail(f"--set {pair!r}: expected NAME=VALUE with a Scrapy setting name")
+        overrides[key] = value
+    return overrides
+
+
+SET_HELP = "override a Scrapy setting, NAME=VALUE (repeatable; e.g. DOWNLOAD_DELAY=0 for a local benchmark)"
+
+
+def run_crawl(spider, settings: dict, title: str, **arguments) -> dict:
+    """Run one spider with a live progress line; print the summary; return Scrapy's stats."""
+    settings["EXTENSIONS"] = {"crawler.progress.CrawlProgress": 500}
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, **arguments)
     process.start()
     stats = crawler.stats.get_stats()
     counts = {
         "requests": stats.get("downloader/request_count", 0),
-        "rows extracted": stats.get("item_scraped_count", 0),
+        "responses": stats.get("response_received_count", 0),
+        "items extracted": stats.get("item_scraped_count", 0),
         "robots.txt blocked": stats.get("robotstxt/forbidden", 0),
     }
+    tally = Tally(read=stats.get("item_scraped_count", 0), written=stats.get("facilities/written", 0))
     for key, value in sorted(stats.items()):
-        for prefix, label in (("downloader/exception_type_count/", "error: "), ("retry/reason_count/", "retried: "),
+        for prefix, label in (("downloader/exception_type_count/", "download error: "),
+                              ("retry/reason_count/", "retried: "),
                               ("httperror/response_ignored_status_count/", "HTTP error: "),
-                              ("spider_exceptions/", "spider error: ")):
+                              ("spider_exceptions/", "spider error: "), ("errors/", "error: "),
+                              ("sites/", "sites: "), ("pages/", "pages: ")):
             if key.startswith(prefix):
                 counts[label + key[len(prefix):].rsplit(".", 1)[-1]] = value
-    tally = Tally(read=stats.get("item_scraped_count", 0), written=stats.get("facilities/written", 0))
-    for key, value in stats.items():
         if key.startswith("dropped/"):
             tally.dropped[key[len("dropped/"):]] = value
         elif key.startswith("notes/"):
             tally.notes[key[len("notes/"):]] = value
-    print_summary(f"Crawled FindTreatment → {out}", tally, counts)
+    print_summary(title, tally, counts)
+    return stats
+
+
+@crawl_app.command("findtreatment")
+def crawl_findtreatment(
+    out: Annotated[Path, typer.Option("--out", help="staged Facility records (JSON Lines)")],
+    state: Annotated[list[str] | None, typer.Option(help="state or territory code (repeatable; default: all)")] = None,
+    near: Annotated[str | None, typer.Option(help="a ZIP code: search around it instead of by state")] = None,
+    radius_mi: Annotated[float, typer.Option(min=1, max=500, help="with --near: miles around the ZIP")] = 25,
+    codes: Annotated[str, typer.Option(help="comma-joined SAMHSA codes a facility must have")] = "OIT",
+    base_url: Annotated[str, typer.Option(help="the locator's listing endpoint")] = defaults.FINDTREATMENT_URL,
+    page_size: Annotated[int, typer.Option(min=1, max=1000, help="rows per listing page")]
+    = defaults.FINDTREATMENT_PAGE_SIZE,
+    set_: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
+) -> None:
+    """Crawl SAMHSA's FindTreatment locator, politely (robots.txt, 1 request/s, retries, cache)."""
+    if near and state:
+        fail("--near and --state cannot be combined: the locator searches one way at a time")
+    point = None
+    if near:
+        found = zip_point(near)
+        if found is None:
+            fail(f"--near {near}: not a known US ZIP code")
+        point = (found.lat, found.lon)
+    states = [s.upper() for s in state] if state else ([] if near else list(STATE_FIPS))
+    unknown = [s for s in states if s not in STATE_FIPS]
+    if unknown:
+        fail(f"--state {', '.join(unknown)}: not a US state or territory code")
+    where = f"{radius_mi:g} mi around {near}" if near else f"{len(states)} state(s)"
+    console.print(f"Crawling FindTreatment for {where}, codes {codes} ...")
+    run_crawl(FindTreatmentSpider, crawl_settings(str(out), **_overrides(set_)), f"Crawled FindTreatment → {out}",
+              states=states, point=point, radius_mi=radius_mi, codes=codes, base_url=base_url, page_size=page_size)
     if not out.exists():
         fail("the crawl wrote nothing")
 
 
+def _listed(records) -> Iterator[Listed]:
+    for record in records:
+        address = record.get("address") or {}
+        yield Listed(id=record["id"], website=record.get("website"),
+                     phones=tuple(phone["number"] for phone in record.get("phones") or []),
+                     street1=address.get("street1"), zip=address.get("zip", ""))
+
+
+def _listed_from_index(alias: str) -> list[Listed]:
+    client = elasticsearch_client()
+    if not client.indices.exists_alias(name=alias):
+        fail(f"no index behind the alias {alias!r}: build one with `iopfinder index`")
+    hits = scan(client, index=alias, query={"query": {"match_all": {}}},
+                _source=["id", "website", "phones.number", "address.street1", "address.zip"])
+    return list(_listed(hit["_source"] for hit in hits))
+
+
+def _listed_from_file(path: Path) -> list[Listed]:
+    tally = Tally()
+    try:
+        check_inputs([path])
+        records = [record.model_dump() for record in read_records([path], tally)]
+    except BuildError as error:
+        fail(str(error))
+    if tally.dropped:
+        console.print(f"{path}: {sum(tally.dropped.values())} invalid lines skipped")
+    return list(_listed(records))
+
+
+@crawl_app.command("sites")
+def crawl_sites(
+    out: Annotated[Path, typer.Option("--out", help="staged Enrichment records (JSON Lines)")],
+    from_index: Annotated[bool, typer.Option("--from-index", help="crawl every website the index lists")] = False,
+    urls: Annotated[Path | None, typer.Option(help="a file of website URLs, one per line")] = None,
+    facilities: Annotated[Path | None, typer.Option(
+        help="match sites against these staged Facility records instead of the index")] = None,
+    alias: Annotated[str, typer.Option(help="the index alias to read")] = defaults.INDEX_ALIAS,
+    max_pages: Annotated[int, typer.Option(min=1, help="pages read per site")] = defaults.SITE_MAX_PAGES,
+    set_: Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)] = None,
+) -> None:
+    """Crawl facility websites for schedules, insurance named, telehealth (robots.txt obeyed)."""
+    if from_index == bool(urls):
+        fail("give exactly one of --from-index and --urls FILE")
+    listed = _listed_from_file(facilities) if facilities else _listed_from_index(alias)
+    matcher = FacilityMatcher(listed)
+    if urls:
+        try:
+            lines = urls.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            fail(f"--urls {urls}: cannot be read ({error})")
+        starts = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    else:
+        starts = matcher.websites
+    console.print(f"Crawling {len(starts):,} website(s), at most {max_pages} pages each ...")
+    stats = run_crawl(FacilitySiteSpider, site_crawl_settings(str(out), matcher, **_overrides(set_)),
+                      f"Crawled facility websites → {out}", urls=starts, max_pages=max_pages)
+    unmatched = sum(value for key, value in stats.items() if key.startswith("sites/unmatched"))
+    if unmatched:
+        console.print(f"{unmatched} site(s) matched no single listed facility: see "
+                      f"{out.with_name(out.name.removesuffix('.jsonl') + '.unmatched.jsonl')}")
+
+
 @app.command("index")
 def index(
-    files: Annotated[list[Path] | None, typer.Argument(help="staged Facility records (JSON Lines)")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="staged Facility and Enrichment records (JSON Lines)")] = None,
     rollback_: Annotated[bool, typer.Option("--rollback", help="point the alias back at the previous index")] = False,
     allow_shrink: Annotated[bool, typer.Option(help="swap even if the new index is much smaller")] = False,
     alias: Annotated[str, typer.Option(help="the alias searches use")] = defaults.INDEX_ALIAS,
@@ -258,10 +361,11 @@ def index(
     try:
         check_inputs(files)
         client = elasticsearch_client()
+        enrichments: list[Enrichment] = []
         with progress_bar("indexing facilities", None) as advance:
-            result = build(client, read_records(files, tally), tally,
+            result = build(client, read_records(files, tally, enrichments), tally,
                            BuildOptions(alias=alias, shards=shards, replicas=replicas,
-                                        allow_shrink=allow_shrink), advance)
+                                        allow_shrink=allow_shrink), advance, enrichments)
     except BuildError as error:
         print_summary("Index build failed; the live alias is unchanged", tally)
         fail(str(error))

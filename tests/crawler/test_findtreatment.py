@@ -34,7 +34,7 @@ class StandIn(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         self.requests.append(query)
         size, page, state = int(query["pageSize"]), int(query["page"]), query["limitValue"]
-        if state == VA:
+        if state == VA or query["limitType"] == "2":  # around a point: the sample is a Charlottesville search
             body = listing(self.rows, page, size)
         elif state == MD and page == 2:
             return self.reply(b'{"page": 2, "rows": [', "application/json")  # cut off mid-response
@@ -95,3 +95,25 @@ def test_crawl_extracts_cleans_and_counts(stand_in, tmp_path, imported_2022):
     directory_ids = {json.loads(line)["id"] for line in imported_2022[0].read_text().splitlines()}
     assert sum(r["id"] in directory_ids for r in records[:29]) >= 7
     assert any(r["name"] == "Region Ten Community Services Board" and r["id"] in directory_ids for r in records)
+
+
+def test_crawl_around_a_point_sends_the_point_and_radius_in_metres(stand_in, tmp_path):
+    out = tmp_path / "near.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--near", "22902", "--radius-mi", "10",
+         "--page-size", "10", "--base-url", f"{stand_in}/locator/listing", "--out", str(out)],
+        capture_output=True, text=True, timeout=300, env=dict(os.environ, COLUMNS="200"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(q["page"] for q in StandIn.requests) == ["1", "2", "3"]
+    for query in StandIn.requests:
+        assert query["limitType"] == "2" and query["limitValue"] == "16093"  # 10 miles
+        lat, lon = map(float, query["sAddr"].split(","))
+        assert abs(lat - 38.03) < 0.05 and abs(lon + 78.48) < 0.05  # ZIP 22902, Charlottesville
+    assert len(out.read_text().splitlines()) == 29
+
+
+def test_near_and_state_together_is_a_clear_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--near", "22902", "--state", "VA",
+         "--out", str(tmp_path / "x.jsonl")], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 1 and "--near and --state cannot be combined" in result.stderr

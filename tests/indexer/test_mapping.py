@@ -27,13 +27,23 @@ def _model_fields(model: type[BaseModel]) -> dict:
     return fields
 
 
-def _mapping_fields(properties: dict) -> dict:
-    return {name: (_mapping_fields(spec["properties"]) if "properties" in spec else None)
+def _mapping_fields(properties: dict, model_fields: dict) -> dict:
+    # An object stored but not indexed (`enabled: false`) holds whatever the model puts there.
+    return {name: (_mapping_fields(spec["properties"], model_fields.get(name) or {}) if "properties" in spec
+                   else model_fields.get(name) if spec.get("enabled") is False else None)
             for name, spec in properties.items()}
 
 
 def test_every_facility_field_is_mapped_and_nothing_else():
-    assert _mapping_fields(MAPPING["properties"]) == _model_fields(Facility)
+    model_fields = _model_fields(Facility)
+    assert _mapping_fields(MAPPING["properties"], model_fields) == model_fields
+
+
+def test_only_provenance_and_evidence_are_stored_unindexed():
+    opaque = [name for name, spec in MAPPING["properties"].items() if spec.get("enabled") is False]
+    opaque += [f"site.{name}" for name, spec in MAPPING["properties"]["site"]["properties"].items()
+               if spec.get("enabled") is False]
+    assert opaque == ["field_sources", "site.address", "site.location", "site.evidence"]
 
 
 def test_strict_mapping_with_geo_point_and_keyword_facets():

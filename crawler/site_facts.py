@@ -1,0 +1,99 @@
+"""Adding up what the pages of one website say into the SiteFacts of one facility."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from crawler.site_schema import SchemaFacts
+from crawler.site_text import DAYS, PageFindings
+from facility import defaults
+from facility.model import Evidence, Schedule, SiteFacts
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def weekly_hours(schedule: Schedule) -> float | None:
+    if not (schedule.days and schedule.starts and schedule.ends):
+        return None
+    return round(len(schedule.days) * (_minutes(schedule.ends) - _minutes(schedule.starts)) / 60, 1)
+
+
+@dataclass
+class SiteReading:
+    """One site's findings so far. Holds at most a few values per kind, so memory stays flat."""
+    url: str
+    pages: int = 0
+    schema: SchemaFacts = field(default_factory=SchemaFacts)
+    phones: list[str] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
+    stated_hours: float | None = None
+    carriers: list[str] = field(default_factory=list)
+    medicaid_plans: list[str] = field(default_factory=list)
+    telehealth: list[bool] = field(default_factory=list)
+    offers_iop: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+    retrieved_at: datetime | None = None
+
+    def _cite(self, field_name: str, value, url: str, sentence: str) -> None:
+        shown = str(value)
+        same_field = [e for e in self.evidence if e.field == field_name]
+        if len(same_field) < defaults.SITE_EVIDENCE_PER_FIELD and all(e.value != shown for e in same_field):
+            self.evidence.append(Evidence(field=field_name, value=shown, url=url, sentence=sentence))
+
+    def add_page(self, url: str, retrieved_at: datetime, findings: PageFindings, schema: SchemaFacts,
+                 phones: list[str]) -> None:
+        self.pages += 1
+        self.retrieved_at = max(self.retrieved_at or retrieved_at, retrieved_at)
+        for name in ("name", "address", "location"):
+            if getattr(self.schema, name) is None:
+                setattr(self.schema, name, getattr(schema, name))
+        for hours in schema.opening_hours:
+            if hours not in self.schema.opening_hours and len(self.schema.opening_hours) < 14:
+                self.schema.opening_hours.append(hours)
+        for phone in schema.phones + phones:
+            if phone not in self.phones and len(self.phones) < 10:
+                self.phones.append(phone)
+        for label, sentence in findings.iop:
+            self.offers_iop = True
+            self._cite("offers_iop", True, url, sentence)
+        for schedule, sentence in findings.schedules:
+            if schedule not in self.schedules and len(self.schedules) < 10:
+                self.schedules.append(schedule)
+                self._cite("schedules", _describe(schedule), url, sentence)
+        for hours, sentence in findings.hours_per_week:
+            if self.stated_hours is None:
+                self.stated_hours = hours
+            self._cite("hours_per_week", hours, url, sentence)
+        for kind, found in (("insurance_carriers", findings.carriers), ("medicaid_plans", findings.medicaid_plans)):
+            names = self.carriers if kind == "insurance_carriers" else self.medicaid_plans
+            for name, sentence in found:
+                if name not in names:
+                    names.append(name)
+                    self._cite(kind, name, url, sentence)
+        for said, sentence in findings.telehealth:
+            if said not in self.telehealth:
+                self.telehealth.append(said)
+            self._cite("telehealth", said, url, sentence)
+
+    def facts(self) -> SiteFacts:
+        derived = [hours for hours in map(weekly_hours, self.schedules) if hours]
+        return SiteFacts(
+            url=self.url, pages=self.pages, name=self.schema.name, phones=self.phones,
+            address=self.schema.address, location=self.schema.location,
+            offers_iop=self.offers_iop, schedules=self.schedules,
+            evening=any(s.evening for s in self.schedules), weekend=any(s.weekend for s in self.schedules),
+            hours_per_week=self.stated_hours or (derived[0] if derived and derived[0] <= 80 else None),
+            insurance_carriers=sorted(self.carriers), medicaid_plans=sorted(self.medicaid_plans),
+            # A site that says both (e.g. "no telehealth for detox", "virtual IOP groups") offers some.
+            telehealth=True if True in self.telehealth else False if self.telehealth else None,
+            opening_hours=self.schema.opening_hours, evidence=self.evidence,
+            retrieved_at=self.retrieved_at,
+        )
+
+
+def _describe(schedule: Schedule) -> str:
+    days = ", ".join(day.capitalize() for day in DAYS if day in schedule.days)
+    hours = f"{schedule.starts}-{schedule.ends}" if schedule.starts else ""
+    return " ".join(part for part in (days, hours) if part)

@@ -1,0 +1,170 @@
+"""What a facility's web page says in prose, each finding with the sentence it came from.
+
+Pure functions over a page's visible text: that an IOP is offered, its schedule (days, hours,
+evening/weekend), hours per week, insurance carriers and Medicaid plans named, telehealth.
+"""
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+from facility.model import Schedule
+
+MAX_SENTENCE = 300  # evidence is quoted; a longer "sentence" is cut here
+
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_DAY = re.compile(r"\b(monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|"
+                  r"sunday|sun)s?\b|\b(weekdays|weekends?)\b", re.I)
+_DAY_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru)\s*$", re.I)
+_TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])\.?\s*m\b\.?)?"
+_TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till)\s*" + _TIME, re.I)
+_IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
+_PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes)\b", re.I)
+_NOT_PROGRAM = re.compile(r"\b(?:office|open|opening|business|hours of operation|front desk|call us)\b", re.I)
+_HOURS_PER_WEEK = re.compile(r"(\d{1,2}(?:\.\d)?)\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?(?:hours|hrs)\.?\s*"
+                             r"(?:per|a|each|every|/)\s*week", re.I)
+_TELEHEALTH = re.compile(r"\b(?:tele-?health|telemedicine|teletherapy|virtual (?:IOPs?|intensive outpatient|"
+                         r"programs?|sessions?|groups?|care|treatment|visits?)|online (?:IOPs?|sessions?|groups?|"
+                         r"programs?|therapy|treatment)|video (?:sessions?|visits?|groups?))\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot|unavailable)\b|n't\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\s*\n\s*")
+
+
+@dataclass
+class PageFindings:
+    """Each list holds (value, sentence) pairs in page order."""
+    iop: list[tuple[str, str]] = field(default_factory=list)
+    schedules: list[tuple[Schedule, str]] = field(default_factory=list)
+    hours_per_week: list[tuple[float, str]] = field(default_factory=list)
+    carriers: list[tuple[str, str]] = field(default_factory=list)
+    medicaid_plans: list[tuple[str, str]] = field(default_factory=list)
+    telehealth: list[tuple[bool, str]] = field(default_factory=list)
+
+
+def sentences(text: str) -> list[str]:
+    found = []
+    for part in _SENTENCE_END.split(text):
+        part = " ".join(part.split())
+        if part:
+            found.append(part[:MAX_SENTENCE])
+    return found
+
+
+def days_in(sentence: str) -> list[str]:
+    """Days named in a sentence, ranges expanded: "Monday through Thursday", "Mon/Wed", "weekends"."""
+    days: set[str] = set()
+    matches = list(_DAY.finditer(sentence))
+    for index, match in enumerate(matches):
+        word = match.group(2)
+        if word:
+            days.update(DAYS[:5] if word.lower() == "weekdays" else DAYS[5:])
+            continue
+        day = DAYS.index(match.group(1)[:3].lower())
+        days.add(DAYS[day])
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        if following and following.group(1) and _DAY_RANGE.match(sentence[match.end():following.start()]):
+            last = DAYS.index(following.group(1)[:3].lower())
+            while day != last:
+                day = (day + 1) % 7
+                days.add(DAYS[day])
+    return [day for day in DAYS if day in days]
+
+
+def _clock(hour: str, minute: str | None, meridiem: str | None) -> int | None:
+    """Minutes after midnight, or None for an impossible time."""
+    h, m = int(hour), int(minute or 0)
+    if m > 59 or h > 23 or (meridiem and not 1 <= h <= 12):
+        return None
+    if meridiem:
+        h = h % 12 + (12 if meridiem.lower() == "p" else 0)
+    return h * 60 + m
+
+
+def time_range(sentence: str) -> tuple[str, str] | None:
+    """The first clock range, as ("18:00", "21:00"): "6-9 pm", "9:00 a.m. – 12:00 p.m.", "18:00–21:00"."""
+    for match in _TIME_RANGE.finditer(sentence):
+        h1, m1, a1, h2, m2, a2 = match.groups()
+        if not (a1 or a2 or (m1 and m2)):
+            continue  # "1-2" alone is a count, not a time
+        end = _clock(h2, m2, a2)
+        start = _clock(h1, m1, a1 or a2)
+        if start is not None and end is not None and not a1 and a2 and start >= end:
+            start = _clock(h1, m1, "a")  # "11-2 pm": the start is in the morning
+        if start is None or end is None or start >= end:
+            continue
+        return f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"
+    return None
+
+
+def schedule_in(sentence: str) -> Schedule | None:
+    """A program schedule when the sentence is about a program (not office hours) and names days or hours."""
+    if not _PROGRAM.search(sentence) or _NOT_PROGRAM.search(sentence):
+        return None
+    days, hours = days_in(sentence), time_range(sentence)
+    if not days and not hours:
+        return None
+    starts, ends = hours or (None, None)
+    lowered = sentence.lower()
+    return Schedule(days=days, starts=starts, ends=ends,
+                    evening="evening" in lowered or bool(starts and starts >= "16:00"),
+                    weekend="weekend" in lowered or any(day in ("sat", "sun") for day in days))
+
+
+@dataclass(frozen=True)
+class InsuranceName:
+    name: str
+    kind: str  # "carrier" or "medicaid_plan"
+    pattern: re.Pattern
+
+
+@cache
+def insurance_names() -> list[InsuranceName]:
+    """Carriers and Medicaid plans we recognise (crawler/insurance_names.csv), longest first."""
+    with files("crawler").joinpath("insurance_names.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    names = []
+    for row in rows:
+        spellings = [row["name"]] + [alias for alias in row["aliases"].split("|") if alias]
+        pattern = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sorted(spellings, key=len, reverse=True))
+        names.append(InsuranceName(row["name"], row["kind"], re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)))
+    return sorted(names, key=lambda n: len(n.name), reverse=True)
+
+
+def insurance_in(sentence: str) -> list[InsuranceName]:
+    found, taken = [], []
+    for name in insurance_names():
+        for match in name.pattern.finditer(sentence):
+            # "Aetna Better Health" is a Medicaid plan; the "Aetna" inside it is not a second find.
+            if not any(start <= match.start() < end for start, end in taken):
+                taken.append(match.span())
+                found.append(name)
+                break
+    return found
+
+
+def telehealth_in(sentence: str) -> bool | None:
+    match = _TELEHEALTH.search(sentence)
+    if not match:
+        return None
+    return not _NEGATION.search(sentence)
+
+
+def read_page(text: str) -> PageFindings:
+    findings = PageFindings()
+    for sentence in sentences(text):
+        if _IOP.search(sentence):
+            findings.iop.append(("intensive outpatient", sentence))
+        if (schedule := schedule_in(sentence)) is not None:
+            findings.schedules.append((schedule, sentence))
+        for match in _HOURS_PER_WEEK.finditer(sentence):
+            hours = float(match.group(1))
+            if 0 < hours <= 80:
+                findings.hours_per_week.append((hours, sentence))
+        for name in insurance_in(sentence):
+            target = findings.carriers if name.kind == "carrier" else findings.medicaid_plans
+            target.append((name.name, sentence))
+        if (telehealth := telehealth_in(sentence)) is not None:
+            findings.telehealth.append((telehealth, sentence))
+    return findings

@@ -49,7 +49,7 @@ class FacilityPipeline:
             self.stats.inc_value(f"dropped/invalid {'.'.join(map(str, first['loc']))}")
             return item
         self.handle.write(record.model_dump_json() + "\n")
-        self.stats.inc_value("facilities/written")
+        self.stats.inc_value("records/written")
         return item
 
     def close_spider(self, spider=None):
@@ -129,5 +129,7 @@ class SitePipeline:
                 enrichment = Enrichment(facility_id=facility_id, matched_by=how, site=facts,
                                         source=Source(name=SITE_SOURCE, url=start, retrieved_at=facts.retrieved_at))
                 matched.write(enrichment.model_dump_json() + "\n")
+                self.stats.inc_value("records/written")
                 self.stats.inc_value(f"sites/matched by {how}")
         partial.replace(self.out)
+        self.stats.set_value("sites/with a page read", len(self.sites))

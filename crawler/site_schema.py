@@ -7,6 +7,9 @@ is skipped and named in `problems`, the rest of the page still counts.
 from dataclasses import dataclass, field
 
 from facility.normalize import clean_text, normalize_phone, normalize_state, normalize_zip
+from facility.states import STATE_NAMES
+
+_STATE_CODES = {name.lower(): code for code, name in STATE_NAMES.items()}
 
 _PLACE_WORDS = ("Medical", "Clinic", "Organization", "Business", "Hospital", "Physician", "Center", "Practice")
 _DAY_URL = "schema.org/"
@@ -65,7 +68,9 @@ def _address(value, problems: list[str]) -> dict | None:
         return None
     try:
         return {"street1": clean_text(parts["streetAddress"]), "city": clean_text(parts["addressLocality"]),
-                "state": normalize_state(parts["addressRegion"]), "zip": normalize_zip(parts["postalCode"])}
+                "state": _STATE_CODES.get(parts["addressRegion"].strip().lower())
+                or normalize_state(parts["addressRegion"]),
+                "zip": normalize_zip(parts["postalCode"])}
     except ValueError:
         problems.append("schema.org address has a region or postal code that is not a US one")
         return None

@@ -133,15 +133,16 @@ def insurance_names() -> list[InsuranceName]:
 
 
 def insurance_in(sentence: str) -> list[InsuranceName]:
+    """Names in the order the sentence gives them, each once."""
     found, taken = [], []
     for name in insurance_names():
         for match in name.pattern.finditer(sentence):
             # "Aetna Better Health" is a Medicaid plan; the "Aetna" inside it is not a second find.
             if not any(start <= match.start() < end for start, end in taken):
                 taken.append(match.span())
-                found.append(name)
+                found.append((match.start(), name))
                 break
-    return found
+    return [name for _, name in sorted(found, key=lambda pair: pair[0])]
 
 
 def telehealth_in(sentence: str) -> bool | None:

@@ -224,8 +224,9 @@ def run_crawl(spider, settings: dict, title: str, **arguments) -> dict:
         "responses": stats.get("response_received_count", 0),
         "items extracted": stats.get("item_scraped_count", 0),
         "robots.txt blocked": stats.get("robotstxt/forbidden", 0),
+        "repeated requests skipped": stats.get("dupefilter/filtered", 0),
     }
-    tally = Tally(read=stats.get("item_scraped_count", 0), written=stats.get("facilities/written", 0))
+    tally = Tally(read=stats.get("item_scraped_count", 0), written=stats.get("records/written", 0))
     for key, value in sorted(stats.items()):
         for prefix, label in (("downloader/exception_type_count/", "download error: "),
                               ("retry/reason_count/", "retried: "),
@@ -233,7 +234,9 @@ def run_crawl(spider, settings: dict, title: str, **arguments) -> dict:
                               ("spider_exceptions/", "spider error: "), ("errors/", "error: "),
                               ("sites/", "sites: "), ("pages/", "pages: ")):
             if key.startswith(prefix):
-                counts[label + key[len(prefix):].rsplit(".", 1)[-1]] = value
+                what = key[len(prefix):]
+                # Exception counts are keyed by dotted class path; only the class name says anything.
+                counts[label + (what.rsplit(".", 1)[-1] if prefix.endswith(("type_count/", "exceptions/")) else what)] = value
         if key.startswith("dropped/"):
             tally.dropped[key[len("dropped/"):]] = value
         elif key.startswith("notes/"):

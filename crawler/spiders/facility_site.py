@@ -103,12 +103,17 @@ class FacilitySiteSpider(scrapy.Spider):
         except Exception:  # extruct on hostile markup
             self.crawler.stats.inc_value("errors/microdata unreadable")
             microdata = []
+        try:
+            text = html_text.extract_text(root)
+        except ValueError:  # lxml refuses control characters when it rebuilds the tree
+            self.crawler.stats.inc_value("errors/page text read without layout (control characters)")
+            text = " ".join(response.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall())
         yield {
             "site": site,
             "start": start,
             "url": response.url,
             "retrieved_at": datetime.now(timezone.utc).isoformat(),
-            "text": html_text.extract_text(root),
+            "text": text,
             "jsonld": response.xpath('//script[@type="application/ld+json"]/text()').getall(),
             "microdata": microdata,
             "tel": response.css('a[href^="tel:"]::attr(href)').getall(),

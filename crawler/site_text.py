@@ -116,33 +116,42 @@ def schedule_in(sentence: str) -> Schedule | None:
 class InsuranceName:
     name: str
     kind: str  # "carrier" or "medicaid_plan"
-    pattern: re.Pattern
+
+
+_WORD = re.compile(r"[\w.&+-]+")
 
 
 @cache
-def insurance_names() -> list[InsuranceName]:
-    """Carriers and Medicaid plans we recognise (crawler/insurance_names.csv), longest first."""
+def _insurance() -> dict[str, list[tuple[re.Pattern, InsuranceName]]]:
+    """Carriers and Medicaid plans we recognise (crawler/insurance_names.csv), indexed by their
+    first word: each sentence is scanned once, word by word, not once per name."""
     with files("crawler").joinpath("insurance_names.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    names = []
+    spellings = []
     for row in rows:
-        spellings = [row["name"]] + [alias for alias in row["aliases"].split("|") if alias]
-        pattern = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sorted(spellings, key=len, reverse=True))
-        names.append(InsuranceName(row["name"], row["kind"], re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)))
-    return sorted(names, key=lambda n: len(n.name), reverse=True)
+        name = InsuranceName(row["name"], row["kind"])
+        spellings += [(spelling, name) for spelling in [row["name"]] + row["aliases"].split("|") if spelling]
+    by_first_word: dict[str, list[tuple[re.Pattern, InsuranceName]]] = {}
+    # Longest spelling first, so "Aetna Better Health" wins over "Aetna".
+    for spelling, name in sorted(spellings, key=lambda pair: len(pair[0]), reverse=True):
+        pattern = re.compile(re.escape(spelling).replace(r"\ ", r"\s+") + r"(?![\w-])", re.I)
+        by_first_word.setdefault(_WORD.match(spelling).group().lower().rstrip("."), []).append((pattern, name))
+    return by_first_word
 
 
 def insurance_in(sentence: str) -> list[InsuranceName]:
     """Names in the order the sentence gives them, each once."""
-    found, taken = [], []
-    for name in insurance_names():
-        for match in name.pattern.finditer(sentence):
-            # "Aetna Better Health" is a Medicaid plan; the "Aetna" inside it is not a second find.
-            if not any(start <= match.start() < end for start, end in taken):
-                taken.append(match.span())
-                found.append((match.start(), name))
+    by_first_word = _insurance()
+    found, resume = [], 0
+    for word in _WORD.finditer(sentence):
+        if word.start() < resume:
+            continue
+        for pattern, name in by_first_word.get(word.group().lower().rstrip("."), ()):
+            if match := pattern.match(sentence, word.start()):
+                found.append(name)
+                resume = match.end()
                 break
-    return [name for _, name in sorted(found, key=lambda pair: pair[0])]
+    return list(dict.fromkeys(found))
 
 
 def telehealth_in(sentence: str) -> bool | None:

@@ -34,16 +34,16 @@ class FacilitySiteSpider(scrapy.Spider):
     def __init__(self, urls: list[str], max_pages: int = defaults.SITE_MAX_PAGES, **kwargs):
         super().__init__(**kwargs)
         self.urls, self.max_pages = urls, max_pages
-        self.scheduled: dict[str, int] = {}  # site -> pages requested so far
+        self.requested: dict[str, set[str]] = {}  # site -> pages requested so far (at most max_pages)
         self.microdata = MicrodataExtractor()
 
     async def start(self):
         for url in self.urls:
             site = site_key(url)
-            if site is None or site in self.scheduled:
+            if site is None or site in self.requested:
                 self.crawler.stats.inc_value("sites/skipped: not a web address or a repeat")
                 continue
-            self.scheduled[site] = 0
+            self.requested[site] = set()
             self.crawler.stats.inc_value("sites/started")
             yield scrapy.Request(urljoin(site_root(url), "/sitemap.xml"), callback=self.parse_sitemap,
                                  errback=self.no_sitemap, meta={"site": site, "start": url},
@@ -51,12 +51,13 @@ class FacilitySiteSpider(scrapy.Spider):
 
     def page(self, url: str, site: str, start: str, **meta) -> scrapy.Request | None:
         url = urldefrag(url)[0]
-        if site_key(url) != site or url.lower().endswith(_SKIPPED_EXTENSIONS):
+        requested = self.requested[site]
+        if site_key(url) != site or url.lower().endswith(_SKIPPED_EXTENSIONS) or url in requested:
             return None
-        if self.scheduled[site] >= self.max_pages:
+        if len(requested) >= self.max_pages:
             self.crawler.stats.inc_value("pages/not read: page cap of the site reached")
             return None
-        self.scheduled[site] += 1
+        requested.add(url)
         return scrapy.Request(url, callback=self.parse_page, errback=self.failed, priority=_priority(url),
                               meta={"site": site, "start": start, **meta})
 

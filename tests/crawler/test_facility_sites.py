@@ -171,3 +171,41 @@ def test_bad_pages_are_counted_by_reason_and_do_not_stop_the_crawl(crawl):
                    "JSON-LD not valid JSON", "schema.org telephone is int, not text",
                    "schema.org geo is str, not GeoCoordinates", "schema.org openingHours is int, not text"):
         assert f"error: {reason}" in summary, reason
+
+
+@pytest.mark.integration
+def test_from_index_then_the_indexer_merges_what_the_sites_say(es, es_url, alias, tmp_path):
+    env = dict(os.environ, ELASTICSEARCH_URL=es_url, COLUMNS="250")
+
+    def iopfinder(*args):
+        result = subprocess.run([sys.executable, "-m", "iopfinder.cli", *args], capture_output=True, text=True,
+                                timeout=300, env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        return " ".join(result.stderr.split())
+
+    with websites() as (bases, hits):
+        staged = tmp_path / "facilities.jsonl"
+        staged.write_text("".join(f.model_dump_json() + "\n" for f in [
+            listed(HARBOR, "Harbor Recovery Center", "100 Water St", "Charlottesville", "22902", "+14345550100",
+                   website=bases["harbor"] + "/"),
+            listed(MAPLE, "Maple Valley Behavioral Health", "45 Orchard Rd", "Staunton", "24401", "+15405550199"),
+            listed(CEDAR, "Cedar House", "200 Cedar Ave Ste 3", "Roanoke", "24016", "+15405550111",
+                   website=bases["closed"] + "/")]))
+        iopfinder("index", str(staged), "--alias", alias)
+        summary = iopfinder("crawl", "sites", "--from-index", "--alias", alias, "--out", "sites.jsonl", *FAST)
+        assert "Crawling 2 website(s)" in summary and "robots.txt blocked" in summary
+        assert [json.loads(line)["facility_id"] for line in (tmp_path / "sites.jsonl").read_text().splitlines()] \
+            == [HARBOR]
+        summary = iopfinder("index", str(staged), "sites.jsonl", "--alias", alias)
+    assert "enrichments applied │ 1" in summary
+    harbor = es.get(index=alias, id=HARBOR)["_source"]
+    assert harbor["site"]["schedules"][0]["days"] == ["mon", "tue", "thu"] and harbor["site"]["evening"] is True
+    assert harbor["telehealth"] is True and harbor["field_sources"]["telehealth"] == "facility-website"
+    assert harbor["field_sources"]["name"] == "samhsa-national-directory:2022"
+    assert harbor["verified_on"] == harbor["site"]["retrieved_at"][:10] != "2026-01-05"
+    assert [s["name"] for s in harbor["sources"]] == ["samhsa-national-directory", "facility-website"]
+    maple = es.get(index=alias, id=MAPLE)["_source"]
+    assert maple.get("site") is None and maple["verified_on"] == "2026-01-05"
+    # the evening track is searchable
+    found = es.search(index=alias, query={"term": {"site.evening": True}})["hits"]["hits"]
+    assert [hit["_id"] for hit in found] == [HARBOR]

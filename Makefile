@@ -27,3 +27,4 @@ bench: setup
 	$(BIN)/python benchmarks/index_throughput.py
 	$(BIN)/python benchmarks/api_latency.py
 	$(BIN)/python benchmarks/site_build.py
+	$(BIN)/python benchmarks/crawl_throughput.py

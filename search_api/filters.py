@@ -35,6 +35,9 @@ SERVICES: dict[str, Service] = {
     "mat_naltrexone": Service("Naltrexone for opioid use disorder", "opioid_medications", "naltrexone"),
     "detox": Service("Detoxification", "care_types", "detox"),
     "transitional_housing": Service("Transitional housing or sober home", "care_types", "transitional_housing"),
+    # Stated on the facility's own website (crawl sites), with the sentence kept as evidence.
+    "evening": Service("Evening hours (per the facility's website)", "site.evening", True),
+    "weekend": Service("Weekend hours (per the facility's website)", "site.weekend", True),
 }
 
 _TAXONOMY_PARAMS = {
@@ -68,5 +71,7 @@ FILTER_GROUPS: dict[str, FilterGroup] = _groups()
 
 
 def has_service(document: dict, service: Service) -> bool:
-    present = document.get(service.field)
+    present = document
+    for part in service.field.split("."):  # "site.evening" is a field of a nested object
+        present = present.get(part) if isinstance(present, dict) else None
     return present == service.value if isinstance(service.value, bool) else service.value in (present or [])

@@ -11,7 +11,8 @@ from search_api.filters import FILTER_GROUPS, SERVICES
 
 SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "location", "geo_precision",
                  "levels_of_care", "payment", "payment_assistance", "ages", "languages",
-                 "populations", "opioid_medications", "care_types", "telehealth", "co_occurring"]
+                 "populations", "opioid_medications", "care_types", "telehealth", "co_occurring",
+                 "site.evening", "site.weekend", "verified_on"]
 
 
 @dataclass(frozen=True)

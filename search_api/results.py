@@ -19,6 +19,7 @@ def result(source: dict, point: Point | None) -> dict:
     item["services"] = [name for name, service in SERVICES.items() if has_service(source, service)]
     item["languages"] = source.get("languages") or []
     item["populations"] = source.get("populations") or []
+    item["verified_on"] = source.get("verified_on")
     return item
 
 

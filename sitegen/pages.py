@@ -19,6 +19,7 @@ PHONE_KINDS = {"main": "Main", "intake": "Intake", "hotline": "Hotline"}
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 DETAIL_GROUPS = ["payment", "payment_assistance", "ages", "genders", "populations", "languages",
                  "therapies", "opioid_medications", "opioid_treatment"]
+DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
 STATE_PAYMENTS = [("medicaid", "Medicaid"), ("medicare", "Medicare"), ("private", "Private insurance")]
 
 
@@ -133,6 +134,36 @@ def city_context(site: Site, state: str, city_slug: str) -> dict:
     }
 
 
+def _clock(value: str) -> str:
+    hours, minutes = map(int, value.split(":"))
+    return f"{hours % 12 or 12}:{minutes:02d} {'am' if hours < 12 else 'pm'}"
+
+
+def _schedule(schedule: dict) -> str:
+    days = ", ".join(DAY_NAMES[d] for d in schedule.get("days") or [])
+    hours = f"{_clock(schedule['starts'])}–{_clock(schedule['ends'])}" if schedule.get("starts") else ""
+    kinds = [kind for kind in ("evening", "weekend") if schedule.get(kind)]
+    return " ".join(p for p in (days, hours) if p) + (f" ({' and '.join(kinds)})" if kinds else "")
+
+
+def site_facts_context(facts: dict) -> dict:
+    """What the facility's own website says, each point with the sentence it says it in."""
+    cited = {}
+    for evidence in facts.get("evidence") or []:
+        cited.setdefault(evidence["field"], []).append({"sentence": evidence["sentence"], "url": evidence["url"]})
+    said = {True: "offered", False: "not offered"}
+    points = [
+        ("IOP schedule", "; ".join(_schedule(s) for s in facts.get("schedules") or []), "schedules"),
+        ("Hours per week", f"{facts['hours_per_week']:g}" if facts.get("hours_per_week") else "", "hours_per_week"),
+        ("Insurance named", ", ".join(facts.get("insurance_carriers") or []), "insurance_carriers"),
+        ("Medicaid plans named", ", ".join(facts.get("medicaid_plans") or []), "medicaid_plans"),
+        ("Telehealth", said.get(facts.get("telehealth"), ""), "telehealth"),
+    ]
+    return {"checked": facts["retrieved_at"][:10], "link": website(facts["url"]),
+            "points": [{"label": label, "text": text, "evidence": cited.get(field, [])[:2]}
+                       for label, text, field in points if text]}
+
+
 def facility_context(site: Site, facility: dict) -> dict:
     address = facility["address"]
     location = facility.get("location")
@@ -173,6 +204,8 @@ def facility_context(site: Site, facility: dict) -> dict:
             "sources": [{"name": s["name"], "edition": s.get("edition"), "record": s.get("record_id"),
                          "date": s["retrieved_at"][:10]} for s in facility.get("sources") or []],
             "updated": (facility.get("updated_at") or "")[:10],
+            "verified": facility.get("verified_on"),
+            "from_website": site_facts_context(facility["site"]) if facility.get("site") else None,
         },
         "state": {"code": address["state"], "name": STATE_NAMES.get(address["state"], address["state"]),
                   "url": f"/states/{address['state'].lower()}/"},

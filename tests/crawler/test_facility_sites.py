@@ -8,8 +8,11 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
+from fastapi.testclient import TestClient
 
 from facility.model import Facility, Source
+from search_api.app import create_app
+from search_api.settings import ApiSettings
 from tests.crawler.site_server import FILLER_PAGES, websites
 
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_TIMEOUT=2",
@@ -206,6 +209,11 @@ def test_from_index_then_the_indexer_merges_what_the_sites_say(es, es_url, alias
     assert [s["name"] for s in harbor["sources"]] == ["samhsa-national-directory", "facility-website"]
     maple = es.get(index=alias, id=MAPLE)["_source"]
     assert maple.get("site") is None and maple["verified_on"] == "2026-01-05"
-    # the evening track is searchable
-    found = es.search(index=alias, query={"term": {"site.evening": True}})["hits"]["hits"]
-    assert [hit["_id"] for hit in found] == [HARBOR]
+    # the evening track is a search filter of the API, with its facet count
+    with TestClient(create_app(ApiSettings(elasticsearch_url=es_url, alias=alias))) as api:
+        found = api.get("/v1/facilities", params={"state": "VA", "service": "evening"}).json()
+        assert [r["id"] for r in found["results"]] == [HARBOR] and "evening" in found["results"][0]["services"]
+        assert found["results"][0]["verified_on"] == harbor["verified_on"]
+        counts = {v["value"]: v["count"] for v in api.get("/v1/facilities", params={"state": "VA"}).json()
+                  ["facets"]["service"]["values"]}
+        assert counts["evening"] == 1 and counts["weekend"] == 0 and counts["telehealth"] == 1

@@ -113,3 +113,27 @@ def test_hostile_record_renders_escaped_and_unlinked(tmp_path):
     assert "javascript:alert(document.cookie)" in html  # shown as text, so a reader sees what is there
     assert parser.json_ld[0]["name"].startswith("<script>") and "url" not in parser.json_ld[0]
     assert "</script><" not in html.split('application/ld+json">')[1].split("</script>")[0]
+
+
+def test_facility_page_shows_what_its_website_says_with_the_sentences(tmp_path):
+    record = make_facility(name="Harbor Recovery Center").model_dump(mode="json")
+    record["site"] = {
+        "url": "https://harbor.example.org/", "retrieved_at": "2026-11-20T10:00:00Z", "telehealth": True,
+        "schedules": [{"days": ["mon", "tue", "thu"], "starts": "18:00", "ends": "21:00", "evening": True,
+                       "weekend": False}],
+        "hours_per_week": 9.0, "insurance_carriers": ["Aetna", "TRICARE"], "medicaid_plans": [],
+        "evidence": [{"field": "schedules", "value": "Mon, Tue, Thu 18:00-21:00", "url": "https://harbor.example.org/iop",
+                      "sentence": "Our evening IOP meets Monday, Tuesday and Thursday from 6 to 9 pm."},
+                     {"field": "telehealth", "value": "True", "url": "javascript:alert(1)",
+                      "sentence": "<img src=x onerror=alert(1)> Virtual IOP is available."}]}
+    record["verified_on"] = "2026-11-20"
+    build_site([record], tmp_path / "www", api_url="", base_url="https://x.example")
+    html = next((tmp_path / "www" / "facilities").iterdir()).joinpath("index.html").read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "What the facility's website says" in text and "on 2026-11-20" in text
+    assert "IOP schedule Mon, Tue, Thu 6:00 pm–9:00 pm (evening)" in text
+    assert "“Our evening IOP meets Monday, Tuesday and Thursday from 6 to 9 pm.”" in text
+    assert "Hours per week 9" in text and "Insurance named Aetna, TRICARE" in text and "Telehealth offered" in text
+    assert "verified on 2026-11-20" in text
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'href="javascript' not in html

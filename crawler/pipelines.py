@@ -81,6 +81,10 @@ def _phones(links: list[str]) -> list[str]:
     return found
 
 
+def unmatched_path(out: Path) -> Path:
+    return out.with_name(out.name.removesuffix(".jsonl") + ".unmatched.jsonl")
+
+
 class SitePipeline:
     """Reads each page of a facility website, adds it up per site, and at the end matches each
     site to a listed facility: matched ones become Enrichment records in the output, the rest
@@ -88,7 +92,7 @@ class SitePipeline:
 
     def __init__(self, out: str, matcher, stats):
         self.out = Path(out)
-        self.unmatched = self.out.with_name(self.out.name.removesuffix(".jsonl") + ".unmatched.jsonl")
+        self.unmatched = unmatched_path(self.out)
         self.matcher, self.stats = matcher, stats
         self.sites: dict[str, SiteReading] = {}
 

@@ -55,7 +55,7 @@ class SiteReading:
         for phone in schema.phones + phones:
             if phone not in self.phones and len(self.phones) < 10:
                 self.phones.append(phone)
-        for label, sentence in findings.iop:
+        for sentence in findings.iop:
             self.offers_iop = True
             self._cite("offers_iop", True, url, sentence)
         for schedule, sentence in findings.schedules:

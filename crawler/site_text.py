@@ -34,8 +34,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\s*\n\s*")
 
 @dataclass
 class PageFindings:
-    """Each list holds (value, sentence) pairs in page order."""
-    iop: list[tuple[str, str]] = field(default_factory=list)
+    """Each list holds (value, sentence) pairs in page order; `iop` only the sentences."""
+    iop: list[str] = field(default_factory=list)
     schedules: list[tuple[Schedule, str]] = field(default_factory=list)
     hours_per_week: list[tuple[float, str]] = field(default_factory=list)
     carriers: list[tuple[str, str]] = field(default_factory=list)
@@ -165,7 +165,7 @@ def read_page(text: str) -> PageFindings:
     findings = PageFindings()
     for sentence in sentences(text):
         if _IOP.search(sentence):
-            findings.iop.append(("intensive outpatient", sentence))
+            findings.iop.append(sentence)
         if (schedule := schedule_in(sentence)) is not None:
             findings.schedules.append((schedule, sentence))
         for match in _HOURS_PER_WEEK.finditer(sentence):

@@ -91,7 +91,7 @@ class SiteFacts(Record):
 class Enrichment(Record):
     """A crawl's findings about one facility that is already listed (keyed by its id)."""
     facility_id: str = Field(pattern=r"^[0-9a-f]{16}$")
-    matched_by: Literal["facility", "domain", "phone", "address"]
+    matched_by: Literal["domain", "phone", "address"]
     site: SiteFacts
     source: Source
 

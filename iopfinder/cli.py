@@ -23,6 +23,7 @@ from scrapy.crawler import CrawlerProcess
 from crawler.importers import SourceFileError
 from crawler.importers.locator_coords import LocatorCoordinates
 from crawler.importers.samhsa_directory import Directory, import_directory
+from crawler.pipelines import unmatched_path
 from crawler.settings import crawl_settings, site_crawl_settings
 from crawler.site_match import FacilityMatcher, Listed
 from crawler.spiders.facility_site import FacilitySiteSpider
@@ -336,8 +337,7 @@ def crawl_sites(
                       f"Crawled facility websites → {out}", urls=starts, max_pages=max_pages)
     unmatched = sum(value for key, value in stats.items() if key.startswith("sites/unmatched"))
     if unmatched:
-        console.print(f"{unmatched} site(s) matched no single listed facility: see "
-                      f"{out.with_name(out.name.removesuffix('.jsonl') + '.unmatched.jsonl')}")
+        console.print(f"{unmatched} site(s) matched no single listed facility: see {unmatched_path(out)}")
 
 
 @app.command("index")

@@ -65,7 +65,7 @@ def test_a_page_reads_into_findings_with_their_sentences():
     text = ("Intensive Outpatient Program\nOur IOP meets Mon, Wed and Thu from 6 to 9 p.m. It is 9 hours a week. "
             "We accept Cigna and Medi-Cal. Telehealth is available.")
     findings = read_page(text)
-    assert [s for _, s in findings.iop][0] == "Intensive Outpatient Program"
+    assert findings.iop[0] == "Intensive Outpatient Program"
     schedule, sentence = findings.schedules[0]
     assert (schedule.days, schedule.starts, schedule.ends) == (["mon", "wed", "thu"], "18:00", "21:00")
     assert sentence == "Our IOP meets Mon, Wed and Thu from 6 to 9 p.m."

@@ -122,7 +122,12 @@ class SitePipeline:
         with open(partial, "w", encoding="utf-8") as matched, \
                 open(self.unmatched, "w", encoding="utf-8") as unmatched:
             for start, reading in self.sites.items():
-                facts = reading.facts()
+                try:
+                    facts = reading.facts()
+                except ValidationError as error:  # one site's odd findings never cost the others
+                    first = error.errors()[0]
+                    self.stats.inc_value(f"sites/dropped: invalid {'.'.join(map(str, first['loc']))}")
+                    continue
                 found = self.matcher.match(start, facts)
                 if isinstance(found, str):
                     self.stats.inc_value(f"sites/unmatched: {found}")

@@ -66,6 +66,9 @@ def _address(value, problems: list[str]) -> dict | None:
     if not all(isinstance(part, str) for part in parts.values()):
         problems.append("schema.org address lacks a street, city, region or postal code as text")
         return None
+    if not clean_text(parts["addressLocality"]):
+        problems.append("schema.org address has no city")
+        return None
     try:
         return {"street1": clean_text(parts["streetAddress"]), "city": clean_text(parts["addressLocality"]),
                 "state": _STATE_CODES.get(parts["addressRegion"].strip().lower())

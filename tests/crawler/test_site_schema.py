@@ -29,6 +29,8 @@ def test_wrong_types_are_skipped_and_named():
                          "geo": {"latitude": "north"}, "openingHours": [42, "Mo 09:00-10:00"],
                          "openingHoursSpecification": ["Monday"]},
                         {"@type": "Organization", "telephone": "12"},
+                        {"@type": "Organization", "address": {"streetAddress": "1 A St", "addressLocality": " ",
+                                                              "addressRegion": "VA", "postalCode": "22902"}},
                         {"@type": "Organization", "address": {"streetAddress": "1 A St", "addressLocality": "X",
                                                               "addressRegion": "Ontario", "postalCode": "K1A"}}]}
     facts = schema_facts(data)
@@ -38,7 +40,7 @@ def test_wrong_types_are_skipped_and_named():
         "schema.org name is int, not text", "schema.org telephone is int, not text",
         "schema.org address is str, not a PostalAddress", "schema.org geo has no numeric latitude and longitude",
         "schema.org openingHours is int, not text", "schema.org openingHoursSpecification is not an object",
-        "schema.org telephone is not a US number",
+        "schema.org telephone is not a US number", "schema.org address has no city",
         "schema.org address has a region or postal code that is not a US one"])
 
 

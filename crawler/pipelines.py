@@ -82,13 +82,14 @@ def _phones(links: list[str]) -> list[str]:
 
 
 def unmatched_path(out: Path) -> Path:
-    return out.with_name(out.name.removesuffix(".jsonl") + ".unmatched.jsonl")
+    # Not .jsonl: a glob of staged files for the indexer must not pick the report up.
+    return out.with_name(out.name.removesuffix(".jsonl") + ".unmatched.ndjson")
 
 
 class SitePipeline:
     """Reads each page of a facility website, adds it up per site, and at the end matches each
     site to a listed facility: matched ones become Enrichment records in the output, the rest
-    are reported (with the reason) in FILE.unmatched.jsonl."""
+    are reported (with the reason) in FILE.unmatched.ndjson."""
 
     def __init__(self, out: str, matcher, stats):
         self.out = Path(out)

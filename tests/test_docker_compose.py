@@ -27,14 +27,14 @@ def load(name: str) -> dict:
 def test_compose_stack_services_and_health():
     compose = load("docker-compose.yml")
     services = compose["services"]
-    assert set(services) == {"elasticsearch", "api", "web", "import", "crawl", "index", "site"}
+    assert set(services) == {"elasticsearch", "api", "web", "import", "crawl", "crawl-sites", "index", "site"}
     elasticsearch = services["elasticsearch"]
     assert elasticsearch["image"] == IMAGE
     assert "_cluster/health" in " ".join(elasticsearch["healthcheck"]["test"])
     assert services["api"]["build"] == "." and services["api"]["depends_on"]["elasticsearch"]["condition"] == "service_healthy"
     assert services["api"]["environment"]["ELASTICSEARCH_URL"] == "http://elasticsearch:9200"
     assert services["web"]["depends_on"]["api"]["condition"] == "service_healthy"
-    for job in ("import", "crawl", "index", "site"):
+    for job in ("import", "crawl", "crawl-sites", "index", "site"):
         assert services[job]["profiles"] == ["jobs"] and "iopfinder" in " ".join(services[job]["command"])
     named = {v.split(":")[0] for s in services.values() for v in s.get("volumes", []) if not v.startswith((".", "$"))}
     assert named <= set(compose["volumes"])

@@ -137,7 +137,7 @@ def test_every_finding_cites_the_page_and_sentence(crawl):
 
 def test_unmatched_site_is_reported_with_its_reason(crawl):
     result, out, bases, _ = crawl
-    report = [json.loads(line) for line in out.with_name("sites.unmatched.jsonl").read_text().splitlines()]
+    report = [json.loads(line) for line in out.with_name("sites.unmatched.ndjson").read_text().splitlines()]
     assert [(r["url"], r["reason"]) for r in report] == [
         (bases["birch"] + "/", "no listed facility has this domain, phone or address")]
     birch = report[0]["site"]

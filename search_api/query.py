@@ -4,6 +4,7 @@ Each returns a dict (or None when its parameter is absent); nothing here talks t
 Elasticsearch, so the bodies are tested as data. User text only ever reaches `multi_match`.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from facility import defaults
@@ -97,15 +98,19 @@ def post_filter(search: Search) -> dict | None:
 
 
 def facet_aggregations(search: Search) -> dict:
-    aggs = {}
+    """Each group counts over the other groups' selections. Groups with the same such filter (every
+    group without a selection shares "all selections") are counted under one filter aggregation:
+    Elasticsearch then evaluates each distinct filter once, not once per group."""
+    by_filter: dict[str, dict] = {}
     for param, group in FILTER_GROUPS.items():
         others = _all([group_clause(p, v) for p, v in search.filters.items() if p != param])
         if param == "service":
             counts = {"filters": {"filters": {v: group_clause(param, (v,)) for v in group.values}}}
         else:
             counts = {"terms": {"field": group.field, "size": len(group.values) + 10}}
-        aggs[param] = {"filter": others, "aggs": {"values": counts}}
-    return aggs
+        shared = by_filter.setdefault(json.dumps(others, sort_keys=True), {"filter": others, "aggs": {}})
+        shared["aggs"][param] = counts
+    return {f"counted_{n}": aggregation for n, aggregation in enumerate(by_filter.values())}
 
 
 def sort_clause(search: Search) -> list:

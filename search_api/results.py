@@ -33,8 +33,10 @@ def results(hits: list[dict], point: Point | None) -> list[dict]:
 
 def facets(aggregations: dict, search: Search) -> dict:
     out = {}
+    counted = {param: counts for aggregation in aggregations.values() for param, counts in aggregation.items()
+               if param in FILTER_GROUPS}
     for param, group in FILTER_GROUPS.items():
-        counts = aggregations[param]["values"]
+        counts = counted[param]
         if "buckets" in counts and isinstance(counts["buckets"], dict):
             found = {value: bucket["doc_count"] for value, bucket in counts["buckets"].items()}
         else:

@@ -39,14 +39,25 @@ def test_or_within_a_group_and_across_groups():
     assert post_filter(Search()) is None
 
 
+def counted_under(aggs: dict, param: str) -> dict:
+    return next(aggregation for aggregation in aggs.values() if param in aggregation["aggs"])
+
+
 def test_each_facet_ignores_its_own_selection():
     aggs = facet_aggregations(Search(filters={"payment": ("medicaid",), "level": ("iop",)}))
-    assert aggs["payment"]["filter"] == {"bool": {"filter": [{"terms": {"levels_of_care": ["iop"]}}]}}
-    assert aggs["level"]["filter"] == {"bool": {"filter": [{"terms": {"payment": ["medicaid"]}}]}}
-    assert aggs["age"]["filter"]["bool"]["filter"] == [{"terms": {"payment": ["medicaid"]}},
-                                                        {"terms": {"levels_of_care": ["iop"]}}]
-    assert aggs["language"]["aggs"]["values"]["terms"]["field"] == "languages"
-    assert set(aggs["service"]["aggs"]["values"]["filters"]["filters"]) >= {"telehealth", "co_occurring"}
+    assert counted_under(aggs, "payment")["filter"] == {"bool": {"filter": [{"terms": {"levels_of_care": ["iop"]}}]}}
+    assert counted_under(aggs, "level")["filter"] == {"bool": {"filter": [{"terms": {"payment": ["medicaid"]}}]}}
+    assert counted_under(aggs, "age")["filter"]["bool"]["filter"] == [{"terms": {"payment": ["medicaid"]}},
+                                                                      {"terms": {"levels_of_care": ["iop"]}}]
+    assert counted_under(aggs, "language")["aggs"]["language"]["terms"]["field"] == "languages"
+    assert set(counted_under(aggs, "service")["aggs"]["service"]["filters"]["filters"]) >= {"telehealth", "co_occurring"}
+
+
+def test_groups_sharing_a_filter_are_counted_under_one_aggregation():
+    # two selections: their own two filters, and one shared by every group without a selection
+    aggs = facet_aggregations(Search(filters={"payment": ("medicaid",), "level": ("iop",)}))
+    assert len(aggs) == 3 and counted_under(aggs, "age") is counted_under(aggs, "state")
+    assert len(facet_aggregations(Search())) == 1
 
 
 def test_sorts_end_with_a_unique_tiebreaker():

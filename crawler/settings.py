@@ -31,13 +31,12 @@ def crawl_settings(out: str, pipeline: str = "crawler.pipelines.FacilityPipeline
 
 
 def site_crawl_settings(out: str, matcher, **overrides) -> dict:
-    """Facility websites: also bounded in depth and page size, kept on each site's own host."""
+    """Facility websites: also bounded in page size and kept on each site's own host (the spider
+    bounds depth and pages per site)."""
     return crawl_settings(out, "crawler.pipelines.SitePipeline", **{
         "SITE_MATCHER": matcher,
         # A page yields one item; Scrapy starts this many item tasks per response (default 100).
         "CONCURRENT_ITEMS": 4,
-        # Depth 0 is the sitemap request; the start page is depth 1.
-        "DEPTH_LIMIT": defaults.SITE_MAX_DEPTH + 1,
         "DOWNLOAD_MAXSIZE": defaults.SITE_MAX_RESPONSE_BYTES,
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.SiteBoundMiddleware": 50},
         **overrides,

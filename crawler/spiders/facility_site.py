@@ -1,5 +1,5 @@
-"""Facility websites: the sitemap first, else links from the start page; on the site's own host,
-to a bounded depth and number of pages. Extracts only: visible text, JSON-LD scripts, microdata,
+"""Facility websites: the sitemap first (/sitemap.xml, else those robots.txt declares), else links
+from the start page; on the site's own host, to a bounded depth and number of pages. Extracts only: visible text, JSON-LD scripts, microdata,
 tel: links. The site pipeline cleans, reads and matches them."""
 
 import re
@@ -13,7 +13,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.sitemap import Sitemap
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.site_keys import site_key, site_root
 from facility import defaults
@@ -31,9 +31,10 @@ def _priority(url: str) -> int:
 class FacilitySiteSpider(scrapy.Spider):
     name = "facility_site"
 
-    def __init__(self, urls: list[str], max_pages: int = defaults.SITE_MAX_PAGES, **kwargs):
+    def __init__(self, urls: list[str], max_pages: int = defaults.SITE_MAX_PAGES,
+                 max_depth: int = defaults.SITE_MAX_DEPTH, **kwargs):
         super().__init__(**kwargs)
-        self.urls, self.max_pages = urls, max_pages
+        self.urls, self.max_pages, self.max_depth = urls, max_pages, max_depth
         self.requested: dict[str, set[str]] = {}  # site -> pages requested so far (at most max_pages)
         self.microdata = MicrodataExtractor()
 
@@ -45,24 +46,44 @@ class FacilitySiteSpider(scrapy.Spider):
                 continue
             self.requested[site] = set()
             self.crawler.stats.inc_value("sites/started")
-            yield scrapy.Request(urljoin(site_root(url), "/sitemap.xml"), callback=self.parse_sitemap,
-                                 errback=self.no_sitemap, meta={"site": site, "start": url},
-                                 dont_filter=True)
+            yield self.sitemap(urljoin(site_root(url), "/sitemap.xml"), site, url, guessed=True)
 
-    def page(self, url: str, site: str, start: str, **meta) -> scrapy.Request | None:
+    def sitemap(self, url: str, site: str, start: str, guessed: bool = False) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.no_sitemap, dont_filter=True,
+                              meta={"site": site, "start": start, "guessed": guessed})
+
+    def parse_robots(self, response):
+        site, start = response.meta["site"], response.meta["start"]
+        text = response.text if hasattr(response, "text") else ""
+        declared = [url for url in sitemap_urls_from_robots(text, base_url=response.url) if site_key(url) == site]
+        if not declared:
+            self.crawler.stats.inc_value("sites/without a usable sitemap")
+            yield from self._start_page(site, start)
+        for url in declared[:5]:
+            yield self.sitemap(url, site, start)
+
+    def no_robots(self, failure):
+        self.crawler.stats.inc_value("sites/without a usable sitemap")
+        meta = failure.request.meta
+        yield from self._start_page(meta["site"], meta["start"])
+
+    def page(self, url: str, site: str, start: str, hops: int, **meta) -> scrapy.Request | None:
+        """A request for one page `hops` links away from the start page, unless it is off the site,
+        too deep, already requested, or over the site's page cap."""
         url = urldefrag(url)[0]
         requested = self.requested[site]
-        if site_key(url) != site or url.lower().endswith(_SKIPPED_EXTENSIONS) or url in requested:
+        if (site_key(url) != site or url.lower().endswith(_SKIPPED_EXTENSIONS) or url in requested
+                or hops > self.max_depth):
             return None
         if len(requested) >= self.max_pages:
             self.crawler.stats.inc_value("pages/not read: page cap of the site reached")
             return None
         requested.add(url)
         return scrapy.Request(url, callback=self.parse_page, errback=self.failed, priority=_priority(url),
-                              meta={"site": site, "start": start, **meta})
+                              meta={"site": site, "start": start, "hops": hops, **meta})
 
     def _start_page(self, site: str, start: str):
-        request = self.page(start, site, start)
+        request = self.page(start, site, start, hops=0)
         return [request] if request else []
 
     def parse_sitemap(self, response):
@@ -73,24 +94,29 @@ class FacilitySiteSpider(scrapy.Spider):
         except Exception:  # lxml raises several kinds on a page that is not a sitemap
             urls = []
         if not urls:
-            self.crawler.stats.inc_value("sites/without a usable sitemap")
-            yield from self._start_page(site, start)
+            yield from self._without_sitemap(response.meta)
             return
         if sitemap.type == "sitemapindex":
             for url in urls[:5]:
                 if site_key(url) == site:
-                    yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed,
-                                         meta={"site": site, "start": start})
+                    yield self.sitemap(url, site, start)
             return
         self.crawler.stats.inc_value("sites/read from a sitemap")
         yield from self._start_page(site, start)
         for url in sorted(urls, key=_priority, reverse=True):
-            if (request := self.page(url, site, start, from_sitemap=True)) is not None:
+            if (request := self.page(url, site, start, hops=1, from_sitemap=True)) is not None:
                 yield request
 
     def no_sitemap(self, failure):
+        yield from self._without_sitemap(failure.request.meta)
+
+    def _without_sitemap(self, meta: dict):
+        if meta["guessed"]:  # not at the usual place: robots.txt may say where it is
+            yield scrapy.Request(urljoin(site_root(meta["start"]), "/robots.txt"), callback=self.parse_robots,
+                                 errback=self.no_robots, meta={"site": meta["site"], "start": meta["start"]},
+                                 dont_filter=True)
+            return
         self.crawler.stats.inc_value("sites/without a usable sitemap")
-        meta = failure.request.meta
         yield from self._start_page(meta["site"], meta["start"])
 
     def parse_page(self, response):
@@ -121,8 +147,9 @@ class FacilitySiteSpider(scrapy.Spider):
         }
         if response.meta.get("from_sitemap"):
             return  # the sitemap already listed the site's pages
+        hops = response.meta["hops"] + 1
         for href in response.css("a::attr(href)").getall():
-            request = self.page(urljoin(response.url, href), site, start)
+            request = self.page(urljoin(response.url, href), site, start, hops)
             if request is not None:
                 yield request
 

@@ -97,9 +97,11 @@ class FacilitySiteSpider(scrapy.Spider):
             yield from self._without_sitemap(response.meta)
             return
         if sitemap.type == "sitemapindex":
-            for url in urls[:5]:
-                if site_key(url) == site:
-                    yield self.sitemap(url, site, start)
+            children = [url for url in urls if site_key(url) == site][:5]
+            if not children:  # an index of other hosts' sitemaps: read the site from its start page
+                yield from self._start_page(site, start)
+            for url in children:
+                yield self.sitemap(url, site, start)
             return
         self.crawler.stats.inc_value("sites/read from a sitemap")
         yield from self._start_page(site, start)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawler.site_schema import SchemaFacts
-from crawler.site_text import DAYS, PageFindings
+from crawler.site_text import PageFindings
 from facility import defaults
 from facility.model import Evidence, Schedule, SiteFacts
 
@@ -94,6 +94,6 @@ class SiteReading:
 
 
 def _describe(schedule: Schedule) -> str:
-    days = ", ".join(day.capitalize() for day in DAYS if day in schedule.days)
+    days = ", ".join(day.capitalize() for day in schedule.days)  # in week order, as read
     hours = f"{schedule.starts}-{schedule.ends}" if schedule.starts else ""
     return " ".join(part for part in (days, hours) if part)

@@ -11,7 +11,7 @@ Field precedence, and where each field's source is kept (`field_sources`):
 Sources are united; `updated_at` and `verified_on` follow the freshest source.
 """
 
-from facility.model import Enrichment, Facility, described_fields, newest_source, source_label
+from facility.model import DESCRIBED_FIELDS, Enrichment, Facility, newest_source, source_label
 
 _PRECISION = {"address": 2, "zip": 1, "none": 0}
 _LOCATION_FIELDS = ("location", "geo_precision", "geo_source")
@@ -48,7 +48,7 @@ def merge(first: Facility, second: Facility) -> Facility:
     merged = newer.model_dump()
     fallback = older.model_dump()
     sources_of = {}
-    for field in described_fields():
+    for field in DESCRIBED_FIELDS:
         taken_from = newer
         if field in _LOCATION_FIELDS:
             if _PRECISION[older.geo_precision] > _PRECISION[newer.geo_precision]:
@@ -71,7 +71,7 @@ def enrich(record: Facility, enrichment: Enrichment) -> Facility:
     if record.id != enrichment.facility_id:
         raise ValueError(f"enrichment for {enrichment.facility_id} cannot apply to {record.id}")
     merged = record.model_dump()
-    merged["field_sources"] = {field: _field_source(record, field) for field in described_fields()}
+    merged["field_sources"] = {field: _field_source(record, field) for field in DESCRIBED_FIELDS}
     label = source_label(enrichment.source)
     site = enrichment.site
     if record.site is None or site.retrieved_at >= record.site.retrieved_at:

@@ -149,11 +149,8 @@ class Facility(Record):
 
 
 # Fields that describe the facility (not its bookkeeping): the keys of field_sources.
-_BOOKKEEPING = {"id", "sources", "field_sources", "updated_at", "verified_on"}
-
-
-def described_fields() -> list[str]:
-    return [name for name in Facility.model_fields if name not in _BOOKKEEPING]
+DESCRIBED_FIELDS = tuple(name for name in Facility.model_fields
+                         if name not in {"id", "sources", "field_sources", "updated_at", "verified_on"})
 
 
 def newest_source(sources: list[Source]) -> Source:
@@ -166,4 +163,4 @@ def source_label(source: Source) -> str:
 
 def attributed(record: Facility, label: str) -> dict[str, str]:
     """Every non-empty described field of the record, attributed to one source."""
-    return {name: label for name in described_fields() if getattr(record, name) not in (None, [])}
+    return {name: label for name in DESCRIBED_FIELDS if getattr(record, name) not in (None, [])}

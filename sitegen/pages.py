@@ -19,7 +19,6 @@ PHONE_KINDS = {"main": "Main", "intake": "Intake", "hotline": "Hotline"}
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 DETAIL_GROUPS = ["payment", "payment_assistance", "ages", "genders", "populations", "languages",
                  "therapies", "opioid_medications", "opioid_treatment"]
-DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
 STATE_PAYMENTS = [("medicaid", "Medicaid"), ("medicare", "Medicare"), ("private", "Private insurance")]
 
 
@@ -140,7 +139,7 @@ def _clock(value: str) -> str:
 
 
 def _schedule(schedule: dict) -> str:
-    days = ", ".join(DAY_NAMES[d] for d in schedule.get("days") or [])
+    days = ", ".join(day.capitalize() for day in schedule.get("days") or [])
     hours = f"{_clock(schedule['starts'])}–{_clock(schedule['ends'])}" if schedule.get("starts") else ""
     kinds = [kind for kind in ("evening", "weekend") if schedule.get(kind)]
     return " ".join(p for p in (days, hours) if p) + (f" ({' and '.join(kinds)})" if kinds else "")

@@ -76,7 +76,7 @@ class FacilitySiteSpider(scrapy.Spider):
                 or hops > self.max_depth):
             return None
         if len(requested) >= self.max_pages:
-            self.crawler.stats.inc_value("pages/not read: page cap of the site reached")
+            self.crawler.stats.inc_value("pages/links not followed: page cap of the site reached")
             return None
         requested.add(url)
         return scrapy.Request(url, callback=self.parse_page, errback=self.failed, priority=_priority(url),

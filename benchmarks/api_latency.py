@@ -25,7 +25,8 @@ from facility.geo import zip_point
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
 from iopfinder.elasticsearch_node import elasticsearch_url_for_run, free_port
-from search_api.query import Point, Search, band_body, search_body
+from search_api.band import searches
+from search_api.query import Point, Search, search_body
 
 ALIAS = "bench-api"
 WORDS = ["recovery", "behavioral", "counseling", "health", "center", "services", "treatment",
@@ -36,7 +37,19 @@ FILTERS = [("level", "iop"), ("level", "php"), ("payment", "medicaid"), ("paymen
            ("population", "veterans")]
 
 
-def build_mix(records: list[dict], count: int, rng: random.Random) -> list[tuple[str, dict, list[dict]]]:
+def bodies_sent(es: Elasticsearch, search: Search) -> list[dict]:
+    """The search bodies the API sends for one search (a second when the radius's band needs it)."""
+    conversation = searches(search, facets=True)
+    sent = [next(conversation)]
+    try:
+        while True:
+            sent.append(conversation.send(es.search(index=ALIAS, **sent[-1]).body))
+    except StopIteration:
+        return sent
+
+
+def build_mix(es: Elasticsearch, records: list[dict], count: int,
+              rng: random.Random) -> list[tuple[str, dict, list[dict]]]:
     """(API path, query parameters, the Elasticsearch bodies the API sends) for each request."""
     zips = sorted({r["address"]["zip"] for r in records if zip_point(r["address"]["zip"])})
     states = sorted({r["address"]["state"] for r in records})
@@ -52,7 +65,7 @@ def build_mix(records: list[dict], count: int, rng: random.Random) -> list[tuple
                 filters[param] = filters.get(param, ()) + (value,)
             params = [("zip", code)] + chosen
             search = Search(point=Point(point.lat, point.lon), filters=filters, sort="distance")
-            mix.append(("/v1/facilities", params, [band_body(search, 10_000), search_body(search)]))
+            mix.append(("/v1/facilities", params, bodies_sent(es, search)))
         elif kind < 0.7:
             state, page = rng.choice(states), rng.randint(1, 3)
             params = [("state", state), ("level", "iop"), ("sort", "name"), ("page", page)]
@@ -148,7 +161,7 @@ def main() -> None:
     args = parser.parse_args()
     with elasticsearch_url_for_run() as es_url:
         records = load_index(es_url)
-        mix = build_mix(records, 5000, random.Random(7))
+        mix = build_mix(Elasticsearch(es_url), records, 5000, random.Random(7))
         with api_server(es_url) as api_url:
             asyncio.run(measure(api_url, es_url, mix, args.seconds))
         es = Elasticsearch(es_url)

@@ -24,12 +24,13 @@ from starlette.datastructures import MutableHeaders
 from starlette.staticfiles import StaticFiles
 
 from facility import defaults
-from facility.geo import distance_miles, zip_point
+from facility.geo import zip_point
 from facility.states import STATE_NAMES
 from search_api.filters import FILTER_GROUPS
 from search_api.protection import API_HEADERS, LoadShedder, RateLimiter, site_headers
-from search_api.params import SearchParams, encode_cursor, invalid
-from search_api.query import Search, band_body, search_body
+from search_api.params import SearchParams, encode_cursor, invalid, search_params
+from search_api.band import searches
+from search_api.query import Search
 from search_api.results import CSV_COLUMNS, csv_row, facets, results
 from search_api.settings import ApiSettings
 
@@ -69,7 +70,7 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
                               "co-occurring mental health conditions in the United States. Data: SAMHSA.",
                   docs_url=None, redoc_url=None)  # the interactive docs would load third-party assets
 
-    def es(request: Request) -> AsyncElasticsearch:
+    async def es(request: Request) -> AsyncElasticsearch:  # a coroutine: no worker-thread hop
         return request.app.state.es
 
     Es = Annotated[AsyncElasticsearch, Depends(es)]
@@ -106,20 +107,18 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
         search, resolved = params.search()
         if size is not None:
             search = replace(search, size=size, offset=0, after=None)
-        if search.point is not None:
-            search = replace(search, inside_band=await _inside_band(client, search))
-        response = await call(client.search(index=settings.alias, **search_body(search, facet_counts)))
-        return search, resolved, response
-
-    async def _inside_band(client: AsyncElasticsearch, search: Search) -> tuple[str, ...]:
-        response = await call(client.search(index=settings.alias, **band_body(search, defaults.PAGING_WINDOW)))
-        point = (search.point.lat, search.point.lon)
-        return tuple(hit["_id"] for hit in response["hits"]["hits"]
-                     if distance_miles(point, (hit["_source"]["location"]["lat"],
-                                               hit["_source"]["location"]["lon"])) <= search.radius_mi)
+        conversation = searches(search, facet_counts)
+        body = next(conversation)
+        while True:
+            response = await call(client.search(index=settings.alias, **body))
+            try:
+                body = conversation.send(response.body)
+            except StopIteration as done:
+                search, response = done.value
+                return search, resolved, response
 
     @app.get("/v1/facilities", summary="Search facilities")
-    async def search_facilities(client: Es, params: Annotated[SearchParams, Depends()]):
+    async def search_facilities(client: Es, params: Annotated[SearchParams, Depends(search_params)]):
         search, resolved, response = await run_search(client, params, facet_counts=True)
         hits = response["hits"]["hits"]
         total = response["hits"]["total"]["value"]
@@ -141,7 +140,7 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
 
     @app.get("/v1/facilities.csv", summary="Search facilities, as CSV",
              response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-    async def search_csv(client: Es, params: Annotated[SearchParams, Depends()]):
+    async def search_csv(client: Es, params: Annotated[SearchParams, Depends(search_params)]):
         search, _, response = await run_search(client, params, facet_counts=False, size=defaults.CSV_ROW_CAP)
         buffer = io.StringIO()
         writer = csv.writer(buffer)

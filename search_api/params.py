@@ -8,6 +8,7 @@ import base64
 import binascii
 import json
 import math
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated
 
@@ -45,41 +46,19 @@ def _values(values: list[Enum] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.value for v in values or []))
 
 
+@dataclass(frozen=True)
 class SearchParams:
-    """The search's query parameters (a FastAPI dependency); `.search()` checks and resolves them."""
-
-    def __init__(
-        self,
-        lat: Annotated[float | None, Query(ge=-90, le=90, description="latitude of the searcher; with lon")] = None,
-        lon: Annotated[float | None, Query(ge=-180, le=180, description="longitude; with lat")] = None,
-        zip: Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit ZIP code: search around it")] = None,
-        radius_mi: Annotated[float, Query(ge=1, le=defaults.SEARCH_RADIUS_MAX_MI,
-                                          description="miles around the point")] = defaults.SEARCH_RADIUS_MI,
-        q: Annotated[str | None, Query(max_length=defaults.QUERY_TEXT_MAX,
-                                       description="words in the name, program name or city")] = None,
-        level: Annotated[list[LevelValue] | None, Query(description="level of care (any of)")] = None,
-        payment: Annotated[list[PaymentValue] | None, Query(description="payment accepted (any of)")] = None,
-        assistance: Annotated[list[AssistanceValue] | None, Query(description="payment assistance (any of)")] = None,
-        age: Annotated[list[AgeValue] | None, Query(description="ages accepted (any of)")] = None,
-        gender: Annotated[list[GenderValue] | None, Query(description="genders accepted (any of)")] = None,
-        population: Annotated[list[PopulationValue] | None, Query(description="programs for (any of)")] = None,
-        language: Annotated[list[LanguageValue] | None, Query(description="languages (any of)")] = None,
-        service: Annotated[list[ServiceValue] | None, Query(description="services (any of)")] = None,
-        state: Annotated[list[StateValue] | None, Query(description="state or territory code (any of)")] = None,
-        sort: Annotated[SortOrder | None, Query(description="default: distance with a point, "
-                                                "relevance with q, else name")] = None,
-        size: Annotated[int, Query(ge=1, le=defaults.PAGE_SIZE_MAX)] = defaults.PAGE_SIZE,
-        page: Annotated[int, Query(ge=1, description="1-based page; use cursor beyond "
-                                   f"{defaults.PAGING_WINDOW:,} results")] = 1,
-        cursor: Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")] = None,
-    ):
-        self.lat, self.lon, self.zip, self.radius_mi, self.q = lat, lon, zip, radius_mi, q
-        self.filters = {
-            "level": _values(level), "payment": _values(payment), "assistance": _values(assistance),
-            "age": _values(age), "gender": _values(gender), "population": _values(population),
-            "language": _values(language), "service": _values(service), "state": _values(state),
-        }
-        self.sort, self.size, self.page, self.cursor = sort, size, page, cursor
+    """The search's query parameters as given; `.search()` checks and resolves them."""
+    lat: float | None
+    lon: float | None
+    zip: str | None
+    radius_mi: float
+    q: str | None
+    filters: dict[str, tuple[str, ...]]
+    sort: SortOrder | None
+    size: int
+    page: int
+    cursor: str | None
 
     def point(self) -> tuple[Point | None, dict | None]:
         """The point searched around and how it was resolved."""
@@ -118,6 +97,40 @@ class SearchParams:
                         filters={p: v for p, v in self.filters.items() if v}, sort=sort,
                         size=self.size, offset=(self.page - 1) * self.size, after=after)
         return search, resolved
+
+
+# A coroutine, so that FastAPI calls it on the event loop: a plain function or a class as a
+# dependency runs in a worker thread, one thread hop per request.
+async def search_params(
+    lat: Annotated[float | None, Query(ge=-90, le=90, description="latitude of the searcher; with lon")] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180, description="longitude; with lat")] = None,
+    zip: Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit ZIP code: search around it")] = None,
+    radius_mi: Annotated[float, Query(ge=1, le=defaults.SEARCH_RADIUS_MAX_MI,
+                                      description="miles around the point")] = defaults.SEARCH_RADIUS_MI,
+    q: Annotated[str | None, Query(max_length=defaults.QUERY_TEXT_MAX,
+                                   description="words in the name, program name or city")] = None,
+    level: Annotated[list[LevelValue] | None, Query(description="level of care (any of)")] = None,
+    payment: Annotated[list[PaymentValue] | None, Query(description="payment accepted (any of)")] = None,
+    assistance: Annotated[list[AssistanceValue] | None, Query(description="payment assistance (any of)")] = None,
+    age: Annotated[list[AgeValue] | None, Query(description="ages accepted (any of)")] = None,
+    gender: Annotated[list[GenderValue] | None, Query(description="genders accepted (any of)")] = None,
+    population: Annotated[list[PopulationValue] | None, Query(description="programs for (any of)")] = None,
+    language: Annotated[list[LanguageValue] | None, Query(description="languages (any of)")] = None,
+    service: Annotated[list[ServiceValue] | None, Query(description="services (any of)")] = None,
+    state: Annotated[list[StateValue] | None, Query(description="state or territory code (any of)")] = None,
+    sort: Annotated[SortOrder | None, Query(description="default: distance with a point, "
+                                            "relevance with q, else name")] = None,
+    size: Annotated[int, Query(ge=1, le=defaults.PAGE_SIZE_MAX)] = defaults.PAGE_SIZE,
+    page: Annotated[int, Query(ge=1, description="1-based page; use cursor beyond "
+                               f"{defaults.PAGING_WINDOW:,} results")] = 1,
+    cursor: Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")] = None,
+) -> SearchParams:
+    filters = {
+        "level": _values(level), "payment": _values(payment), "assistance": _values(assistance),
+        "age": _values(age), "gender": _values(gender), "population": _values(population),
+        "language": _values(language), "service": _values(service), "state": _values(state),
+    }
+    return SearchParams(lat, lon, zip, radius_mi, q, filters, sort, size, page, cursor)
 
 
 def encode_cursor(sort: str, values: list) -> str:

@@ -27,7 +27,9 @@ class Search:
     """A validated search, as the query builders need it."""
     point: Point | None = None
     radius_mi: float = defaults.SEARCH_RADIUS_MI
-    inside_band: tuple[str, ...] = ()  # ids in the radius's uncertain band found inside by geodesic
+    # The radius's uncertain band: None = not checked yet (the band counts whole, and the search
+    # returns its members to check); else the ids in it found inside by geodesic distance.
+    inside_band: tuple[str, ...] | None = None
     text: str | None = None
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # param → values (OR)
     sort: str = "name"
@@ -47,10 +49,13 @@ def distance_clause(point: Point, miles: float) -> dict:
     return {"geo_distance": {"distance": f"{miles}mi", "location": {"lat": point.lat, "lon": point.lon}}}
 
 
-def radius_clause(point: Point | None, radius_mi: float, inside_band: tuple[str, ...]) -> dict | None:
-    """Certainly inside (the radius less the band), or one of the band's ids checked inside."""
+def radius_clause(point: Point | None, radius_mi: float, inside_band: tuple[str, ...] | None) -> dict | None:
+    """Band not checked: out to its outer edge. Checked: certainly inside (the radius less the
+    band), or one of the band's ids found inside."""
     if point is None:
         return None
+    if inside_band is None:
+        return distance_clause(point, radius_mi * (1 + defaults.GEO_BAND))
     inner = distance_clause(point, radius_mi * (1 - defaults.GEO_BAND))
     if not inside_band:
         return inner
@@ -63,6 +68,14 @@ def band_query(point: Point, radius_mi: float) -> dict:
         "filter": [distance_clause(point, radius_mi * (1 + defaults.GEO_BAND))],
         "must_not": [distance_clause(point, radius_mi * (1 - defaults.GEO_BAND))],
     }}
+
+
+def band_aggregation(search: Search) -> dict | None:
+    """The band's members among the matches, with their points, while the band is unchecked."""
+    if search.point is None or search.inside_band is not None:
+        return None
+    return {"filter": band_query(search.point, search.radius_mi), "aggs": {"members": {"top_hits": {
+        "size": defaults.BAND_MEMBERS_MAX, "_source": ["location"], "sort": ["_doc"]}}}}
 
 
 def group_clause(param: str, values: tuple[str, ...]) -> dict | None:
@@ -139,8 +152,11 @@ def search_body(search: Search, facets: bool = True) -> dict:
         body["from"] = search.offset
     if (post := post_filter(search)) is not None:
         body["post_filter"] = post
-    if facets:
-        body["aggs"] = facet_aggregations(search)
+    aggregations = facet_aggregations(search) if facets else {}
+    if (band := band_aggregation(search)) is not None:
+        aggregations["band"] = band
+    if aggregations:
+        body["aggs"] = aggregations
     return body
 
 

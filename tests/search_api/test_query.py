@@ -1,6 +1,6 @@
 """Query clauses as data: no Elasticsearch needed."""
 
-from search_api.query import (Point, Search, band_query, facet_aggregations, group_clause, main_query,
+from search_api.query import (Point, Search, band_aggregation, band_query, facet_aggregations, group_clause, main_query,
                               post_filter, radius_clause, search_body, sort_clause, text_clause)
 
 CVILLE = Point(38.03, -78.48)
@@ -14,8 +14,10 @@ def test_text_is_matched_never_parsed_as_query_syntax():
     assert "query_string" not in str(search_body(Search(text="a AND b")))
 
 
-def test_radius_is_certain_core_plus_checked_band():
-    assert radius_clause(None, 25, ()) is None
+def test_radius_counts_the_band_until_it_is_checked():
+    assert radius_clause(None, 25, None) is None
+    assert radius_clause(CVILLE, 25, None) == {
+        "geo_distance": {"distance": "25.25mi", "location": {"lat": 38.03, "lon": -78.48}}}
     assert radius_clause(CVILLE, 25, ()) == {
         "geo_distance": {"distance": "24.75mi", "location": {"lat": 38.03, "lon": -78.48}}}
     clause = radius_clause(CVILLE, 25, ("a1", "b2"))
@@ -23,6 +25,11 @@ def test_radius_is_certain_core_plus_checked_band():
     band = band_query(CVILLE, 25)["bool"]
     assert band["filter"][0]["geo_distance"]["distance"] == "25.25mi"
     assert band["must_not"][0]["geo_distance"]["distance"] == "24.75mi"
+    unchecked = search_body(Search(point=CVILLE, sort="distance"), facets=False)
+    assert unchecked["aggs"] == {"band": band_aggregation(Search(point=CVILLE))}
+    assert unchecked["aggs"]["band"]["filter"] == band_query(CVILLE, 25)
+    assert band_aggregation(Search(point=CVILLE, inside_band=())) is None
+    assert band_aggregation(Search()) is None
 
 
 def test_or_within_a_group_and_across_groups():

@@ -1,0 +1,40 @@
+"""The radius made exact: Elasticsearch measures on a sphere, the distances we promise are WGS84
+geodesics, and facilities in a thin band around the radius are decided by geopy.
+
+`searches` is the conversation with Elasticsearch as plain data, without I/O: it yields each
+search body and is sent each response. The first search counts the whole band and returns its
+members; a second runs only when some of them are outside the radius.
+"""
+
+from collections.abc import Generator
+from dataclasses import replace
+
+from facility import defaults
+from facility.geo import distance_miles
+from search_api.query import Search, band_body, search_body
+
+
+def band_inside(members: list[dict], search: Search) -> tuple[str, ...] | None:
+    """The ids of the band's members within the radius by geodesic distance; None when all of
+    them are, so that the search that counted the whole band stands as it is."""
+    point = (search.point.lat, search.point.lon)
+    inside = tuple(hit["_id"] for hit in members
+                   if distance_miles(point, (hit["_source"]["location"]["lat"],
+                                             hit["_source"]["location"]["lon"])) <= search.radius_mi)
+    return None if len(inside) == len(members) else inside
+
+
+def searches(search: Search, facets: bool) -> Generator[dict, dict, tuple[Search, dict]]:
+    """Yields search bodies, is sent their responses; returns the search as run and its response."""
+    response = yield search_body(search, facets)
+    if search.point is None:
+        return search, response
+    band = response["aggregations"].pop("band")
+    members = band["members"]["hits"]["hits"]
+    if band["doc_count"] > len(members):  # more than a search returns with itself: ask for all
+        members = (yield band_body(search, defaults.PAGING_WINDOW))["hits"]["hits"]
+    inside = band_inside(members, search)
+    if inside is None:
+        return search, response
+    search = replace(search, inside_band=inside)
+    return search, (yield search_body(search, facets))

@@ -29,7 +29,7 @@ def searches(search: Search, facets: bool) -> Generator[dict, dict, tuple[Search
     response = yield search_body(search, facets)
     if search.point is None:
         return search, response
-    band = response["aggregations"].pop("band")
+    band = response["aggregations"].pop("band")["buckets"][0]
     members = band["members"]["hits"]["hits"]
     if band["doc_count"] > len(members):  # more than a search returns with itself: ask for all
         members = (yield band_body(search, defaults.PAGING_WINDOW))["hits"]["hits"]

@@ -15,7 +15,8 @@ def member(doc_id: str, miles_north: float) -> dict:
 
 def response(members: list[dict], doc_count: int | None = None) -> dict:
     band = {"doc_count": len(members) if doc_count is None else doc_count, "members": {"hits": {"hits": members}}}
-    return {"hits": {"hits": [], "total": {"value": 0}}, "aggregations": {"band": band, "counted_0": {}}}
+    return {"hits": {"hits": [], "total": {"value": 0}}, "aggregations": {"band": {"buckets": [band]},
+                                                                          "counted_0": {}}}
 
 
 def converse(search: Search, responses: list[dict]) -> tuple[list[dict], Search, dict]:

@@ -27,7 +27,7 @@ def test_radius_counts_the_band_until_it_is_checked():
     assert band["must_not"][0]["geo_distance"]["distance"] == "24.75mi"
     unchecked = search_body(Search(point=CVILLE, sort="distance"), facets=False)
     assert unchecked["aggs"] == {"band": band_aggregation(Search(point=CVILLE))}
-    assert unchecked["aggs"]["band"]["filter"] == band_query(CVILLE, 25)
+    assert unchecked["aggs"]["band"]["geo_distance"]["ranges"] == [{"from": 24.75 * (1 - 1e-6)}]
     assert band_aggregation(Search(point=CVILLE, inside_band=())) is None
     assert band_aggregation(Search()) is None
 

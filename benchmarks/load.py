@@ -21,20 +21,26 @@ class Outcome:
 
 
 async def offered_load(send, items: list, rate: float, seconds: float) -> list[Outcome]:
-    """Call `send(item)` (→ (status, detail)) at `rate` per second for `seconds`; bounded by count."""
+    """Call `send(item)` (→ (status, detail)) at `rate` per second for `seconds`; bounded by count.
+
+    Each call starts as its time comes; making all of them up front cost the first ones their
+    schedule."""
     outcomes: list[Outcome] = []
     start = time.perf_counter() + 0.1
 
-    async def one(i: int):
-        scheduled = start + i / rate
-        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+    async def one(i: int, scheduled: float):
         try:
             status, detail = await send(items[i % len(items)])
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             status, detail = type(error).__name__, None
         outcomes.append(Outcome(scheduled - start, (time.perf_counter() - scheduled) * 1000, str(status), detail))
 
-    await asyncio.gather(*(one(i) for i in range(int(rate * seconds))))
+    calls = []
+    for i in range(int(rate * seconds)):
+        scheduled = start + i / rate
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        calls.append(asyncio.create_task(one(i, scheduled)))
+    await asyncio.gather(*calls)
     return sorted(outcomes, key=lambda outcome: outcome.at)
 
 

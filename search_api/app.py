@@ -1,6 +1,7 @@
 """The FastAPI application: routes, the Elasticsearch client's lifetime, errors, request log."""
 
 import csv
+import gc
 import io
 import logging
 import time
@@ -62,6 +63,10 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
                                           max_retries=settings.es_retries, retry_on_timeout=False,
                                           serializers=FAST_SERIALIZERS)
         zip_point("00000")  # load the ZIP table now, not on the first visitor's request
+        # Everything made so far lives as long as the process (about 300,000 objects, most of them
+        # the ZIP table). Frozen, the garbage collector no longer walks them: a full collection
+        # over them stalled every request in flight for about 0.3 s.
+        gc.freeze()
         yield
         await app.state.es.close()
 

@@ -150,13 +150,27 @@ async def rebuild_under_load(stack: Stack, session, queries, expected) -> dict:
                f"{why}; swapped {before[0][-6:]}→{after[0][-6:]}; counts after {'equal' if after_totals == expected else 'DIFFER'}")
 
 
+async def mid_load(client: Elasticsearch, existing: set[str], documents: int = 3_000) -> bool:
+    """Wait (≤ 60 s) until a new index has taken `documents` documents: then it is being loaded.
+    A fixed delay was not enough: on a quiet machine the whole build ended before it."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        stats = (await asyncio.to_thread(client.indices.stats, index=f"{ALIAS}-*", metric="indexing")).body
+        if any(name not in existing and index["primaries"]["indexing"]["index_total"] >= documents
+               for name, index in stats["indices"].items()):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 async def interrupted_rebuild(stack: Stack, session, queries, expected) -> dict:
     client = Elasticsearch(stack.es_url)
     live_before = live_indices(client, ALIAS)
+    existing = set(client.indices.get(index=f"{ALIAS}-*"))
     load = asyncio.create_task(run_load(session, stack.api_url, queries, RATE, 20))
     await asyncio.sleep(3)
     indexer = stack.index_process()
-    await asyncio.sleep(3.5)  # mid-load
+    loading = await mid_load(client, existing)
     os.kill(indexer.pid, signal.SIGKILL)
     indexer.wait()
     mappings = client.indices.get_mapping(index=f"{ALIAS}-*").body
@@ -167,8 +181,8 @@ async def interrupted_rebuild(stack: Stack, session, queries, expected) -> dict:
     remaining = set(client.indices.get(index=f"{ALIAS}-*"))
     cleaned = not (set(leftovers) & remaining) and len(remaining) == 2
     ok, why = same_totals(outcomes, expected)
-    return row("2 interrupted rebuild", outcomes, ok and still_live and bool(leftovers) and cleaned,
-               f"{why}; killed mid-load leaving {len(leftovers)} half-built; alias kept: {still_live}; "
+    return row("2 interrupted rebuild", outcomes, ok and loading and still_live and bool(leftovers) and cleaned,
+               f"{why}; killed {'mid-load' if loading else 'after 60 s without seeing the load'}, leaving {len(leftovers)} half-built; alias kept: {still_live}; "
                f"next run cleaned up: {cleaned}")
 
 

@@ -29,7 +29,7 @@ API_ES_RETRIES = 1
 RETRY_AFTER_S = 5
 # Elasticsearch's geo_distance uses a sphere; distances we report are WGS84 geodesic. The two
 # differ by well under 1%, so facilities in a band of this relative width around the radius
-# are checked exactly with geopy before they count as inside.
+# are checked exactly (facility.geo) before they count as inside.
 GEO_BAND = 0.01
 BAND_MEMBERS_MAX = 100  # the band's members returned with a search (Elasticsearch's top_hits cap)
 TEXT_BOOSTS = {"name": 3.0, "name2": 2.0, "address.city": 1.0}

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import zipcodes
-from geopy.distance import geodesic
+from pyproj import Geod
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,12 @@ def zip_point(zip_code: str) -> ZipPoint | None:
     return _zip_points().get(zip_code)
 
 
-_WGS84 = geodesic()  # one instance: measuring with it skips geopy's per-call set-up
-KM_PER_MILE = 1.609344
+# Karney's geodesic algorithm in PROJ's C code: the same answers as geopy's geographiclib
+# (tests compare the two), about 60 times faster; a search measures every result it shows.
+_WGS84 = Geod(ellps="WGS84")
+METRES_PER_MILE = 1609.344
 
 
 def distance_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """WGS84 geodesic distance (geopy, on geographiclib) in statute miles."""
-    return _WGS84.measure(a, b) / KM_PER_MILE
+    """WGS84 geodesic distance between (lat, lon) points, in statute miles."""
+    return _WGS84.inv(a[1], a[0], b[1], b[0])[2] / METRES_PER_MILE

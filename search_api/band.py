@@ -1,5 +1,5 @@
 """The radius made exact: Elasticsearch measures on a sphere, the distances we promise are WGS84
-geodesics, and facilities in a thin band around the radius are decided by geopy.
+geodesics, so facilities in a thin band around the radius are measured here before they count.
 
 `searches` is the conversation with Elasticsearch as plain data, without I/O: it yields each
 search body and is sent each response. The first search counts the whole band and returns its

@@ -33,7 +33,7 @@ class Grid:
         """(approximate miles, item) for items in the cells that can hold points within `miles`.
 
         The flat-earth approximation is within about 1% at these distances: good enough to
-        choose candidates, never to decide; callers measure the survivors with geopy.
+        choose candidates, never to decide; callers measure the survivors by geodesic.
         """
         lat_span = math.ceil(miles / 68.0)
         cos_lat = math.cos(math.radians(min(abs(lat), 89.0)))

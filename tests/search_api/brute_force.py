@@ -1,6 +1,8 @@
-"""The reference answers: filters and distances computed directly over the imported records."""
+"""The reference answers: filters and distances computed directly over the imported records.
+Distances by geopy: an implementation independent of the one the API uses."""
 
-from facility.geo import distance_miles
+from geopy.distance import geodesic
+
 from search_api.filters import FILTER_GROUPS, SERVICES, has_service
 
 
@@ -20,7 +22,7 @@ def within(records: list[dict], lat: float, lon: float, radius_mi: float) -> dic
         location = record["location"]
         if not location or abs(location["lat"] - lat) > box:
             continue
-        miles = distance_miles((lat, lon), (location["lat"], location["lon"]))
+        miles = geodesic((lat, lon), (location["lat"], location["lon"])).miles
         if miles <= radius_mi:
             found[record["id"]] = miles
     return found

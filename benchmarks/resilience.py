@@ -159,7 +159,7 @@ async def mid_load(client: Elasticsearch, existing: set[str], documents: int = 3
         if any(name not in existing and index["primaries"]["indexing"]["index_total"] >= documents
                for name, index in stats["indices"].items()):
             return True
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.25)
     return False
 
 

@@ -3,8 +3,10 @@
 A realistic mix: ZIP "near me" with 1–3 filters and facets (50%), state browse (20%), text
 search (20%), facility by id (10%). Requests are sent on schedule whether or not earlier ones
 have answered, and latency counts from the scheduled time, so a stall is never hidden.
-First 100 req/s for 30 s; then steps up to find the highest rate with p99 ≤ 100 ms; then the
-same Elasticsearch bodies go straight to Elasticsearch at 100 req/s, for the API's own overhead.
+First 100 req/s for 30 s through the API; then the same Elasticsearch bodies straight to
+Elasticsearch at 100 req/s, for the API's own overhead (which bodies a radius search sends depends
+on its band: the mix is built by running each once); then steps up to find the highest rate with
+p99 ≤ 100 ms.
 
     .venv/bin/python benchmarks/api_latency.py [--seconds 30]
 """

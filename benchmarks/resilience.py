@@ -182,8 +182,8 @@ async def interrupted_rebuild(stack: Stack, session, queries, expected) -> dict:
     cleaned = not (set(leftovers) & remaining) and len(remaining) == 2
     ok, why = same_totals(outcomes, expected)
     return row("2 interrupted rebuild", outcomes, ok and loading and still_live and bool(leftovers) and cleaned,
-               f"{why}; killed {'mid-load' if loading else 'after 60 s without seeing the load'}, leaving {len(leftovers)} half-built; alias kept: {still_live}; "
-               f"next run cleaned up: {cleaned}")
+               f"{why}; killed {'mid-load' if loading else 'after 60 s without seeing the load'}, "
+               f"leaving {len(leftovers)} half-built; alias kept: {still_live}; next run cleaned up: {cleaned}")
 
 
 async def elasticsearch_killed(stack: Stack, session, queries) -> dict:

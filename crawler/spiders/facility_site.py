@@ -1,6 +1,7 @@
 """Facility websites: the sitemap first (/sitemap.xml, else those robots.txt declares), else links
-from the start page; on the site's own host, to a bounded depth and number of pages. Extracts only: visible text, JSON-LD scripts, microdata,
-tel: links. The site pipeline cleans, reads and matches them."""
+from the start page; on the site's own host, to a bounded depth and number of pages. Extracts
+only: visible text, JSON-LD scripts, microdata, tel: links. The site pipeline cleans, reads and
+matches them."""
 
 import re
 from datetime import datetime, timezone
@@ -57,15 +58,13 @@ class FacilitySiteSpider(scrapy.Spider):
         text = response.text if hasattr(response, "text") else ""
         declared = [url for url in sitemap_urls_from_robots(text, base_url=response.url) if site_key(url) == site]
         if not declared:
-            self.crawler.stats.inc_value("sites/without a usable sitemap")
-            yield from self._start_page(site, start)
+            yield from self._without_usable_sitemap(site, start)
         for url in declared[:5]:
             yield self.sitemap(url, site, start)
 
     def no_robots(self, failure):
-        self.crawler.stats.inc_value("sites/without a usable sitemap")
         meta = failure.request.meta
-        yield from self._start_page(meta["site"], meta["start"])
+        yield from self._without_usable_sitemap(meta["site"], meta["start"])
 
     def page(self, url: str, site: str, start: str, hops: int, **meta) -> scrapy.Request | None:
         """A request for one page `hops` links away from the start page, unless it is off the site,
@@ -118,8 +117,11 @@ class FacilitySiteSpider(scrapy.Spider):
                                  errback=self.no_robots, meta={"site": meta["site"], "start": meta["start"]},
                                  dont_filter=True)
             return
+        yield from self._without_usable_sitemap(meta["site"], meta["start"])
+
+    def _without_usable_sitemap(self, site: str, start: str):
         self.crawler.stats.inc_value("sites/without a usable sitemap")
-        yield from self._start_page(meta["site"], meta["start"])
+        yield from self._start_page(site, start)
 
     def parse_page(self, response):
         if not isinstance(response, HtmlResponse):

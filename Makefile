@@ -1,5 +1,6 @@
 # The two commands a new machine needs: `make demo` and `make test`. Both set up first.
-DATA ?= ../shared/data
+# The demo's data: ../shared/data when present (or DATA=DIR), else the official files fetched into the cache.
+DATA ?= $(wildcard ../shared/data)
 STAGED := var/staged/samhsa-directory-2022.jsonl
 BIN := .venv/bin
 
@@ -9,9 +10,12 @@ setup:
 	@bash scripts/setup.sh
 
 demo: setup
+	@data="$(DATA)"; \
+	if [ -z "$$data" ]; then data=$$($(BIN)/iopfinder data fetch) || exit 1; fi; \
+	echo "demo data: $$data"; \
+	$(BIN)/iopfinder import samhsa-directory "$$data/samhsa/National_Directory_SA_Facilities_2022.xlsx" \
+		--coords "$$data/samhsa/locator_export_2021_geocoded.csv" --out $(STAGED)
 	$(BIN)/iopfinder es start
-	$(BIN)/iopfinder import samhsa-directory $(DATA)/samhsa/National_Directory_SA_Facilities_2022.xlsx \
-		--coords $(DATA)/samhsa/locator_export_2021_geocoded.csv --out $(STAGED)
 	$(BIN)/iopfinder index $(STAGED)
 	$(BIN)/iopfinder site build --out var/site --base-url http://127.0.0.1:8000
 	$(BIN)/iopfinder serve --port 8000 --site var/site

@@ -71,6 +71,7 @@ def facility_from_row(row: dict, url: str, retrieved_at: datetime, taxonomy: Tax
         **facets,
         telehealth="TELE" in codes, co_occurring="SUMH" in codes or "CO" in codes,
         service_codes=codes, unknown_codes=unknown,
-        sources=[Source(name=SOURCE_NAME, record_id=clean_text(row.get("frid")), url=url, retrieved_at=retrieved_at)],
+        sources=[Source(name=SOURCE_NAME, record_id=clean_text(row.get("frid")), url=url, retrieved_at=retrieved_at,
+                       as_of=retrieved_at.date())],
         updated_at=retrieved_at,
     )

@@ -12,6 +12,7 @@ from crawler.findtreatment_rows import facility_from_row
 from crawler.rows import RowError
 from crawler.site_facts import SiteReading
 from crawler.site_schema import schema_facts
+from crawler.site_scope import is_article
 from crawler.site_text import read_page
 from facility.model import Enrichment, Source
 from facility.normalize import normalize_phone
@@ -112,7 +113,12 @@ class SitePipeline:
         for problem in schema.problems:
             self.stats.inc_value(f"errors/{problem}")
         reading = self.sites.setdefault(item["start"], SiteReading(url=item["start"]))
-        reading.add_page(item["url"], datetime.fromisoformat(item["retrieved_at"]), read_page(item["text"]),
+        findings = None
+        if is_article(item["url"], schema.types, item["byline"], item["text"]):
+            self.stats.inc_value("pages/articles (no facts taken)")
+        else:
+            findings = read_page(item["text"])
+        reading.add_page(item["url"], datetime.fromisoformat(item["retrieved_at"]), findings,
                          schema, _phones(item["tel"]))
         self.stats.inc_value("pages/read")
         return {"url": item["url"]}  # the page's text is not kept past this point
@@ -124,12 +130,16 @@ class SitePipeline:
                 open(self.unmatched, "w", encoding="utf-8") as unmatched:
             for start, reading in self.sites.items():
                 try:
-                    facts = reading.facts()
+                    facts = reading.facts(state=None)
+                    found = self.matcher.match(start, facts)
+                    if not isinstance(found, str):
+                        facts = reading.facts(state=self.matcher.states[found[0]])
+                    elif facts.address:
+                        facts = reading.facts(state=facts.address.state)
                 except ValidationError as error:  # one site's odd findings never cost the others
                     first = error.errors()[0]
                     self.stats.inc_value(f"sites/dropped: invalid {'.'.join(map(str, first['loc']))}")
                     continue
-                found = self.matcher.match(start, facts)
                 if isinstance(found, str):
                     self.stats.inc_value(f"sites/unmatched: {found}")
                     unmatched.write(json.dumps({"url": start, "reason": found,
@@ -137,7 +147,8 @@ class SitePipeline:
                     continue
                 facility_id, how = found
                 enrichment = Enrichment(facility_id=facility_id, matched_by=how, site=facts,
-                                        source=Source(name=SITE_SOURCE, url=start, retrieved_at=facts.retrieved_at))
+                                        source=Source(name=SITE_SOURCE, url=start, retrieved_at=facts.retrieved_at,
+                                                      as_of=facts.retrieved_at.date()))
                 matched.write(enrichment.model_dump_json() + "\n")
                 self.stats.inc_value("records/written")
                 self.stats.inc_value(f"sites/matched by {how}")

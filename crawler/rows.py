@@ -1,7 +1,7 @@
 """Row cleaning shared by every importer and spider: where a facility is, and its phones."""
 
 from facility.model import Phone
-from facility.normalize import clean_text, normalize_phone, normalize_state, normalize_zip
+from facility.normalize import PhoneError, clean_text, normalize_phone, normalize_state, normalize_zip
 from facility.tally import Tally
 
 
@@ -28,8 +28,8 @@ def phones(row: dict, fields: tuple[tuple[str, str], ...], tally: Tally) -> list
     for field, kind in fields:
         try:
             parsed = normalize_phone(row.get(field))
-        except ValueError:
-            tally.note(f"phone numbers dropped: {field} not a 10-digit US number")
+        except PhoneError as error:
+            tally.note(f"phone numbers dropped: {field} {error.reason}")
             continue
         if parsed and all((p.number, p.extension) != parsed for p in found):
             found.append(Phone(kind=kind, number=parsed[0], extension=parsed[1]))

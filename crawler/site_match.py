@@ -19,6 +19,7 @@ class Listed:
     phones: tuple[str, ...]
     street1: str | None
     zip: str
+    state: str | None = None
 
 
 def _address_key(street1: str | None, zip_code: str) -> str | None:
@@ -31,7 +32,9 @@ class FacilityMatcher:
         self.by_phone: dict[str, set[str]] = defaultdict(set)
         self.by_address: dict[str, set[str]] = defaultdict(set)
         self.websites: list[str] = []
+        self.states: dict[str, str | None] = {}
         for facility in facilities:
+            self.states[facility.id] = facility.state
             if facility.website and (site := site_key(facility.website)):
                 if site not in self.by_site:
                     self.websites.append(facility.website)

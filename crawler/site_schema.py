@@ -22,6 +22,7 @@ class SchemaFacts:
     address: dict | None = None  # street1, city, state, zip
     location: dict | None = None  # lat, lon
     opening_hours: list[str] = field(default_factory=list)
+    types: set[str] = field(default_factory=set)  # every schema.org type the page declares
     problems: list[str] = field(default_factory=list)
 
 
@@ -115,6 +116,7 @@ def schema_facts(data: dict) -> SchemaFacts:
     facts = SchemaFacts()
     problems = facts.problems
     for entity in _entities([data.get("json-ld") or [], data.get("microdata") or []]):
+        facts.types.update(_types(entity))
         if not any(word in kind for kind in _types(entity) for word in _PLACE_WORDS):
             continue
         if facts.name is None and "name" in entity:

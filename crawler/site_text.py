@@ -1,7 +1,8 @@
-"""What a facility's web page says in prose, each finding with the sentence it came from.
+"""What a facility's web page says in prose about itself, each finding with the sentence it came from.
 
 Pure functions over a page's visible text: that an IOP is offered, its schedule (days, hours,
-evening/weekend), hours per week, insurance carriers and Medicaid plans named, telehealth.
+evening/weekend), hours per week, insurance carriers and Medicaid plans accepted (and refused),
+telehealth. Only the facility's own statements count (crawler.site_scope).
 """
 
 import csv
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
+from crawler.site_scope import own_statement, speaks_for_itself
 from facility.model import Schedule
 
 MAX_SENTENCE = 300  # evidence is quoted; a longer "sentence" is cut here
@@ -28,7 +30,10 @@ _HOURS_PER_WEEK = re.compile(r"(\d{1,2}(?:\.\d)?)\s*(?:(?:-|–|to)\s*\d{1,2}\s*
 _TELEHEALTH = re.compile(r"\b(?:tele-?health|telemedicine|teletherapy|virtual (?:IOPs?|intensive outpatient|"
                          r"programs?|sessions?|groups?|care|treatment|visits?)|online (?:IOPs?|sessions?|groups?|"
                          r"programs?|therapy|treatment)|video (?:sessions?|visits?|groups?))\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|no|never|cannot|unavailable)\b|n't\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
+                       r"out[- ]of[- ]network)\b|n't\b", re.I)
+# Where one claim ends and another begins inside a sentence: "We accept Aetna but not Cigna".
+_CLAUSE = re.compile(r";|,?\s+\b(?:but|however|although|though|whereas|while|yet)\b|,\s+and\s+(?=(?:we|our)\b)", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\s*\n\s*")
 
 
@@ -38,8 +43,9 @@ class PageFindings:
     iop: list[str] = field(default_factory=list)
     schedules: list[tuple[Schedule, str]] = field(default_factory=list)
     hours_per_week: list[tuple[float, str]] = field(default_factory=list)
-    carriers: list[tuple[str, str]] = field(default_factory=list)
-    medicaid_plans: list[tuple[str, str]] = field(default_factory=list)
+    carriers: list[tuple["InsuranceName", str]] = field(default_factory=list)
+    medicaid_plans: list[tuple["InsuranceName", str]] = field(default_factory=list)
+    refused: list[tuple["InsuranceName", str]] = field(default_factory=list)  # insurance names the facility does not take
     telehealth: list[tuple[bool, str]] = field(default_factory=list)
 
 
@@ -99,16 +105,18 @@ def time_range(sentence: str) -> tuple[str, str] | None:
 
 
 def schedule_in(sentence: str) -> Schedule | None:
-    """A program schedule when the sentence is about a program (not office hours) and names days or hours."""
+    """A program schedule when the sentence is about a program (not office hours) and names days or
+    hours, or the facility says it has an evening track ("our evening IOP")."""
     if not _PROGRAM.search(sentence) or _NOT_PROGRAM.search(sentence):
         return None
+    lowered = sentence.lower()
     days, hours = days_in(sentence), time_range(sentence)
-    if not days and not hours:
+    evening_word = "evening" in lowered
+    if not (days or hours or (evening_word and speaks_for_itself(sentence))):
         return None
     starts, ends = hours or (None, None)
-    lowered = sentence.lower()
     return Schedule(days=days, starts=starts, ends=ends,
-                    evening="evening" in lowered or bool(starts and starts >= "16:00"),
+                    evening=evening_word or bool(starts and starts >= "16:00"),
                     weekend="weekend" in lowered or any(day in ("sat", "sun") for day in days))
 
 
@@ -116,6 +124,10 @@ def schedule_in(sentence: str) -> Schedule | None:
 class InsuranceName:
     name: str
     kind: str  # "carrier" or "medicaid_plan"
+    states: frozenset[str]  # a state's own Medicaid program or plan; empty where it is not tied to one
+
+    def serves(self, state: str | None) -> bool:
+        return not self.states or state in self.states
 
 
 _WORD = re.compile(r"[\w.&+-]+")
@@ -129,29 +141,36 @@ def _insurance() -> dict[str, list[tuple[re.Pattern, InsuranceName]]]:
         rows = list(csv.DictReader(handle))
     spellings = []
     for row in rows:
-        name = InsuranceName(row["name"], row["kind"])
+        name = InsuranceName(row["name"], row["kind"], frozenset(row["states"].split()))
         spellings += [(spelling, name) for spelling in [row["name"]] + row["aliases"].split("|") if spelling]
     by_first_word: dict[str, list[tuple[re.Pattern, InsuranceName]]] = {}
     # Longest spelling first, so "Aetna Better Health" wins over "Aetna".
     for spelling, name in sorted(spellings, key=lambda pair: len(pair[0]), reverse=True):
-        pattern = re.compile(re.escape(spelling).replace(r"\ ", r"\s+") + r"(?![\w-])", re.I)
+        # As spelled or in capitals, never in lower case: "MediCal" is a plan, "medical" a word.
+        forms = "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in dict.fromkeys([spelling, spelling.upper()]))
+        pattern = re.compile(f"(?:{forms})(?![\\w-])")
         by_first_word.setdefault(_WORD.match(spelling).group().lower().rstrip("."), []).append((pattern, name))
     return by_first_word
 
 
-def insurance_in(sentence: str) -> list[InsuranceName]:
-    """Names in the order the sentence gives them, each once."""
+def insurance_in(sentence: str) -> list[tuple[InsuranceName, bool]]:
+    """(name, accepted) in the order the sentence gives them, each once; a name in a clause that
+    negates ("we do not accept", "no longer in network with", "except") is not accepted."""
     by_first_word = _insurance()
-    found, resume = [], 0
-    for word in _WORD.finditer(sentence):
-        if word.start() < resume:
+    found: dict[InsuranceName, bool] = {}
+    for clause in _CLAUSE.split(sentence):
+        if not clause:
             continue
-        for pattern, name in by_first_word.get(word.group().lower().rstrip("."), ()):
-            if match := pattern.match(sentence, word.start()):
-                found.append(name)
-                resume = match.end()
-                break
-    return list(dict.fromkeys(found))
+        accepted, resume = not _NEGATION.search(clause), 0
+        for word in _WORD.finditer(clause):
+            if word.start() < resume:
+                continue
+            for pattern, name in by_first_word.get(word.group().lower().rstrip("."), ()):
+                if match := pattern.match(clause, word.start()):
+                    found.setdefault(name, accepted)
+                    resume = match.end()
+                    break
+    return list(found.items())
 
 
 def telehealth_in(sentence: str) -> bool | None:
@@ -162,19 +181,24 @@ def telehealth_in(sentence: str) -> bool | None:
 
 
 def read_page(text: str) -> PageFindings:
+    """What the page's sentences say about the facility itself (general and hedged ones say nothing)."""
     findings = PageFindings()
     for sentence in sentences(text):
-        if _IOP.search(sentence):
+        own = own_statement(sentence)
+        if own is None:
+            continue
+        if _IOP.search(own):
             findings.iop.append(sentence)
-        if (schedule := schedule_in(sentence)) is not None:
+        if (schedule := schedule_in(own)) is not None:
             findings.schedules.append((schedule, sentence))
-        for match in _HOURS_PER_WEEK.finditer(sentence):
+        for match in _HOURS_PER_WEEK.finditer(own):
             hours = float(match.group(1))
             if 0 < hours <= 80:
                 findings.hours_per_week.append((hours, sentence))
-        for name in insurance_in(sentence):
-            target = findings.carriers if name.kind == "carrier" else findings.medicaid_plans
-            target.append((name.name, sentence))
-        if (telehealth := telehealth_in(sentence)) is not None:
+        for name, accepted in insurance_in(own):
+            target = findings.refused if not accepted else \
+                findings.carriers if name.kind == "carrier" else findings.medicaid_plans
+            target.append((name, sentence))
+        if (telehealth := telehealth_in(own)) is not None:
             findings.telehealth.append((telehealth, sentence))
     return findings

@@ -51,6 +51,5 @@ CRAWL_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 SITE_MAX_PAGES = 30  # pages read per facility website
 SITE_MAX_DEPTH = 3  # links followed from the start page (pages a sitemap lists count as 1)
 SITE_MAX_RESPONSE_BYTES = 2 * 1024 * 1024  # a facility's page is far smaller; bigger is skipped
-SITE_EVIDENCE_PER_FIELD = 5  # sentences kept as evidence for each kind of finding
 FINDTREATMENT_URL = "https://findtreatment.gov/locator/listing"
 FINDTREATMENT_PAGE_SIZE = 100

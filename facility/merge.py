@@ -2,13 +2,14 @@
 
 Field precedence, and where each field's source is kept (`field_sources`):
 1. Listings (the SAMHSA directory import, the FindTreatment locator): the record whose newest
-   source is fresher wins field by field; a field it leaves empty (None or an empty list) is
+   source is fresher (by `as_of`, the date its content was true, not the day we read it) wins
+   field by field; a field it leaves empty (None or an empty list) is
    filled from the other. The location with the better precision (address > zip > none) is
    kept whatever its age.
 2. A facility's own website (`Enrichment`) never overrides a listing: it sets `site` (the
    fresher crawl wins), fills `website` when no listing has one, and turns `telehealth` on when
    the site states it (the evidence is in `site.evidence`).
-Sources are united; `updated_at` and `verified_on` follow the freshest source.
+Sources are united; `updated_at` follows the latest read, `verified_on` the newest `as_of`.
 """
 
 from facility.model import DESCRIBED_FIELDS, Enrichment, Facility, newest_source, source_label
@@ -18,7 +19,8 @@ _LOCATION_FIELDS = ("location", "geo_precision", "geo_source")
 
 
 def _freshness(record: Facility):
-    return newest_source(record.sources).retrieved_at
+    newest = newest_source(record.sources)
+    return newest.as_of, newest.retrieved_at
 
 
 def _field_source(record: Facility, field: str) -> str:
@@ -33,9 +35,8 @@ def _stamped(merged: dict, sources: list) -> Facility:
         if key not in seen:
             seen.add(key)
             merged["sources"].append(source.model_dump())
-    newest = newest_source(sources).retrieved_at
-    merged["updated_at"] = max(merged["updated_at"], newest)
-    merged["verified_on"] = newest.date()
+    merged["updated_at"] = max([merged["updated_at"]] + [source.retrieved_at for source in sources])
+    merged["verified_on"] = newest_source(sources).as_of
     merged["field_sources"] = {field: label for field, label in merged["field_sources"].items()
                                if merged[field] not in (None, [])}
     return Facility.model_validate(merged)

@@ -44,17 +44,19 @@ class Source(Record):
     edition: str | None = None
     record_id: str | None = Field(default=None, description="the source's own id or row")
     url: str | None = None
-    retrieved_at: datetime
+    retrieved_at: datetime = Field(description="when we read the source")
+    as_of: date = Field(description="when its content was true: a directory edition's survey date, a crawl's day")
 
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 class Evidence(Record):
-    """Where a finding on a facility's website came from: the page and the sentence."""
+    """Where a finding on a facility's website came from: the page, the day we read it, the sentence."""
     field: str
     value: str
     url: str
+    read_on: date
     sentence: str
 
 
@@ -130,7 +132,7 @@ class Facility(Record):
     field_sources: dict[str, str] = Field(
         default={}, description="field -> label of the source it came from (facility.provenance)")
     updated_at: datetime
-    verified_on: date | None = Field(default=None, description="date of the freshest source")
+    verified_on: date | None = Field(default=None, description="the newest as_of of its sources")
 
     @model_validator(mode="after")
     def precision_matches_location(self) -> "Facility":
@@ -144,7 +146,7 @@ class Facility(Record):
         if not self.field_sources:
             self.field_sources = attributed(self, source_label(newest_source(self.sources)))
         if self.verified_on is None:
-            self.verified_on = newest_source(self.sources).retrieved_at.date()
+            self.verified_on = newest_source(self.sources).as_of
         return self
 
 
@@ -154,11 +156,15 @@ DESCRIBED_FIELDS = tuple(name for name in Facility.model_fields
 
 
 def newest_source(sources: list[Source]) -> Source:
-    return max(sources, key=lambda source: source.retrieved_at)
+    """The source whose content is the most recent (as_of; the later read breaks a tie)."""
+    return max(sources, key=lambda source: (source.as_of, source.retrieved_at))
 
 
-def source_label(source: Source) -> str:
-    return f"{source.name}:{source.edition}" if source.edition else source.name
+def source_label(source: Source | dict) -> str:
+    """"name:edition", or the name alone: how field_sources names a source."""
+    name, edition = (source["name"], source.get("edition")) if isinstance(source, dict) else \
+        (source.name, source.edition)
+    return f"{name}:{edition}" if edition else name
 
 
 def attributed(record: Facility, label: str) -> dict[str, str]:

@@ -6,6 +6,8 @@ what was wrong; callers decide whether that drops a row or only the field.
 
 import re
 
+import phonenumbers
+
 from facility.states import STATE_NAMES
 
 _VANITY = str.maketrans(
@@ -55,10 +57,20 @@ def normalize_zip(value: object) -> str:
     return match.group(1).zfill(5)
 
 
+class PhoneError(ValueError):
+    """A phone number that cannot be kept; `reason` is what callers count it under."""
+
+    def __init__(self, value: object, reason: str):
+        super().__init__(f"phone {value!r} is {reason}")
+        self.reason = reason
+
+
 def normalize_phone(value: object) -> tuple[str, str | None] | None:
     """A US phone number as (E.164 number, extension); None when empty.
 
-    Letters of vanity numbers ('800-GET-HELP') become their keypad digits.
+    Letters of vanity numbers ('800-GET-HELP') become their keypad digits. A number of the
+    right shape must also exist in the numbering plan (phonenumbers' offline metadata), so
+    '333-440-8534' (no such area code) is rejected like '555-1234'.
     """
     text = clean_text(value)
     if text is None:
@@ -72,8 +84,11 @@ def normalize_phone(value: object) -> tuple[str, str | None] | None:
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10 or digits[0] in "01":
-        raise ValueError(f"phone {value!r} is not a 10-digit US phone number")
-    return "+1" + digits, extension
+        raise PhoneError(value, "not a 10-digit US number")
+    number = "+1" + digits
+    if not phonenumbers.is_valid_number(phonenumbers.parse(number)):
+        raise PhoneError(value, "not an assigned number (no such area code or exchange)")
+    return number, extension
 
 
 def match_key(value: object) -> str:

@@ -2,10 +2,17 @@
 
 `taxonomy.csv` holds one row per code of SAMHSA's Service Code Reference (2022 edition):
 its SAMHSA category, the Facility field (group) it fills, the stable facet value we expose,
-a human label, SAMHSA's own service name, and a description: SAMHSA's (public domain, from its National Directory), its
-service name where SAMHSA gives none, and our own plain words for the levels of care.
+a human label, SAMHSA's own service name, a description, and who wrote that description.
 Facet values never change once published; several codes may share one value (RS, RL and RES
 are all `residential`).
+
+Descriptions: a code's description comes from the newest directory edition that has one
+(SAMHSA's text is public domain; where SAMHSA gives none, its service name stands in), with
+one exception: rows `described_by` `us` carry our own words and win over every edition's.
+Those are the levels of care (plain words for people comparing them) and codes whose 2022
+reference text belongs to another service: SUMH (given transitional housing's text), RC
+(given consumer-run mental health services' text) and SACA (given one short-term
+psychotherapy's text).
 
 Editions add and drop codes. `Taxonomy.with_reference` adds codes that an edition's own
 reference sheet defines and this table lacks, filed by their category; codes that neither
@@ -14,11 +21,14 @@ knows are "unknown": callers keep them raw and count them, never fail on them.
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
 from facility.normalize import match_key
+
+# The directory edition the SAMHSA descriptions in taxonomy.csv come from.
+DESCRIPTIONS_EDITION = 2022
 
 # The Facility list fields that facet values fill, in display order, with their labels.
 GROUPS: dict[str, str] = {
@@ -49,6 +59,7 @@ class Term:
     label: str
     samhsa_name: str
     description: str
+    described_by: str  # "samhsa" (a newer edition's text replaces it) or "us" (never replaced)
 
 
 class Taxonomy:
@@ -76,19 +87,27 @@ class Taxonomy:
                 result.setdefault(term.value, term.label)
         return result
 
-    def with_reference(self, rows: list[tuple[str, str, str, str]]) -> tuple["Taxonomy", list[str]]:
-        """This taxonomy plus the codes an edition's reference sheet defines that it lacks.
+    def with_reference(self, rows: list[tuple[str, str, str, str]],
+                       edition: int) -> tuple["Taxonomy", list[str]]:
+        """This taxonomy as an edition's reference sheet describes it, plus the codes it adds.
 
-        `rows` are (category_code, service_code, service_name, service_description). Returns
-        the extended taxonomy and the codes it added, for the import summary.
+        `rows` are (category_code, service_code, service_name, service_description). A code this
+        table lacks is added with the edition's own name and description; a code it has takes
+        the edition's description when the edition is at least as new as ours (see the module
+        docstring). Returns the taxonomy and the codes it added, for the import summary.
         """
-        added: list[Term] = []
+        terms = dict(self.by_code)
+        added: list[str] = []
         for category, code, name, description in rows:
-            if code in self.by_code:
-                continue
-            group = self.category_groups.get(category, "other_services")
-            added.append(Term(code, category, group, _slug(name) or code.lower(), name, name, description))
-        return Taxonomy(list(self.by_code.values()) + added), [term.code for term in added]
+            term = terms.get(code)
+            if term is None:
+                group = self.category_groups.get(category, "other_services")
+                terms[code] = Term(code, category, group, _slug(name) or code.lower(), name, name,
+                                   description or name, "samhsa")
+                added.append(code)
+            elif description and term.described_by == "samhsa" and edition >= DESCRIPTIONS_EDITION:
+                terms[code] = replace(term, description=description)
+        return Taxonomy(list(terms.values())), added
 
 
 def _slug(text: str) -> str:

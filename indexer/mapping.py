@@ -70,6 +70,7 @@ MAPPING = {
                 "record_id": KEYWORD,
                 "url": {"type": "keyword", "index": False},
                 "retrieved_at": {"type": "date"},
+                "as_of": {"type": "date"},
             }
         },
         "field_sources": NOT_INDEXED,

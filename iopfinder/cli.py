@@ -22,7 +22,7 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.importers import SourceFileError
 from crawler.importers.locator_coords import LocatorCoordinates
-from crawler.importers.samhsa_directory import Directory, import_directory
+from crawler.importers.samhsa_directory import Directory, import_directory, parse_edition
 from crawler.pipelines import unmatched_path
 from crawler.settings import crawl_settings, site_crawl_settings
 from crawler.site_match import FacilityMatcher, Listed
@@ -48,15 +48,21 @@ es_app = typer.Typer(help="Run a local Elasticsearch node for development and te
 import_app = typer.Typer(help="Import official source files into staged Facility records.", no_args_is_help=True)
 site_app = typer.Typer(help="Build the static site.", no_args_is_help=True)
 crawl_app = typer.Typer(help="Crawl live sources into staged Facility records.", no_args_is_help=True)
+data_app = typer.Typer(help="Fetch the official source files, checked against pinned checksums.", no_args_is_help=True)
 app.add_typer(es_app, name="es")
 app.add_typer(crawl_app, name="crawl")
 app.add_typer(import_app, name="import")
 app.add_typer(site_app, name="site")
+app.add_typer(data_app, name="data")
 console = Console(stderr=True)
 
 
+def report_error(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # one line, however long
+
+
 def fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    report_error(message)
     raise typer.Exit(1)
 
 
@@ -172,11 +178,17 @@ def import_samhsa_directory(
     xlsx: Annotated[Path, typer.Argument(help="SAMHSA National Directory workbook (.xlsx)")],
     out: Annotated[Path, typer.Option("--out", help="staged Facility records (JSON Lines)")],
     coords: Annotated[Path | None, typer.Option(help="SAMHSA locator export CSV with coordinates")] = None,
+    edition: Annotated[str | None, typer.Option(
+        help="the edition's year, when the file name holds none (e.g. 2023)")] = None,
 ) -> None:
     """Import SAMHSA's National Directory into staged Facility records."""
     tally = Tally()
     try:
-        directory = Directory(xlsx)
+        year = parse_edition(edition) if edition is not None else None
+    except ValueError as error:
+        fail(f"--edition: {error}")
+    try:
+        directory = Directory(xlsx, year)
         locator = LocatorCoordinates.from_csv(coords, tally) if coords else None
     except SourceFileError as error:
         fail(str(error))
@@ -195,8 +207,42 @@ def import_samhsa_directory(
         partial.unlink(missing_ok=True)
         raise
     partial.replace(out)  # the output appears whole or not at all
-    print_summary(f"Imported {xlsx.name} → {out}", tally,
-                  {"records with level iop": f"{levels.get('iop', 0):,}"})
+    survey = directory.survey
+    print_summary(f"Imported {xlsx.name} → {out}", tally, {
+        "records with level iop": f"{levels.get('iop', 0):,}",
+        "edition": f"{directory.edition} (survey of {survey.year})",
+        "as of": f"{survey.reference_date}" + ("" if survey.confirmed else " (date not confirmed)")})
+
+
+@data_app.command("fetch")
+def data_fetch(
+    edition: Annotated[int | None, typer.Option(help="the National Directory's edition (default: the newest pinned)")]
+    = None,
+    base_url: Annotated[str | None, typer.Option(
+        help="fetch every file from this URL + the file's URL path instead of from its publisher")] = None,
+    dest: Annotated[Path | None, typer.Option(help="folder to store the files in (default: the cache's data/)")]
+    = None,
+) -> None:
+    """Download the official source files into the cache, check each against its pinned SHA-256, print the folder."""
+    from iopfinder import data_files  # imported on use: no other command needs it
+
+    try:
+        files = data_files.catalogue(edition)
+    except data_files.DataFileError as error:
+        fail(str(error))
+    dest = dest or data_files.default_dest()
+    report = data_files.fetch(files, dest, base_url, console)
+    console.print(f"Data files in {dest}", highlight=False)
+    table = Table(show_header=False)
+    table.add_row("fetched", str(len(report.fetched)))
+    table.add_row("already present and verified", str(len(report.present)))
+    table.add_row("failed", str(len(report.failed)))
+    console.print(table)
+    for message in report.failed:
+        report_error(message)
+    if report.failed:
+        raise typer.Exit(1)
+    print(dest)
 
 
 def _overrides(settings: list[str] | None) -> dict:
@@ -284,7 +330,7 @@ def _listed(records) -> Iterator[Listed]:
         address = record.get("address") or {}
         yield Listed(id=record["id"], website=record.get("website"),
                      phones=tuple(phone["number"] for phone in record.get("phones") or []),
-                     street1=address.get("street1"), zip=address.get("zip", ""))
+                     street1=address.get("street1"), zip=address.get("zip", ""), state=address.get("state"))
 
 
 def _listed_from_index(alias: str) -> list[Listed]:

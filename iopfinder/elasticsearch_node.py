@@ -35,7 +35,10 @@ class NodeError(Exception):
     """The local node could not be installed, started or reached; the message says why."""
 
 
-def _default_cache() -> Path:
+def cache_dir() -> Path:
+    """The project's cache: IOPFINDER_CACHE, else /var/cache/iopfinder as root, else ~/.cache/iopfinder."""
+    if os.environ.get("IOPFINDER_CACHE"):
+        return Path(os.environ["IOPFINDER_CACHE"])
     # Root's home is private, and the node's unprivileged user must read the distribution.
     if os.geteuid() == 0:
         return Path("/var/cache/iopfinder")
@@ -52,7 +55,7 @@ class NodeSettings:
     @classmethod
     def from_env(cls) -> "NodeSettings":
         return cls(
-            cache_dir=Path(os.environ.get("IOPFINDER_CACHE") or _default_cache()),
+            cache_dir=cache_dir(),
             version=os.environ.get("IOPFINDER_ES_VERSION") or defaults.ELASTICSEARCH_VERSION,
             heap=os.environ.get("IOPFINDER_ES_HEAP") or defaults.ELASTICSEARCH_HEAP,
             external_url=os.environ.get("ELASTICSEARCH_URL") or None,

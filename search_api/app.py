@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from facility import defaults
 from facility.geo import zip_point
+from facility.provenance import by_source
 from facility.states import STATE_NAMES
 from search_api.filters import FILTER_GROUPS
 from search_api.protection import API_HEADERS, LoadShedder, RateLimiter, site_headers
@@ -164,7 +165,8 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
             response = await call(client.get(index=settings.alias, id=facility_id))
         except NotFoundError:
             return JSONResponse({"detail": f"no facility with id {facility_id}"}, status_code=404)
-        return FastJSONResponse(response["_source"])
+        record = response["_source"]
+        return FastJSONResponse({**record, "provenance": by_source(record)})
 
     @app.get("/v1/states", summary="States and territories with facility counts")
     async def states(client: Es):

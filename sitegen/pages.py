@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from facility import defaults
+from facility.provenance import sources_of, statement
 from facility.states import STATE_NAMES
 from facility.taxonomy import GROUPS, default_taxonomy
 from search_api.filters import SERVICES, has_service
@@ -19,6 +20,8 @@ PHONE_KINDS = {"main": "Main", "intake": "Intake", "hotline": "Hotline"}
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 DETAIL_GROUPS = ["payment", "payment_assistance", "ages", "genders", "populations", "languages",
                  "therapies", "opioid_medications", "opioid_treatment"]
+CONTACT_FIELDS = ("name", "name2", "address", "phones", "website", "location")
+LEVEL_FIELDS = ("levels_of_care", "telehealth", "co_occurring")
 STATE_PAYMENTS = [("medicaid", "Medicaid"), ("medicare", "Medicare"), ("private", "Private insurance")]
 
 
@@ -158,7 +161,7 @@ def site_facts_context(facts: dict) -> dict:
         ("Medicaid plans named", ", ".join(facts.get("medicaid_plans") or []), "medicaid_plans"),
         ("Telehealth", said.get(facts.get("telehealth"), ""), "telehealth"),
     ]
-    return {"checked": facts["retrieved_at"][:10], "link": website(facts["url"]),
+    return {"link": website(facts["url"]),
             "points": [{"label": label, "text": text, "evidence": cited.get(field, [])[:2]}
                        for label, text, field in points if text]}
 
@@ -195,16 +198,19 @@ def facility_context(site: Site, facility: dict) -> dict:
             "locality": f"{address['city']}, {address['state']} {address['zip']}",
             "phones": phones, "website": link,
             "approximate": facility.get("geo_precision") == "zip",
+            "contact_sources": sources_of(facility, CONTACT_FIELDS),
             "levels": [{"label": label("levels_of_care", v), "current": v == "iop"}
                        for v in facility.get("levels_of_care") or []],
-            "details": [{"label": GROUPS[g], "values": [label(g, v) for v in facility.get(g) or []]}
+            "levels_sources": sources_of(facility, LEVEL_FIELDS),
+            "details": [{"label": GROUPS[g], "values": [label(g, v) for v in facility.get(g) or []],
+                         "sources": sources_of(facility, (g,))}
                         for g in DETAIL_GROUPS if facility.get(g)],
             "telehealth": facility.get("telehealth"), "co_occurring": facility.get("co_occurring"),
-            "sources": [{"name": s["name"], "edition": s.get("edition"), "record": s.get("record_id"),
-                         "date": s["retrieved_at"][:10]} for s in facility.get("sources") or []],
-            "updated": (facility.get("updated_at") or "")[:10],
+            "sources": [{"statement": statement(s), "record": s.get("record_id"), "read": s["retrieved_at"][:10]}
+                        for s in facility.get("sources") or []],
             "verified": facility.get("verified_on"),
             "from_website": site_facts_context(facility["site"]) if facility.get("site") else None,
+            "website_sources": sources_of(facility, ("site",)),
         },
         "state": {"code": address["state"], "name": STATE_NAMES.get(address["state"], address["state"]),
                   "url": f"/states/{address['state'].lower()}/"},

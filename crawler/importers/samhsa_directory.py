@@ -1,17 +1,19 @@
 """Importer for SAMHSA's National Directory of Drug and Alcohol Use Treatment Facilities (XLSX).
 
 Reads the "Facilities List" sheet row by row and maps every service code through the file's
-own "Service Code Reference" sheet (editions add and drop codes). Rows that cannot be placed
-(no name, city, valid state or ZIP) are dropped and counted by reason; a bad phone number drops
-only that number. Identical rows merge into one record that names every row as its source.
+own "Service Code Reference" sheet (editions add and drop codes, and spell headers differently).
+Rows that cannot be placed (no name, city, valid state or ZIP) are dropped and counted by reason;
+a bad phone number drops only that number. Identical rows merge into one record that names every
+row as its source. Every record's source is dated by the survey the edition reports (`as_of`).
 """
 
 import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from python_calamine import CalamineError, CalamineWorkbook
 from pydantic import ValidationError
@@ -34,16 +36,52 @@ FACILITY_COLUMNS = (
     "phone", "intake1", "intake2", "intake1a", "intake2a", "service_code_info",
 )
 REFERENCE_COLUMNS = ("category_code", "service_code", "service_name", "service_description")
+# Header keys (see _key): other spellings of a column ("zip_code", "Zip Code"), and columns we
+# know and do not read, which are not reported as extra.
+COLUMN_SPELLINGS = {"zipcode": "zip", "telephone": "phone", "phonenumber": "phone"}
+UNREAD_COLUMNS = {"categoryname"}
 PHONE_COLUMNS = (("phone", "main"), ("intake1", "intake"), ("intake2", "intake"),
                  ("intake1a", "intake"), ("intake2a", "intake"))
 ZIP_SOURCE = "zip centroid (zipcodes package)"
 LOCATOR_SOURCE = "SAMHSA locator export"
+FIRST_EDITION = 1990
+
+
+class Survey(NamedTuple):
+    year: int
+    reference_date: date
+    confirmed: bool
+
+
+# Directory edition year -> the SAMHSA survey whose answers it lists (edition Y lists the survey
+# of Y-1) and that survey's reference date: the day facilities describe, our `as_of`.
+# Not confirmed: we found no SAMHSA statement of the N-SUMHSS reference dates (N-SSATS used
+# the last weekday of March, e.g. March 29, 2019; a 2020 draft of the N-SSATS 2021 questionnaire
+# carried March 31, 2021, but the N-SUMHSS replaced that survey), so these editions use
+# January 1 of the survey year, a day no later than the real one.
+SURVEYS = {
+    2022: Survey(2021, date(2021, 1, 1), confirmed=False),  # the 2021 N-SUMHSS
+    2023: Survey(2022, date(2022, 1, 1), confirmed=False),  # the 2022 N-SUMHSS
+}
+
+
+def parse_edition(text: str) -> int:
+    """An edition year given by hand; ValueError when it is not one."""
+    last = date.today().year + 1
+    if not re.fullmatch(r"\d{4}", text.strip()) or not FIRST_EDITION <= int(text) <= last:
+        raise ValueError(f"{text!r} is not an edition year ({FIRST_EDITION} to {last})")
+    return int(text)
+
+
+def _key(header: object) -> str:
+    """A header as compared: 'Service_code_info', 'service code info', 'SERVICE_CODE_INFO' alike."""
+    return re.sub(r"[\s_]+", "", (clean_text(header) or "").lower())
 
 
 class Directory:
-    """An opened directory file: its sheets checked, its reference read."""
+    """An opened directory file: its sheets and headers checked, its reference read, its edition known."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, edition: int | None = None):
         self.path = path
         if not path.is_file():
             raise SourceFileError(f"{path}: file not found")
@@ -55,20 +93,38 @@ class Directory:
         if missing:
             raise SourceFileError(f"{path}: missing sheet(s) {', '.join(map(repr, missing))}")
         self._workbook = workbook
+        self.extra_columns: list[str] = []  # "sheet: header" of columns we do not read
         self.columns = self._header(FACILITY_SHEET, FACILITY_COLUMNS)
         self.reference = self._read_reference()
-        year = re.search(r"(19|20)\d\d", path.name)
-        self.edition = year.group(0) if year else None
+        self.edition = self._edition(edition)
+        # An edition the table lacks: January 1 of the year before it (import_directory notes it).
+        self.survey = SURVEYS.get(self.edition, Survey(self.edition - 1, date(self.edition - 1, 1, 1), False))
+
+    def _edition(self, given: int | None) -> int:
+        named = re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", self.path.name)
+        if named and given and int(named.group(0)) != given:
+            raise SourceFileError(f"{self.path}: the file name says edition {named.group(0)}, but {given} was given")
+        if not (named or given):
+            raise SourceFileError(f"{self.path}: no edition year in the file name; give one with --edition YEAR")
+        return given or int(named.group(0))
 
     def _header(self, sheet: str, required: tuple[str, ...]) -> dict[str, int]:
         rows = self._workbook.get_sheet_by_name(sheet).iter_rows()
-        header = [clean_text(cell) or "" for cell in next(rows, [])]
-        missing = [column for column in required if column not in header]
+        wanted = {_key(column): column for column in required}
+        columns: dict[str, int] = {}
+        for index, cell in enumerate(next(rows, [])):
+            key = _key(cell)
+            column = wanted.get(COLUMN_SPELLINGS.get(key, key))
+            if column and column not in columns:
+                columns[column] = index
+            elif key and key not in UNREAD_COLUMNS:
+                self.extra_columns.append(f"{sheet}: {clean_text(cell)}")
+        missing = [column for column in required if column not in columns]
         if missing:
             raise SourceFileError(
                 f"{self.path}: sheet {sheet!r} lacks column(s) {', '.join(missing)}"
             )
-        return {column: header.index(column) for column in required}
+        return columns
 
     def _read_reference(self) -> list[tuple[str, str, str, str]]:
         columns = self._header(REFERENCE_SHEET, REFERENCE_COLUMNS)
@@ -125,9 +181,17 @@ def import_directory(
     directory: Directory, imported_at: datetime, tally: Tally,
     coords: LocatorCoordinates | None = None, taxonomy: Taxonomy | None = None,
 ) -> Iterator[Facility]:
-    taxonomy, added = (taxonomy or default_taxonomy()).with_reference(directory.reference)
+    known = taxonomy or default_taxonomy()
+    taxonomy, added = known.with_reference(directory.reference, directory.edition)
     for code in added:
         tally.note(f"codes new in this edition's reference (filed by category): {code}")
+    for code in sorted(set(known.by_code) - {row[1] for row in directory.reference}):
+        tally.note(f"codes in our taxonomy this edition's reference lacks: {code}")
+    for column in directory.extra_columns:
+        tally.note(f"extra columns not read: {column}")
+    if directory.edition not in SURVEYS:
+        tally.note(f"edition {directory.edition} not in the survey table: "
+                   f"as of {directory.survey.reference_date} (January 1 of the year before)")
 
     # First pass: which rows share an identity, and which of those differ in content.
     groups: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -185,8 +249,8 @@ def _facility(cells, name, state, zip_code, variant, rows, directory, imported_a
         service_codes=codes,
         unknown_codes=unknown,
         sources=[
-            Source(name=SOURCE_NAME, edition=directory.edition,
-                   record_id=f"{FACILITY_SHEET} row {row}", retrieved_at=imported_at)
+            Source(name=SOURCE_NAME, edition=str(directory.edition), record_id=f"{FACILITY_SHEET} row {row}",
+                   retrieved_at=imported_at, as_of=directory.survey.reference_date)
             for row in rows
         ],
         updated_at=imported_at,

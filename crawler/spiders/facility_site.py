@@ -25,6 +25,15 @@ _USEFUL = re.compile(r"iop|intensive|outpatient|program|service|treatment|insura
 _SKIPPED_EXTENSIONS = tuple(f".{extension}" for extension in IGNORED_EXTENSIONS)
 
 
+def _byline(response) -> str | None:
+    """An author line, or the Open Graph mark of an article: the signs of a post, not a program page."""
+    if response.xpath('//meta[@property="og:type"]/@content').get("").strip().lower() == "article":
+        return "og:type article"
+    author = response.xpath('//*[@rel="author" or @itemprop="author" or contains(concat(" ", normalize-space(@class), '
+                            '" "), " byline ")]//text()').getall()
+    return " ".join(" ".join(author).split()) or None
+
+
 def _priority(url: str) -> int:
     return 10 if _USEFUL.search(url) else 0
 
@@ -134,25 +143,29 @@ class FacilitySiteSpider(scrapy.Spider):
         except Exception:  # extruct on hostile markup
             self.crawler.stats.inc_value("errors/microdata unreadable")
             microdata = []
-        try:
-            text = html_text.extract_text(root)
-        except ValueError:  # lxml refuses control characters when it rebuilds the tree
-            self.crawler.stats.inc_value("errors/page text read without layout (control characters)")
-            text = " ".join(response.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall())
-        yield {
+        item = {
             "site": site,
             "start": start,
             "url": response.url,
             "retrieved_at": datetime.now(timezone.utc).isoformat(),
-            "text": text,
             "jsonld": response.xpath('//script[@type="application/ld+json"]/text()').getall(),
             "microdata": microdata,
             "tel": response.css('a[href^="tel:"]::attr(href)').getall(),
+            "byline": _byline(response),
         }
-        if response.meta.get("from_sitemap"):
-            return  # the sitemap already listed the site's pages
-        hops = response.meta["hops"] + 1
-        for href in response.css("a::attr(href)").getall():
+        hrefs = [] if response.meta.get("from_sitemap") else response.css("a::attr(href)").getall()
+        # Menus, headers and footers are navigation, not statements: the text is read without them
+        # (last, since it changes the tree the other readings use).
+        for element in root.xpath("//nav|//header|//footer"):
+            element.drop_tree()
+        try:
+            item["text"] = html_text.extract_text(root)
+        except ValueError:  # lxml refuses control characters when it rebuilds the tree
+            self.crawler.stats.inc_value("errors/page text read without layout (control characters)")
+            item["text"] = " ".join(response.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall())
+        yield item
+        hops = response.meta["hops"] + 1  # links of a page the sitemap listed are not followed: it listed them all
+        for href in hrefs:
             request = self.page(urljoin(response.url, href), site, start, hops)
             if request is not None:
                 yield request

@@ -5,7 +5,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,15 +19,18 @@ FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--s
         "--set", "HTTPCACHE_ENABLED=False", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--set", "RETRY_TIMES=1"]
 
 
-def listed(id_: str, name: str, street: str, city: str, zip_code: str, phone: str, website: str | None = None):
-    return Facility(id=id_, name=name, address={"street1": street, "city": city, "state": "VA", "zip": zip_code},
+def listed(id_: str, name: str, street: str, city: str, zip_code: str, phone: str, website: str | None = None,
+           state: str = "VA"):
+    return Facility(id=id_, name=name, address={"street1": street, "city": city, "state": state, "zip": zip_code},
                     phones=[{"kind": "main", "number": phone}], website=website,
                     sources=[Source(name="samhsa-national-directory", edition="2022", record_id=name,
-                                    retrieved_at=datetime(2026, 1, 5, tzinfo=timezone.utc))],
+                                    retrieved_at=datetime(2026, 1, 5, tzinfo=timezone.utc), as_of=date(2021, 3, 31))],
                     updated_at=datetime(2026, 1, 5, tzinfo=timezone.utc))
 
 
-HARBOR, MAPLE, CEDAR, RIVERBEND = "a" * 16, "b" * 16, "c" * 16, "d" * 16
+HARBOR, MAPLE, CEDAR, RIVERBEND, WILLAMETTE, PINECREST = (letter * 16 for letter in "abcdef")
+NOTHING_SAID = {"offers_iop": False, "schedules": [], "evening": False, "weekend": False, "hours_per_week": None,
+                "insurance_carriers": [], "medicaid_plans": [], "telehealth": None}
 
 # What each site's pages say, field by field (sentences are checked separately).
 EXPECTED = {
@@ -69,6 +72,23 @@ EXPECTED = {
         "evening": True, "weekend": False, "hours_per_week": 6.0, "insurance_carriers": [],
         "medicaid_plans": ["CareSource"], "telehealth": None, "opening_hours": [],
     },
+    # General articles beside one program page: only the program page's facts (an Oregon clinic,
+    # so California's Medi-Cal and Washington's Apple Health, named in an article, are not its plans).
+    WILLAMETTE: {
+        "matched_by": "domain", "pages": 7, "name": "Willamette Valley Recovery", "phones": ["+15035550147"],
+        "address": {"street1": "210 Mill Street", "street2": None, "city": "Salem", "state": "OR", "zip": "97301"},
+        "location": None, "offers_iop": True,
+        "schedules": [{"days": ["mon", "wed", "thu"], "starts": "09:00", "ends": "12:30", "evening": False,
+                       "weekend": False}],
+        "evening": False, "weekend": False, "hours_per_week": 10.5, "insurance_carriers": ["Aetna"],
+        "medicaid_plans": ["Oregon Health Plan"], "telehealth": None, "opening_hours": [],
+    },
+    # Articles only (by schema.org type, path, Open Graph type or byline): nothing about the facility.
+    PINECREST: {
+        "matched_by": "address", "pages": 4, "name": "Pinecrest Recovery", "phones": [],
+        "address": {"street1": "88 Pine Avenue", "street2": None, "city": "Bend", "state": "OR", "zip": "97701"},
+        "location": None, "opening_hours": [], **NOTHING_SAID, "offers_iop": True,
+    },
 }
 
 
@@ -83,12 +103,16 @@ def crawl(tmp_path_factory):
             listed(CEDAR, "Cedar House", "200 Cedar Ave Ste 3", "Roanoke", "24016", "+15405550111"),
             listed(RIVERBEND, "Riverbend Recovery", "1 River Rd", "Lynchburg", "24501", "+14345550177",
                    website=bases["hostile"]),
+            listed(WILLAMETTE, "Willamette Valley Recovery", "210 Mill St", "Salem", "97301", "+15035550100",
+                   website=bases["willamette"] + "/", state="OR"),
+            listed(PINECREST, "Pinecrest Recovery", "88 Pine Ave", "Bend", "97701", "+15415550100", state="OR"),
         ]
         staged = tmp / "facilities.jsonl"
         staged.write_text("".join(f.model_dump_json() + "\n" for f in facilities))
         urls = tmp / "urls.txt"
         urls.write_text("# one website per line\n" + "\n".join(
-            bases[name] + "/" for name in ("harbor", "maple", "birch", "cedar", "closed", "hostile")) + "\n\n")
+            bases[name] + "/" for name in ("harbor", "maple", "birch", "cedar", "closed", "hostile", "willamette",
+                                           "pinecrest")) + "\n\n")
         out = tmp / "sites.jsonl"
         result = subprocess.run(
             [sys.executable, "-m", "iopfinder.cli", "crawl", "sites", "--urls", str(urls), "--facilities", str(staged),
@@ -130,6 +154,9 @@ def test_every_finding_cites_the_page_and_sentence(crawl):
     assert cited[("hours_per_week", "9.0")]["sentence"] == "That is 9 hours per week of group and individual therapy."
     for field in ("insurance_carriers", "medicaid_plans"):
         assert sorted(e["value"] for e in harbor["evidence"] if e["field"] == field) == sorted(harbor[field])
+    willamette = next(json.loads(line)["site"] for line in out.read_text().splitlines() if WILLAMETTE in line)
+    assert {e["url"].rsplit("/", 2)[-2] for e in willamette["evidence"]} <= {"programs", bases["willamette"][7:]}
+    assert all(e["read_on"] == willamette["retrieved_at"][:10] for e in willamette["evidence"])
     maple = next(json.loads(line)["site"] for line in out.read_text().splitlines() if MAPLE in line)
     no_telehealth = next(e for e in maple["evidence"] if e["field"] == "telehealth")
     assert no_telehealth["value"] == "False" and "do not offer telehealth" in no_telehealth["sentence"]

@@ -12,7 +12,7 @@ NOW = datetime(2026, 11, 20, tzinfo=timezone.utc).isoformat()
 
 def page(start, url, text="", jsonld=(), tel=()):
     return {"site": start, "start": start, "url": url, "retrieved_at": NOW, "text": text,
-            "jsonld": list(jsonld), "microdata": [], "tel": list(tel)}
+            "jsonld": list(jsonld), "microdata": [], "tel": list(tel), "byline": None}
 
 
 def test_one_bad_site_never_costs_the_others(tmp_path):

@@ -46,8 +46,26 @@ def test_evening_by_word_or_by_start_time():
 
 
 def test_insurance_names_in_text_order_longest_match_first_never_inside_words():
-    names = [n.name for n in insurance_in("In network with Aetna Better Health, Aetna and BCBS; not Humanage.")]
+    names = [n.name for n, _ in insurance_in("In network with Aetna Better Health, Aetna and BCBS; not Humanage.")]
     assert names == ["Aetna Better Health", "Aetna", "Blue Cross Blue Shield"]
+
+
+def test_insurance_names_are_proper_names_never_common_words():
+    assert insurance_in("Our medical team bills MEDI-CAL and MediCal plans.") == [] or \
+        [n.name for n, _ in insurance_in("Our medical team bills MEDI-CAL.")] == ["Medi-Cal"]
+    assert insurance_in("We coordinate medical care and medication.") == []
+    assert insurance_in("Ask about humana or aetna coverage.") == []  # lower case is a word, not a name
+
+
+@pytest.mark.parametrize("sentence, said", [
+    ("We accept Aetna but not Cigna.", [("Aetna", True), ("Cigna", False)]),
+    ("We are no longer in network with Cigna.", [("Cigna", False)]),
+    ("We do not accept Medi-Cal or Aetna.", [("Medi-Cal", False), ("Aetna", False)]),
+    ("We accept all major plans except Humana.", [("Humana", False)]),
+    ("Cigna is out-of-network; we accept Aetna.", [("Cigna", False), ("Aetna", True)]),
+])
+def test_negation_takes_the_name_back_within_its_clause(sentence, said):
+    assert [(n.name, accepted) for n, accepted in insurance_in(sentence)] == said
 
 
 @pytest.mark.parametrize("sentence, said", [
@@ -70,8 +88,28 @@ def test_a_page_reads_into_findings_with_their_sentences():
     assert (schedule.days, schedule.starts, schedule.ends) == (["mon", "wed", "thu"], "18:00", "21:00")
     assert sentence == "Our IOP meets Mon, Wed and Thu from 6 to 9 p.m."
     assert findings.hours_per_week == [(9.0, "It is 9 hours a week.")]
-    assert [n for n, _ in findings.carriers] == ["Cigna"] and [n for n, _ in findings.medicaid_plans] == ["Medi-Cal"]
+    assert [n.name for n, _ in findings.carriers] == ["Cigna"]
+    assert [n.name for n, _ in findings.medicaid_plans] == ["Medi-Cal"] and findings.medicaid_plans[0][0].states == {"CA"}
     assert findings.telehealth == [(True, "Telehealth is available.")]
+
+
+@pytest.mark.parametrize("text", [
+    "Sessions are often scheduled during evenings or weekends to ensure participants can maintain their routines.",
+    "Most intensive outpatient programs run for 9 to 20 hours per week, according to the Substance Abuse and "
+    "Mental Health Services Administration.",
+    "Plans are underway to design online programs.",
+    "Do you offer evening IOP on Tuesdays?",
+    "Many insurers, such as Cigna, cover IOP.",
+    "We may add weekend groups on Saturday.",
+])
+def test_general_hedged_and_questioning_sentences_say_nothing_about_the_facility(text):
+    findings = read_page(text)
+    assert (findings.schedules, findings.hours_per_week, findings.carriers, findings.telehealth) == ([], [], [], [])
+
+
+def test_the_facilitys_own_words_after_a_general_clause_count():
+    findings = read_page("Unlike many programs that may only meet by day, our IOP meets Monday to Thursday 6-9 pm.")
+    assert findings.schedules[0][0].days == ["mon", "tue", "wed", "thu"] and findings.schedules[0][0].evening
 
 
 def test_long_sentences_are_cut_for_evidence():

@@ -8,6 +8,11 @@ from facility.model import Facility
 RETRIEVED = datetime(2026, 1, 15, tzinfo=timezone.utc)
 
 
+def source(name: str, when: datetime, **fields) -> dict:
+    """A source read at `when` whose content is true as of that day."""
+    return {"name": name, "retrieved_at": when, "as_of": when.date()} | fields
+
+
 def make_facility(name="Blue Ridge Recovery", name2=None, street1="100 Main Street",
                   city="Charlottesville", state="VA", zip_code="22902", **fields) -> Facility:
     data = {
@@ -19,7 +24,7 @@ def make_facility(name="Blue Ridge Recovery", name2=None, street1="100 Main Stre
         "geo_precision": "address",
         "levels_of_care": ["iop"],
         "payment": ["medicaid"],
-        "sources": [{"name": "test", "record_id": "1", "retrieved_at": RETRIEVED}],
+        "sources": [source("test", RETRIEVED, record_id="1")],
         "updated_at": RETRIEVED,
     }
     data.update(fields)

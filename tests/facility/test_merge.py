@@ -1,17 +1,17 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from facility.merge import enrich, merge
 from facility.model import Enrichment, SiteFacts, Source
-from tests.facility.factories import RETRIEVED, make_facility
+from tests.facility.factories import RETRIEVED, make_facility, source
 
 
 def test_fresher_record_wins_and_sources_are_united():
     older = make_facility(website="https://old.example.org", payment=["medicaid", "medicare"])
     newer = make_facility(
         website=None, payment=["private"], location={"lat": 38.1, "lon": -78.4}, geo_precision="zip",
-        sources=[{"name": "findtreatment", "record_id": "abc", "retrieved_at": RETRIEVED + timedelta(days=30)}],
+        sources=[source("findtreatment", RETRIEVED + timedelta(days=30), record_id="abc")],
         updated_at=RETRIEVED + timedelta(days=30))
     merged = merge(older, newer)
     assert merged.payment == ["private"]
@@ -41,9 +41,9 @@ def site_enrichment(facility_id, telehealth=True, when=LATER, url="https://harbo
         site=SiteFacts(url=url, pages=3, offers_iop=True, telehealth=telehealth, evening=True,
                        schedules=[{"days": ["mon", "wed"], "starts": "18:00", "ends": "21:00", "evening": True}],
                        insurance_carriers=["Aetna"], retrieved_at=when,
-                       evidence=[{"field": "telehealth", "value": str(telehealth), "url": url,
+                       evidence=[{"field": "telehealth", "value": str(telehealth), "url": url, "read_on": when.date(),
                                   "sentence": "Virtual IOP sessions are available."}]),
-        source=Source(name="facility-website", url=url, retrieved_at=when))
+        source=Source(name="facility-website", url=url, retrieved_at=when, as_of=when.date()))
 
 
 def test_a_single_source_record_attributes_every_field_to_it():
@@ -55,9 +55,9 @@ def test_a_single_source_record_attributes_every_field_to_it():
 
 def test_merge_keeps_each_fields_source():
     older = make_facility(website="https://old.example.org", payment=["medicaid"],
-                          sources=[{"name": "samhsa-national-directory", "edition": "2022", "retrieved_at": RETRIEVED}])
+                          sources=[source("samhsa-national-directory", RETRIEVED, edition="2022")])
     newer = make_facility(website=None, payment=["private"], geo_precision="zip",
-                          sources=[{"name": "samhsa-findtreatment", "record_id": "x", "retrieved_at": LATER}],
+                          sources=[source("samhsa-findtreatment", LATER, record_id="x")],
                           updated_at=LATER)
     merged = merge(older, newer)
     assert merged.field_sources["payment"] == "samhsa-findtreatment"
@@ -66,7 +66,7 @@ def test_merge_keeps_each_fields_source():
     assert merged.verified_on == LATER.date()
     # merging again with a third record keeps the attributions already made
     third = make_facility(website=None, payment=[], levels_of_care=["php"], sources=[
-        {"name": "samhsa-findtreatment", "record_id": "y", "retrieved_at": LATER + timedelta(days=1)}],
+        source("samhsa-findtreatment", LATER + timedelta(days=1), record_id="y")],
         updated_at=LATER)
     again = merge(merged, third)
     assert again.field_sources["website"] == "samhsa-national-directory:2022"
@@ -93,6 +93,17 @@ def test_a_website_fills_an_empty_website_and_the_fresher_crawl_wins():
     assert first.telehealth is False  # the site said nothing either way
     stale = enrich(first, site_enrichment(record.id, when=RETRIEVED, url="https://harbor.example.org/old"))
     assert stale.site.url == "https://harbor.example.org/"
+
+
+def test_freshness_is_the_date_a_source_describes_not_the_day_it_was_read():
+    # The 2022 directory (survey of 2021) imported after a crawl still loses to the crawl.
+    crawled = make_facility(payment=["private"], sources=[source("samhsa-findtreatment", RETRIEVED)])
+    imported_later = make_facility(payment=["medicaid"], updated_at=LATER, sources=[
+        source("samhsa-national-directory", LATER, edition="2022", as_of=date(2021, 3, 31))])
+    assert imported_later.verified_on == date(2021, 3, 31)
+    merged = merge(crawled, imported_later)
+    assert merged.payment == ["private"] and merged.field_sources["payment"] == "samhsa-findtreatment"
+    assert merged.verified_on == RETRIEVED.date() and merged.updated_at == LATER
 
 
 def test_enrichment_for_another_facility_is_refused():

@@ -1,6 +1,7 @@
 import pytest
 
-from facility.normalize import clean_text, match_key, normalize_phone, normalize_state, normalize_zip
+from facility.normalize import (
+    PhoneError, clean_text, match_key, normalize_phone, normalize_state, normalize_zip)
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -20,8 +21,21 @@ def test_phone_normalized_to_e164_with_extension(raw, expected):
 
 @pytest.mark.parametrize("raw", ["555-1234", "123-456-7890", "call us", "434-979-88711"])
 def test_bad_phone_names_the_value(raw):
-    with pytest.raises(ValueError, match="not a 10-digit US phone number"):
+    with pytest.raises(PhoneError, match="not a 10-digit US number") as raised:
         normalize_phone(raw)
+    assert repr(raw) in str(raised.value) and raised.value.reason == "not a 10-digit US number"
+
+
+@pytest.mark.parametrize("raw", ["333-440-8534", "555-555-0100", "976-384-7484 x12", "888-146-4427",
+                                 "999-GET-HELP"])
+def test_a_number_of_the_right_shape_must_exist_in_the_numbering_plan(raw):
+    with pytest.raises(ValueError, match="not an assigned number"):
+        normalize_phone(raw)
+
+
+@pytest.mark.parametrize("raw", ["434-555-0100", "434-555-0199", "(202) 555-0143", "671-475-0000"])
+def test_fictional_555_01xx_and_territory_numbers_are_valid(raw):
+    assert normalize_phone(raw)[0].startswith("+1")
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -58,9 +58,56 @@ def test_codes_new_in_an_edition_are_filed_by_their_category():
         ("PAY", "MD", "Medicaid", "x"),
         ("PAY", "NEWP", "New payment program ", "A program a later edition adds"),
         ("NEWCAT", "ABC", "Something else", ""),
-    ])
+    ], 2023)
     assert added == ["NEWP", "ABC"]
     assert taxonomy.term("NEWP").group == "payment"
     assert taxonomy.term("NEWP").value == "new_payment_program"
     assert taxonomy.term("ABC").group == "other_services"
     assert default_taxonomy().term("NEWP") is None
+
+
+def test_codes_new_in_an_edition_keep_its_name_and_description():
+    taxonomy, _ = default_taxonomy().with_reference([
+        ("OT", "DLC", "Withdrawal with lofexidine or clonidine", "Withdrawal managed with lofexidine."),
+        ("OT", "MWS", "Maintenance with a planned end", ""),
+    ], 2023)
+    dlc, mws = taxonomy.term("DLC"), taxonomy.term("MWS")
+    assert (dlc.label, dlc.samhsa_name, dlc.description) == (
+        "Withdrawal with lofexidine or clonidine", "Withdrawal with lofexidine or clonidine",
+        "Withdrawal managed with lofexidine.")
+    assert dlc.group == "opioid_treatment"
+    assert mws.description == "Maintenance with a planned end"  # no description: the name stands in
+
+
+def test_co_occurring_treatment_is_described_as_treatment_not_housing(shared_data):
+    for taxonomy in (default_taxonomy(),
+                     default_taxonomy().with_reference(Directory(DIRECTORY_2022).reference, 2022)[0]):
+        sumh = taxonomy.term("SUMH").description
+        assert "serious mental illness" in sumh and "housing" not in sumh.lower()
+        assert taxonomy.term("SUMH").description != taxonomy.term("HH").description
+    reference = {code: description for _c, code, _n, description in Directory(DIRECTORY_2022).reference}
+    assert reference["SUMH"] == reference["HH"]  # why ours must win for this code
+
+
+def test_descriptions_come_from_the_newest_edition_except_ours():
+    newer = [("PAY", "MC", "Medicare", "Medicare, as a newer edition puts it."),
+             ("PAY", "MD", "Medicaid", ""),
+             ("SET", "OIT", "Intensive outpatient treatment", "SAMHSA's own words for IOP."),
+             ("TC", "SUMH", "Co-occurring", "Housing for individuals recovering from substance abuse.")]
+    taxonomy, _ = default_taxonomy().with_reference(newer, 2023)
+    assert taxonomy.term("MC").description == "Medicare, as a newer edition puts it."
+    assert taxonomy.term("MD").description == default_taxonomy().term("MD").description
+    for code in ("OIT", "SUMH"):
+        assert taxonomy.term(code).description == default_taxonomy().term(code).description
+    older, _ = default_taxonomy().with_reference(newer, 2021)
+    assert older.term("MC").description == default_taxonomy().term("MC").description
+
+
+def test_codes_that_do_not_mean_the_same_do_not_share_a_description():
+    # The 2022 reference gave SUMH transitional housing's text; a shared description is how that shows.
+    meanings: dict[str, set[tuple[str, str]]] = {}
+    for term in default_taxonomy().by_code.values():
+        meanings.setdefault(term.description, set()).add((term.samhsa_name, term.value))
+    shared = {description: pairs for description, pairs in meanings.items()
+              if len({name for name, _ in pairs}) > 1 and len({value for _, value in pairs}) > 1}
+    assert shared == {}

@@ -9,7 +9,7 @@ from indexer import BuildError
 from indexer.build import BuildOptions, build, live_indices, rollback
 from indexer.mapping import index_body
 from indexer.records import read_records
-from tests.facility.factories import RETRIEVED, make_facility
+from tests.facility.factories import RETRIEVED, make_facility, source
 
 pytestmark = pytest.mark.integration
 
@@ -112,7 +112,7 @@ def test_same_facility_in_two_files_merges_with_both_sources(es, alias, tmp_path
     directory = make_facility(website=None)
     crawled = make_facility(
         website="https://blueridge.example.org",
-        sources=[{"name": "findtreatment", "record_id": "frid-1", "retrieved_at": RETRIEVED + timedelta(days=3)}],
+        sources=[source("findtreatment", RETRIEVED + timedelta(days=3), record_id="frid-1")],
         updated_at=RETRIEVED + timedelta(days=3))
     files = []
     for n, records in enumerate([[directory, *facilities(5)], [crawled]]):

@@ -96,7 +96,8 @@ def test_facility_page_has_contact_levels_provenance_and_json_ld(built_site, iop
     assert data["geo"]["latitude"] == facility["location"]["lat"]
     assert f"tel:{facility['phones'][0]['number']}" in parser.links
     assert "Intensive outpatient (IOP)" in page and "Other IOPs nearby" in page
-    assert "samhsa-national-directory, 2022 edition" in page
+    assert "Listed in SAMHSA's 2022 directory (survey of 2021)" in page
+    assert f"describes the facility as of {facility['verified_on']}" in page and facility["verified_on"] < "2022"
 
 
 def test_hostile_record_renders_escaped_and_unlinked(tmp_path):
@@ -126,14 +127,17 @@ def test_facility_page_shows_what_its_website_says_with_the_sentences(tmp_path):
                       "sentence": "Our evening IOP meets Monday, Tuesday and Thursday from 6 to 9 pm."},
                      {"field": "telehealth", "value": "True", "url": "javascript:alert(1)",
                       "sentence": "<img src=x onerror=alert(1)> Virtual IOP is available."}]}
+    record["sources"].append({"name": "facility-website", "url": "https://harbor.example.org/",
+                              "retrieved_at": "2026-11-20T10:00:00Z", "as_of": "2026-11-20"})
+    record["field_sources"]["site"] = "facility-website"
     record["verified_on"] = "2026-11-20"
     build_site([record], tmp_path / "www", api_url="", base_url="https://x.example")
     html = next((tmp_path / "www" / "facilities").iterdir()).joinpath("index.html").read_text()
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    assert "What the facility's website says" in text and "on 2026-11-20" in text
+    assert "What the facility's website says" in text and "Read on the facility's website on 2026-11-20." in text
     assert "IOP schedule Mon, Tue, Thu 6:00 pm–9:00 pm (evening)" in text
     assert "“Our evening IOP meets Monday, Tuesday and Thursday from 6 to 9 pm.”" in text
     assert "Hours per week 9" in text and "Insurance named Aetna, TRICARE" in text and "Telehealth offered" in text
-    assert "verified on 2026-11-20" in text
+    assert "describes the facility as of 2026-11-20" in text
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert 'href="javascript' not in html

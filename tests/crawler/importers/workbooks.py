@@ -1,10 +1,11 @@
-"""Small National Directory workbooks written by us, for bad-input tests."""
+"""Small National Directory workbooks written by us, shaped like SAMHSA's editions."""
 
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from crawler.importers.samhsa_directory import FACILITY_COLUMNS
+from facility.taxonomy import default_taxonomy
 
 REFERENCE_HEADER = ["category_code", "category_name", "service_code", "service_name", "service_description"]
 REFERENCE = [
@@ -14,6 +15,25 @@ REFERENCE = [
     ["PAY", "Payment", "NEWP", "A payment program a later edition adds", ""],
     ["TAP", "Treatment Approaches", "TELE", "Telemedicine/telehealth therapy", ""],
 ]
+
+# The 2023 edition's shape: capitalised headers; its reference has the 2022 codes less BMW, MMW
+# and ULC, adds DLC and MWS, and changes descriptions. Names and descriptions here are ours.
+HEADER_2023 = ["Name1", "Name2", "Street1", "Street2", "City", "State", "Zip", "Phone",
+               "Intake1", "Intake2", "Intake1a", "Intake2a", "Service_code_info"]
+REFERENCE_HEADER_2023 = ["Category_Code", "Category_Name", "Service_Code", "Service_Name", "Service_Description"]
+HOUSING = "Housing for individuals recovering from substance abuse that is designed to provide a drug-free home."
+NEW_IN_2023 = [
+    ["OT", "Type of Opioid Treatment", "DLC", "Withdrawal with lofexidine or clonidine ",
+     "Opioid withdrawal managed with lofexidine or clonidine."],
+    ["OT", "Type of Opioid Treatment", "MWS", "Maintenance with a planned end", ""],
+]
+
+
+def reference_2023() -> list[list]:
+    changed = {"SUMH": HOUSING, "MC": "Medicare, as the 2023 edition describes it."}
+    return [[term.category, "", term.code, term.samhsa_name, changed.get(term.code, term.description)]
+            for term in default_taxonomy().by_code.values()
+            if term.code not in {"BMW", "MMW", "ULC"}] + NEW_IN_2023
 
 
 def row(**cells) -> list:
@@ -26,18 +46,15 @@ def row(**cells) -> list:
 
 
 def write_workbook(path: Path, rows: list[list], header=FACILITY_COLUMNS,
-                   sheets=("Facilities List", "Service Code Reference")) -> Path:
+                   sheets=("Facilities List", "Service Code Reference"),
+                   reference=REFERENCE, reference_header=REFERENCE_HEADER) -> Path:
     book = Workbook()
     book.remove(book.active)
-    if "Facilities List" in sheets:
-        facilities = book.create_sheet("Facilities List")
-        facilities.append(list(header))
-        for values in rows:
-            facilities.append(values)
-    if "Service Code Reference" in sheets:
-        reference = book.create_sheet("Service Code Reference")
-        reference.append(REFERENCE_HEADER)
-        for values in REFERENCE:
-            reference.append(values)
+    for name, head, body in (("Facilities List", header, rows),
+                             ("Service Code Reference", reference_header, reference)):
+        if name in sheets:
+            sheet = book.create_sheet(name)
+            for values in [list(head), *body]:
+                sheet.append(values)
     book.save(path)
     return path

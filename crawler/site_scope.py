@@ -1,0 +1,66 @@
+"""Whether a page, and a sentence on it, speak about the facility's own program.
+
+A fact read from a website must be the facility's statement about itself. Articles (schema.org
+article types, blog/news/resources paths, bylines) speak about IOPs in general, and so do
+sentences that generalise ("most programs", "often", "according to ..."), hedge or look ahead
+("may", "plans are underway"), or ask. None of these yields a fact about the facility.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Blog", "ScholarlyArticle", "TechArticle",
+                           "Report", "OpinionNewsArticle", "AnalysisNewsArticle", "SocialMediaPosting",
+                           "LiveBlogPosting", "MedicalScholarlyArticle"})
+_ARTICLE_PATH = re.compile(r"/(?:blogs?|news|articles?|resources|insights|posts?|stories|press|learn|library|"
+                           r"education|guides?|magazine|newsroom)(?:/|$)|/(?:19|20)\d\d/\d\d?/", re.I)
+# "By Jordan Ellis, LCSW", "Medically reviewed by Dr. Ana Ruiz": a line that names an author.
+_BYLINE = re.compile(r"^\s*(?i:by|written by|posted by|published by|(?:medically |clinically )?reviewed by|"
+                     r"author:)\s+(?:Dr\.?\s+)?[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]*)+", re.M)
+_BYLINE_LINES = 8  # an author line sits near the top of the text
+
+_FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us)\b", re.I)
+# Words that make a sentence a statement about programs in general.
+_GENERAL = re.compile(r"\b(?:most|many|some|often|typically|typical|usually|generally|commonly|frequently|"
+                      r"research|studies|study|statistics|percent|according to|in general|on average|tend to|"
+                      r"defined as|defines|ASAM|SAMHSA|NIDA|CDC)\b|%", re.I)
+# Words that make a statement uncertain or about the future.
+_HEDGE = re.compile(r"\b(?:may|might|could|would|should|can|will|plans? (?:are|is) underway|plan(?:s|ning)? to|"
+                    r"hope to|soon|coming|next (?:year|month|spring|summer|fall|winter)|in the future|"
+                    r"eventually|expect to|working (?:on|to|toward))\b", re.I)
+
+
+def is_article(url: str, schema_types: set[str], byline: str | None, text: str) -> bool:
+    """An article, blog post or news item rather than a page about the facility's own program."""
+    if schema_types & ARTICLE_TYPES or _ARTICLE_PATH.search(urlsplit(url).path):
+        return True
+    if byline:
+        return True
+    top = "\n".join(text.strip().splitlines()[:_BYLINE_LINES])
+    return bool(_BYLINE.search(top))
+
+
+def speaks_for_itself(sentence: str) -> bool:
+    """The facility speaks in the first person ("we", "our")."""
+    return bool(_FIRST_PERSON.search(sentence))
+
+
+def own_statement(sentence: str) -> str | None:
+    """The part of a sentence in which the facility states something about itself, or None.
+
+    "Unlike many programs that may meet only by day, our IOP meets Mon-Thu 6-9 pm" keeps
+    "our IOP meets Mon-Thu 6-9 pm"; "Most IOPs run 9 to 20 hours per week" keeps nothing."""
+    if sentence.rstrip().endswith("?"):
+        return None
+    part = sentence
+    general = _GENERAL.search(sentence)
+    if general:
+        own = next((m for m in _FIRST_PERSON.finditer(sentence) if m.start() > general.start()), None)
+        if own is None:
+            if not _FIRST_PERSON.search(sentence[:general.start()]):
+                return None  # only general words, nobody speaking for the facility
+        else:
+            part = sentence[own.start():]
+    if _HEDGE.search(part):
+        return None
+    return part

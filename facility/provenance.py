@@ -1,0 +1,48 @@
+"""Where a record's facts come from, said plainly: each source's statement with the date its
+content was true (`as_of`), and which sources gave a group of fields (via `field_sources`).
+
+Works on records as stored (plain dicts with ISO dates), so the API and the site share it.
+"""
+
+from facility.model import source_label
+
+DIRECTORY = "samhsa-national-directory"
+FINDTREATMENT = "samhsa-findtreatment"
+WEBSITE = "facility-website"
+
+
+def statement(source: dict) -> str:
+    """One sentence naming the source and when its content was true."""
+    as_of = str(source["as_of"])[:10]
+    if source["name"] == DIRECTORY:
+        edition = f" {source['edition']}" if source.get("edition") else ""
+        return f"Listed in SAMHSA's{edition} directory (survey of {as_of[:4]})"
+    if source["name"] == FINDTREATMENT:
+        return f"Listed on SAMHSA's FindTreatment.gov locator, read on {as_of}"
+    if source["name"] == WEBSITE:
+        return f"Read on the facility's website on {as_of}"
+    return f"{source['name']}, as of {as_of}"
+
+
+def sources_of(record: dict, fields: tuple[str, ...]) -> list[dict]:
+    """The sources that gave any of `fields` (the newest of each label), as
+    {"statement", "as_of"}, newest first."""
+    wanted = {record.get("field_sources", {}).get(field) for field in fields} - {None}
+    newest: dict[str, dict] = {}
+    for source in record.get("sources") or []:
+        label = source_label(source)
+        if label in wanted and (label not in newest or str(source["as_of"]) > str(newest[label]["as_of"])):
+            newest[label] = source
+    ordered = sorted(newest.values(), key=lambda source: str(source["as_of"]), reverse=True)
+    return [{"statement": statement(source), "as_of": str(source["as_of"])[:10]} for source in ordered]
+
+
+def by_source(record: dict) -> list[dict]:
+    """Every source of the record with its statement, dates and the fields it gave."""
+    fields_of: dict[str, list[str]] = {}
+    for field, label in (record.get("field_sources") or {}).items():
+        fields_of.setdefault(label, []).append(field)
+    return [{"name": source["name"], "edition": source.get("edition"), "statement": statement(source),
+             "as_of": str(source["as_of"])[:10], "retrieved_at": source["retrieved_at"],
+             "fields": fields_of.get(source_label(source), [])}
+            for source in record.get("sources") or []]

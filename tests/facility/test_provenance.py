@@ -1,0 +1,29 @@
+from datetime import date
+
+from facility.merge import merge
+from facility.provenance import by_source, sources_of, statement
+from tests.facility.factories import RETRIEVED, make_facility, source
+
+DIRECTORY = source("samhsa-national-directory", RETRIEVED, edition="2022", as_of=date(2021, 3, 31))
+
+
+def test_each_source_says_what_it_is_and_when_its_content_was_true():
+    assert statement({**DIRECTORY, "as_of": "2021-03-31"}) == "Listed in SAMHSA's 2022 directory (survey of 2021)"
+    assert statement(source("facility-website", RETRIEVED)) == "Read on the facility's website on 2026-01-15"
+    assert statement(source("samhsa-findtreatment", RETRIEVED)) == \
+        "Listed on SAMHSA's FindTreatment.gov locator, read on 2026-01-15"
+    assert statement(source("other-list", RETRIEVED)) == "other-list, as of 2026-01-15"
+
+
+def test_a_section_names_the_sources_of_its_own_fields_only():
+    listed = make_facility(payment=["medicaid"], website="https://a.example.org", sources=[DIRECTORY])
+    crawled = make_facility(payment=["private"], website=None, sources=[source("samhsa-findtreatment", RETRIEVED)])
+    record = merge(listed, crawled).model_dump(mode="json")
+    assert sources_of(record, ("payment",)) == [
+        {"statement": "Listed on SAMHSA's FindTreatment.gov locator, read on 2026-01-15", "as_of": "2026-01-15"}]
+    assert [s["as_of"] for s in sources_of(record, ("website", "payment"))] == ["2026-01-15", "2021-03-31"]
+    assert sources_of(record, ("site",)) == []
+    described = {s["name"]: s for s in by_source(record)}
+    assert "website" in described["samhsa-national-directory"]["fields"]
+    assert "payment" in described["samhsa-findtreatment"]["fields"]
+    assert described["samhsa-national-directory"]["as_of"] == "2021-03-31"

@@ -27,7 +27,18 @@ _GENERAL = re.compile(r"\b(?:most|many|some|often|typically|typical|usually|gene
 # Words that make a statement uncertain or about the future.
 _HEDGE = re.compile(r"\b(?:may|might|could|would|should|can|will|plans? (?:are|is) underway|plan(?:s|ning)? to|"
                     r"hope to|soon|coming|next (?:year|month|spring|summer|fall|winter)|in the future|"
-                    r"eventually|expect to|working (?:on|to|toward))\b", re.I)
+                    r"eventually|expect to|working (?:on|to|toward)|when (?:\w+ ){0,3}(?:opens?|launch(?:es)?|"
+                    r"begins?|starts?|becomes? available))\b", re.I)
+# "May" and "can" that give permission, not doubt: "clients may join by video", "can be attended online".
+_PERMISSION = re.compile(r"\b(?:you|clients|patients|participants|members|families|parents|teens|adolescents|"
+                         r"students|residents|adults|anyone|everyone)\s+(?:\w+\s+)?(?:may|can)\b|\bcan be "
+                         r"(?:joined|attended|completed|accessed|done|held|arranged)\b", re.I)
+# A leading clause that sets the scene ("For people who work Monday to Friday, ...", "Unlike many
+# programs ..., ...") and a trailing one that gives a reason ("..., so you can keep working").
+_LEADING_CLAUSE = re.compile(r"^(?:for (?:people|those|anyone|clients|adults|parents|families)|if|unlike|while|"
+                             r"whether|because|since|although|though)\b[^,]*,\s*", re.I)
+_TRAILING_CLAUSE = re.compile(r",?\s+(?:so(?: that)?|which|because|when|whenever|if|to (?:ensure|help|make|allow|"
+                              r"keep|fit)|in order to|allowing|making|letting)\b.*$", re.I)
 
 
 def is_article(url: str, schema_types: set[str], byline: str | None, text: str) -> bool:
@@ -52,15 +63,15 @@ def own_statement(sentence: str) -> str | None:
     "our IOP meets Mon-Thu 6-9 pm"; "Most IOPs run 9 to 20 hours per week" keeps nothing."""
     if sentence.rstrip().endswith("?"):
         return None
-    part = sentence
-    general = _GENERAL.search(sentence)
+    part = _TRAILING_CLAUSE.sub("", _LEADING_CLAUSE.sub("", sentence)) or sentence
+    general = _GENERAL.search(part)
     if general:
-        own = next((m for m in _FIRST_PERSON.finditer(sentence) if m.start() > general.start()), None)
+        own = next((m for m in _FIRST_PERSON.finditer(part) if m.start() > general.start()), None)
         if own is None:
-            if not _FIRST_PERSON.search(sentence[:general.start()]):
+            if not _FIRST_PERSON.search(part[:general.start()]):
                 return None  # only general words, nobody speaking for the facility
         else:
-            part = sentence[own.start():]
-    if _HEDGE.search(part):
+            part = part[own.start():]
+    if _HEDGE.search(_PERMISSION.sub("", part)):
         return None
     return part

@@ -17,23 +17,47 @@ from facility.model import Schedule
 MAX_SENTENCE = 300  # evidence is quoted; a longer "sentence" is cut here
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_DAY = re.compile(r"\b(monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|"
-                  r"sunday|sun)s?\b|\b(weekdays|weekends?)\b", re.I)
-_DAY_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru)\s*$", re.I)
+# Each day's spellings, English and Spanish, in week order.
+_DAY_WORDS = [("monday", "mon", "lunes"), ("tuesday", "tues", "tue", "martes"),
+              ("wednesday", "wed", "miércoles", "miercoles"), ("thursday", "thurs", "thur", "thu", "jueves"),
+              ("friday", "fri", "viernes"), ("saturday", "sat", "sábado", "sabado"), ("sunday", "sun", "domingo")]
+_DAY_INDEX = {word: index for index, words in enumerate(_DAY_WORDS) for word in words}
+_DAY = re.compile(r"\b(" + "|".join(sorted(_DAY_INDEX, key=len, reverse=True)) + r")s?\b|\b(weekdays?|weekends?)\b",
+                  re.I)
+_DAY_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|a)\s*$", re.I)
 _TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])\.?\s*m\b\.?)?"
 _TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till)\s*" + _TIME, re.I)
+_NOON = re.compile(r"\bnoon\b", re.I)
 _IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
 _PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes)\b", re.I)
-_NOT_PROGRAM = re.compile(r"\b(?:office|open|opening|business|hours of operation|front desk|call us)\b", re.I)
-_HOURS_PER_WEEK = re.compile(r"(\d{1,2}(?:\.\d)?)\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?(?:hours|hrs)\.?\s*"
-                             r"(?:per|a|each|every|/)\s*week", re.I)
+_NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business) hours|offices? (?:is|are) open|open|opening|business|"
+                          r"hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
+                          r"(?:AA|NA|12-step) meetings?)\b|\b(?:hours|office)\s*:", re.I)
+_EVENING = re.compile(r"\b(?:evenings?|weeknights?|nights?)\b", re.I)
+# A schedule said to be gone or absent: "was discontinued", "we do not offer weekend groups".
+_NO_SCHEDULE = re.compile(r"\b(?:not|no longer|never|discontinued|paused|suspended|cancell?ed|ended)\b|n't\b", re.I)
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+_NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
+_HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*)?(?:hours|hrs)\.?"
+                             r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*week|weekly)", re.I)
 _TELEHEALTH = re.compile(r"\b(?:tele-?health|telemedicine|teletherapy|virtual (?:IOPs?|intensive outpatient|"
-                         r"programs?|sessions?|groups?|care|treatment|visits?)|online (?:IOPs?|sessions?|groups?|"
-                         r"programs?|therapy|treatment)|video (?:sessions?|visits?|groups?))\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|no|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
+                         r"programs?|sessions?|groups?|care|treatment|visits?|options?)|online (?:IOPs?|sessions?|"
+                         r"groups?|programs?|therapy|treatment)|(?:by|via|secure|over|phone or) video|"
+                         r"video (?:sessions?|visits?|groups?|calls?))\b", re.I)
+# What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
+_OFFERED = re.compile(r"\b(?:we|our|us|available|offer(?:s|ed)?|provide[sd]?|held|hold|meets?|conducted|join(?:ed)?|"
+                      r"attend(?:ed)?|delivered|can be (?:done|arranged))\b", re.I)
+_ACCEPTED = re.compile(r"\b(?:we|our|us|accept(?:s|ed)?|in[- ]network|take[sn]?|bill(?:s|ed)?|participat\w*|"
+                       r"contract(?:s|ed)?|plans?|insurance|payers?|coverage|covered)\b|:", re.I)
+_LIST_ITEM_WORDS = 8  # a line this short names insurers as a list does ("Aetna", "Cigna (PPO)")
+_NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
                        r"out[- ]of[- ]network)\b|n't\b", re.I)
+# Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").
+_RUNS = re.compile(r"\b(?:meets?|runs?|held|offers?|scheduled)\b", re.I)
 # Where one claim ends and another begins inside a sentence: "We accept Aetna but not Cigna".
 _CLAUSE = re.compile(r";|,?\s+\b(?:but|however|although|though|whereas|while|yet)\b|,\s+and\s+(?=(?:we|our)\b)", re.I)
+_YES_NO = re.compile(r"^(?:(yes)|no)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\s*\n\s*")
 
 
@@ -45,7 +69,7 @@ class PageFindings:
     hours_per_week: list[tuple[float, str]] = field(default_factory=list)
     carriers: list[tuple["InsuranceName", str]] = field(default_factory=list)
     medicaid_plans: list[tuple["InsuranceName", str]] = field(default_factory=list)
-    refused: list[tuple["InsuranceName", str]] = field(default_factory=list)  # insurance names the facility does not take
+    refused: list[tuple["InsuranceName", str]] = field(default_factory=list)  # names it says it does not take
     telehealth: list[tuple[bool, str]] = field(default_factory=list)
 
 
@@ -59,19 +83,19 @@ def sentences(text: str) -> list[str]:
 
 
 def days_in(sentence: str) -> list[str]:
-    """Days named in a sentence, ranges expanded: "Monday through Thursday", "Mon/Wed", "weekends"."""
+    """Days named in a sentence, ranges expanded: "Monday through Thursday", "Mon/Wed", "weekends", "martes"."""
     days: set[str] = set()
     matches = list(_DAY.finditer(sentence))
     for index, match in enumerate(matches):
         word = match.group(2)
         if word:
-            days.update(DAYS[:5] if word.lower() == "weekdays" else DAYS[5:])
+            days.update(DAYS[:5] if word.lower().startswith("weekday") else DAYS[5:])
             continue
-        day = DAYS.index(match.group(1)[:3].lower())
+        day = _DAY_INDEX[match.group(1).lower()]
         days.add(DAYS[day])
         following = matches[index + 1] if index + 1 < len(matches) else None
         if following and following.group(1) and _DAY_RANGE.match(sentence[match.end():following.start()]):
-            last = DAYS.index(following.group(1)[:3].lower())
+            last = _DAY_INDEX[following.group(1).lower()]
             while day != last:
                 day = (day + 1) % 7
                 days.add(DAYS[day])
@@ -88,9 +112,11 @@ def _clock(hour: str, minute: str | None, meridiem: str | None) -> int | None:
     return h * 60 + m
 
 
-def time_range(sentence: str) -> tuple[str, str] | None:
-    """The first clock range, as ("18:00", "21:00"): "6-9 pm", "9:00 a.m. – 12:00 p.m.", "18:00–21:00"."""
-    for match in _TIME_RANGE.finditer(sentence):
+def time_ranges(sentence: str) -> list[tuple[str, str]]:
+    """Every clock range, as ("18:00", "21:00"): "6-9 pm", "9:00 a.m. – 12:00 p.m.", "18:00–21:00",
+    "9 to noon", "10:00–1:00" (no meridiem: into the afternoon)."""
+    found = []
+    for match in _TIME_RANGE.finditer(_NOON.sub("12:00 pm", sentence)):
         h1, m1, a1, h2, m2, a2 = match.groups()
         if not (a1 or a2 or (m1 and m2)):
             continue  # "1-2" alone is a count, not a time
@@ -98,26 +124,30 @@ def time_range(sentence: str) -> tuple[str, str] | None:
         start = _clock(h1, m1, a1 or a2)
         if start is not None and end is not None and not a1 and a2 and start >= end:
             start = _clock(h1, m1, "a")  # "11-2 pm": the start is in the morning
+        if start is not None and end is not None and not (a1 or a2) and end <= start < end + 720:
+            end += 720  # "10:00–1:00": past noon
         if start is None or end is None or start >= end:
             continue
-        return f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"
-    return None
+        found.append((f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"))
+    return found
 
 
-def schedule_in(sentence: str) -> Schedule | None:
-    """A program schedule when the sentence is about a program (not office hours) and names days or
-    hours, or the facility says it has an evening track ("our evening IOP")."""
-    if not _PROGRAM.search(sentence) or _NOT_PROGRAM.search(sentence):
-        return None
-    lowered = sentence.lower()
-    days, hours = days_in(sentence), time_range(sentence)
-    evening_word = "evening" in lowered
-    if not (days or hours or (evening_word and speaks_for_itself(sentence))):
-        return None
-    starts, ends = hours or (None, None)
-    return Schedule(days=days, starts=starts, ends=ends,
-                    evening=evening_word or bool(starts and starts >= "16:00"),
-                    weekend="weekend" in lowered or any(day in ("sat", "sun") for day in days))
+def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
+    """The program schedules a sentence states, one per clock range: when it is about a program
+    (not office or intake hours) and names days or hours, or the facility says it has an evening
+    track ("our evening IOP"). On a page about the program, a line of days and hours alone counts."""
+    if _NOT_PROGRAM.search(sentence) or _NO_SCHEDULE.search(sentence):
+        return []
+    days, ranges = days_in(sentence), time_ranges(sentence)
+    if not (_PROGRAM.search(sentence) or (program_page and days and ranges)):
+        return []
+    evening_word = bool(_EVENING.search(sentence))
+    if not (days or ranges or (evening_word and (speaks_for_itself(sentence) or _RUNS.search(sentence)))):
+        return []
+    weekend = "weekend" in sentence.lower() or any(day in ("sat", "sun") for day in days)
+    return [Schedule(days=days, starts=starts, ends=ends, weekend=weekend,
+                     evening=bool(starts and starts >= "16:00") or (evening_word and len(ranges) < 2))
+            for starts, ends in ranges or [(None, None)]]
 
 
 @dataclass(frozen=True)
@@ -147,7 +177,8 @@ def _insurance() -> dict[str, list[tuple[re.Pattern, InsuranceName]]]:
     # Longest spelling first, so "Aetna Better Health" wins over "Aetna".
     for spelling, name in sorted(spellings, key=lambda pair: len(pair[0]), reverse=True):
         # As spelled or in capitals, never in lower case: "MediCal" is a plan, "medical" a word.
-        forms = "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in dict.fromkeys([spelling, spelling.upper()]))
+        forms = "|".join(re.escape(form).replace(r"\ ", r"\s+")
+                         for form in dict.fromkeys([spelling, spelling.upper()]))
         pattern = re.compile(f"(?:{forms})(?![\\w-])")
         by_first_word.setdefault(_WORD.match(spelling).group().lower().rstrip("."), []).append((pattern, name))
     return by_first_word
@@ -174,31 +205,57 @@ def insurance_in(sentence: str) -> list[tuple[InsuranceName, bool]]:
 
 
 def telehealth_in(sentence: str) -> bool | None:
-    match = _TELEHEALTH.search(sentence)
-    if not match:
+    """True where care by video is offered, False where the facility says it is not, else None."""
+    if not _TELEHEALTH.search(sentence):
         return None
-    return not _NEGATION.search(sentence)
+    if _NEGATION.search(sentence):
+        return False
+    return True if _OFFERED.search(sentence) else None
+
+
+def _statements(text: str):
+    """The page's sentences as (sentence, what it says of the facility or None). A question the
+    page answers with "Yes" or "No" states what it asks ("Do you accept AHCCCS? Yes." accepts it)."""
+    question = None
+    for sentence in sentences(text):
+        answer = _YES_NO.match(sentence)
+        if question and answer:
+            asked = question.rstrip("?")
+            yield f"{question} {sentence}", own_statement(asked if answer.group(1) else f"not {asked}")
+        for clause in sentence.split("; "):
+            yield sentence, own_statement(clause)
+        question = sentence if sentence.endswith("?") else None
+
+
+def _insurance_claimed(sentence: str) -> bool:
+    """A list line, or a sentence about accepting insurance (not a mere mention of a plan)."""
+    return len(sentence.split()) <= _LIST_ITEM_WORDS or bool(_ACCEPTED.search(sentence))
 
 
 def read_page(text: str) -> PageFindings:
     """What the page's sentences say about the facility itself (general and hedged ones say nothing)."""
     findings = PageFindings()
-    for sentence in sentences(text):
-        own = own_statement(sentence)
+    program_page = bool(_IOP.search(text))
+    for sentence, own in _statements(text):
         if own is None:
             continue
         if _IOP.search(own):
             findings.iop.append(sentence)
-        if (schedule := schedule_in(own)) is not None:
+        for schedule in schedules_in(own, program_page):
             findings.schedules.append((schedule, sentence))
         for match in _HOURS_PER_WEEK.finditer(own):
-            hours = float(match.group(1))
+            hours = _hours(match.group(1))
             if 0 < hours <= 80:
                 findings.hours_per_week.append((hours, sentence))
-        for name, accepted in insurance_in(own):
+        for name, accepted in insurance_in(own) if _insurance_claimed(own) else ():
             target = findings.refused if not accepted else \
                 findings.carriers if name.kind == "carrier" else findings.medicaid_plans
             target.append((name, sentence))
         if (telehealth := telehealth_in(own)) is not None:
             findings.telehealth.append((telehealth, sentence))
     return findings
+
+
+def _hours(number: str) -> float:
+    word = number.lower()
+    return float(_NUMBER_WORDS.index(word) + 1) if word in _NUMBER_WORDS else float(number)

@@ -55,6 +55,10 @@ def test_facility_by_id_with_provenance(api, records_2022):
     body = api.get(f"/v1/facilities/{record['id']}").json()
     assert body["name"] == record["name"]
     assert body["sources"][0]["name"] == "samhsa-national-directory"
+    described = body["provenance"][0]
+    assert described["statement"] == "Listed in SAMHSA's 2022 directory (survey of 2021)"
+    assert described["as_of"] == body["verified_on"] <= "2022-12-31" and "name" in described["fields"]
+    assert described["retrieved_at"][:10] != described["as_of"]  # the day of import is not the date of the facts
     missing = api.get("/v1/facilities/0000000000000000")
     assert missing.status_code == 404 and missing.json()["detail"] == "no facility with id 0000000000000000"
     assert api.get("/v1/facilities/not-an-id").status_code == 422

@@ -2,6 +2,7 @@
 
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -96,8 +97,9 @@ def test_facility_page_has_contact_levels_provenance_and_json_ld(built_site, iop
     assert data["geo"]["latitude"] == facility["location"]["lat"]
     assert f"tel:{facility['phones'][0]['number']}" in parser.links
     assert "Intensive outpatient (IOP)" in page and "Other IOPs nearby" in page
-    assert "Listed in SAMHSA's 2022 directory (survey of 2021)" in page
-    assert f"describes the facility as of {facility['verified_on']}" in page and facility["verified_on"] < "2022"
+    shown = unescape(page)
+    assert "Listed in SAMHSA's 2022 directory (survey of 2021)." in shown  # beside its sections and in the list
+    assert f"describes the facility as of {facility['verified_on']}" in shown and facility["verified_on"] < "2022"
 
 
 def test_hostile_record_renders_escaped_and_unlinked(tmp_path):
@@ -133,7 +135,7 @@ def test_facility_page_shows_what_its_website_says_with_the_sentences(tmp_path):
     record["verified_on"] = "2026-11-20"
     build_site([record], tmp_path / "www", api_url="", base_url="https://x.example")
     html = next((tmp_path / "www" / "facilities").iterdir()).joinpath("index.html").read_text()
-    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    text = unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))
     assert "What the facility's website says" in text and "Read on the facility's website on 2026-11-20." in text
     assert "IOP schedule Mon, Tue, Thu 6:00 pm–9:00 pm (evening)" in text
     assert "“Our evening IOP meets Monday, Tuesday and Thursday from 6 to 9 pm.”" in text

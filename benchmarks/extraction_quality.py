@@ -20,7 +20,8 @@ from crawler.site_schema import SchemaFacts
 from crawler.site_scope import is_article
 from crawler.site_text import read_page
 
-PAGES = Path(__file__).resolve().parents[1] / "tests" / "crawler" / "extraction_eval" / "pages.yaml"
+EVAL = Path(__file__).resolve().parents[1] / "tests" / "crawler" / "extraction_eval"
+PAGES = EVAL / "pages.yaml"
 FIELDS = ("days", "evening", "weekend", "hours_per_week", "telehealth", "carriers", "medicaid_plans")
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85
 READ_AT = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -22,22 +22,23 @@ _BYLINE_LINES = 8  # an author line sits near the top of the text
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us)\b", re.I)
 # Words that make a sentence a statement about programs in general.
 _GENERAL = re.compile(r"\b(?:most|many|some|often|typically|typical|usually|generally|commonly|frequently|"
-                      r"research|studies|study|statistics|percent|according to|in general|on average|tend to|"
+                      r"research|studies|study|statistics|percent|according to|in general|average|tend to|"
                       r"defined as|defines|ASAM|SAMHSA|NIDA|CDC)\b|%", re.I)
 # Words that make a statement uncertain or about the future.
 _HEDGE = re.compile(r"\b(?:may|might|could|would|should|can|will|plans? (?:are|is) underway|plan(?:s|ning)? to|"
                     r"hope to|soon|coming|next (?:year|month|spring|summer|fall|winter)|in the future|"
                     r"eventually|expect to|working (?:on|to|toward)|when (?:\w+ ){0,3}(?:opens?|launch(?:es)?|"
                     r"begins?|starts?|becomes? available))\b", re.I)
-# "May" and "can" that give permission, not doubt: "clients may join by video", "can be attended online".
+# "May", "can" and "will" that give permission or describe what happens, not doubt: "clients may
+# join by video", "can be attended online", "you will join our IOP".
 _PERMISSION = re.compile(r"\b(?:you|clients|patients|participants|members|families|parents|teens|adolescents|"
-                         r"students|residents|adults|anyone|everyone)\s+(?:\w+\s+)?(?:may|can)\b|\bcan be "
-                         r"(?:joined|attended|completed|accessed|done|held|arranged)\b", re.I)
+                         r"students|residents|adults|anyone|everyone)\s+(?:\w+\s+)?(?:may|can|will)\b|\byou'll\b|"
+                         r"\bcan (?:also )?be (?:joined|attended|completed|accessed|done|held|arranged)\b", re.I)
 # A leading clause that sets the scene ("For people who work Monday to Friday, ...", "Unlike many
 # programs ..., ...") and a trailing one that gives a reason ("..., so you can keep working").
 _LEADING_CLAUSE = re.compile(r"^(?:for (?:people|those|anyone|clients|adults|parents|families)|if|unlike|while|"
-                             r"whether|because|since|although|though)\b[^,]*,\s*", re.I)
-_TRAILING_CLAUSE = re.compile(r",?\s+(?:so(?: that)?|which|because|when|whenever|if|to (?:ensure|help|make|allow|"
+                             r"whether|because|since|although|though|once|after|before)\s[^,]*,\s*", re.I)
+_TRAILING_CLAUSE = re.compile(r",?\s+(?:so(?: that)?|because|when|whenever|if|to (?:ensure|help|make|allow|"
                               r"keep|fit)|in order to|allowing|making|letting)\b.*$", re.I)
 
 

@@ -8,7 +8,7 @@ telehealth. Only the facility's own statements count (crawler.site_scope).
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from crawler.site_scope import own_statement, speaks_for_itself
@@ -24,15 +24,21 @@ _DAY_WORDS = [("monday", "mon", "lunes"), ("tuesday", "tues", "tue", "martes"),
 _DAY_INDEX = {word: index for index, words in enumerate(_DAY_WORDS) for word in words}
 _DAY = re.compile(r"\b(" + "|".join(sorted(_DAY_INDEX, key=len, reverse=True)) + r")s?\b|\b(weekdays?|weekends?)\b",
                   re.I)
+# Days as letters, only in a list of two or more ("M, W, Th", "M/W/F", "M–F"), as they are in capitals.
+_LETTER_DAYS = {"M": 0, "T": 1, "Tu": 1, "W": 2, "Th": 3, "R": 3, "F": 4, "Sa": 5, "Su": 6}
+_LETTER = "(?:Th|Tu|Sa|Su|M|T|W|R|F)"
+_LETTER_LIST = re.compile(rf"(?<![\w'’]){_LETTER}(?:\s*(?:,|/|&|and|-|–)\s*{_LETTER})+(?![\w'’])")
+_LETTER_SEPARATOR = re.compile(r"\s*(,|/|&|and|-|–)\s*")
 _DAY_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|a)\s*$", re.I)
-_TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])\.?\s*m\b\.?)?"
+_TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])(?:\.?\s*m\b\.?|\b))?"
 _TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till)\s*" + _TIME, re.I)
 _NOON = re.compile(r"\bnoon\b", re.I)
 _IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
 _PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes)\b", re.I)
-_NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business) hours|offices? (?:is|are) open|open|opening|business|"
-                          r"hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
-                          r"(?:AA|NA|12-step) meetings?)\b|\b(?:hours|office)\s*:", re.I)
+_NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|offices? (?:is|are) open|open|opening|"
+                          r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
+                          r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA))\b|"
+                          r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}", re.I)
 _EVENING = re.compile(r"\b(?:evenings?|weeknights?|nights?)\b", re.I)
 # A schedule said to be gone or absent: "was discontinued", "we do not offer weekend groups".
 _NO_SCHEDULE = re.compile(r"\b(?:not|no longer|never|discontinued|paused|suspended|cancell?ed|ended)\b|n't\b", re.I)
@@ -40,8 +46,8 @@ _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 _NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
 _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*)?(?:hours|hrs)\.?"
-                             r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*week|weekly)", re.I)
-_TELEHEALTH = re.compile(r"\b(?:tele-?health|telemedicine|teletherapy|virtual (?:IOPs?|intensive outpatient|"
+                             r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)", re.I)
+_TELEHEALTH = re.compile(r"\b(?:in[- ]person only|only in[- ]person|tele-?health|telemedicine|teletherapy|virtual (?:IOPs?|intensive outpatient|"
                          r"programs?|sessions?|groups?|care|treatment|visits?|options?)|online (?:IOPs?|sessions?|"
                          r"groups?|programs?|therapy|treatment)|(?:by|via|secure|over|phone or) video|"
                          r"video (?:sessions?|visits?|groups?|calls?))\b", re.I)
@@ -50,14 +56,21 @@ _OFFERED = re.compile(r"\b(?:we|our|us|available|offer(?:s|ed)?|provide[sd]?|hel
                       r"attend(?:ed)?|delivered|can be (?:done|arranged))\b", re.I)
 _ACCEPTED = re.compile(r"\b(?:we|our|us|accept(?:s|ed)?|in[- ]network|take[sn]?|bill(?:s|ed)?|participat\w*|"
                        r"contract(?:s|ed)?|plans?|insurance|payers?|coverage|covered)\b|:", re.I)
-_LIST_ITEM_WORDS = 8  # a line this short names insurers as a list does ("Aetna", "Cigna (PPO)")
+# A list of names: every item between separators is a name's length ("Aetna · Cigna · TRICARE West").
+_LIST_SEPARATOR = re.compile(r"\s*(?:[·•|,;]|\band\b|\bor\b)\s*", re.I)
+_LIST_ITEM_MAX_WORDS = 6
 _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
-                       r"out[- ]of[- ]network)\b|n't\b", re.I)
+                       r"out[- ]of[- ]network|stopped|discontinued|in[- ]person only|only in[- ]person)\b|n't\b", re.I)
+_PROGRAM_OR_SERVICE = re.compile(_PROGRAM.pattern + r"|\b(?:therapy|counseling|visits?|appointments?)\b", re.I)
+_SHORT_LINE_WORDS = 8  # a heading or list line, without a full stop ("Virtual IOP"), states by naming
 # Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").
 _RUNS = re.compile(r"\b(?:meets?|runs?|held|offers?|scheduled)\b", re.I)
 # Where one claim ends and another begins inside a sentence: "We accept Aetna but not Cigna".
 _CLAUSE = re.compile(r";|,?\s+\b(?:but|however|although|though|whereas|while|yet)\b|,\s+and\s+(?=(?:we|our)\b)", re.I)
+_TABLE_MIN_CELLS = 3  # "Track | Mon | Tue ...": a table flattened into lines
 _YES_NO = re.compile(r"^(?:(yes)|no)\b", re.I)
+# "Do you take Aetna?" asks whether "we take Aetna": the opener goes, the facility answers for itself.
+_QUESTION_OPENER = re.compile(r"^(?:do|does|can|could|will|may|is|are)\s+(?:you|i|we|there|it|your \w+)\s+", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\s*\n\s*")
 
 
@@ -83,7 +96,13 @@ def sentences(text: str) -> list[str]:
 
 
 def days_in(sentence: str) -> list[str]:
-    """Days named in a sentence, ranges expanded: "Monday through Thursday", "Mon/Wed", "weekends", "martes"."""
+    """Days named in a sentence, ranges expanded: "Monday through Thursday", "Mon/Wed", "weekends", "martes",
+    "M, W, Th"."""
+    return list(_days(sentence))
+
+
+@lru_cache(maxsize=4096)  # pages repeat their lines (headers, footers, boilerplate) and each is asked twice
+def _days(sentence: str) -> tuple[str, ...]:
     days: set[str] = set()
     matches = list(_DAY.finditer(sentence))
     for index, match in enumerate(matches):
@@ -99,7 +118,16 @@ def days_in(sentence: str) -> list[str]:
             while day != last:
                 day = (day + 1) % 7
                 days.add(DAYS[day])
-    return [day for day in DAYS if day in days]
+    for listed in _LETTER_LIST.finditer(sentence):
+        parts = _LETTER_SEPARATOR.split(listed.group())  # letter, separator, letter, ...
+        for index in range(0, len(parts), 2):
+            day = _LETTER_DAYS[parts[index]]
+            days.add(DAYS[day])
+            if index + 2 < len(parts) and parts[index + 1] in "-–":
+                while day != _LETTER_DAYS[parts[index + 2]]:
+                    day = (day + 1) % 7
+                    days.add(DAYS[day])
+    return tuple(day for day in DAYS if day in days)
 
 
 def _clock(hour: str, minute: str | None, meridiem: str | None) -> int | None:
@@ -115,6 +143,11 @@ def _clock(hour: str, minute: str | None, meridiem: str | None) -> int | None:
 def time_ranges(sentence: str) -> list[tuple[str, str]]:
     """Every clock range, as ("18:00", "21:00"): "6-9 pm", "9:00 a.m. – 12:00 p.m.", "18:00–21:00",
     "9 to noon", "10:00–1:00" (no meridiem: into the afternoon)."""
+    return list(_time_ranges(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _time_ranges(sentence: str) -> tuple[tuple[str, str], ...]:
     found = []
     for match in _TIME_RANGE.finditer(_NOON.sub("12:00 pm", sentence)):
         h1, m1, a1, h2, m2, a2 = match.groups()
@@ -129,7 +162,7 @@ def time_ranges(sentence: str) -> list[tuple[str, str]]:
         if start is None or end is None or start >= end:
             continue
         found.append((f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"))
-    return found
+    return tuple(found)
 
 
 def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
@@ -210,34 +243,79 @@ def telehealth_in(sentence: str) -> bool | None:
         return None
     if _NEGATION.search(sentence):
         return False
-    return True if _OFFERED.search(sentence) else None
+    heading = (len(sentence.split()) <= _SHORT_LINE_WORDS and not sentence.rstrip().endswith(".")
+               and _PROGRAM_OR_SERVICE.search(sentence))
+    return True if heading or _OFFERED.search(sentence) else None
 
 
 def _statements(text: str):
-    """The page's sentences as (sentence, what it says of the facility or None). A question the
-    page answers with "Yes" or "No" states what it asks ("Do you accept AHCCCS? Yes." accepts it)."""
-    question = None
+    """The page's sentences as (sentence, statement to read): each clause between semicolons; a
+    line of days with the line of hours under it ("Monday – Thursday" / "10:00 AM – 1:00 PM"); a
+    table's row under a header of days, as its days and hours; and for a question the page
+    answers with "Yes" or "No", what it asks ("Do you accept AHCCCS? Yes." accepts it)."""
+    question = previous = None
+    header: list[list[str]] | None = None  # days of each column of the table being read
     for sentence in sentences(text):
+        cells = [cell.strip() for cell in sentence.split("|")]
+        if len(cells) >= _TABLE_MIN_CELLS and sum(1 for cell in cells if days_in(cell)) >= 2 \
+                and not time_ranges(sentence):
+            header = [days_in(cell) for cell in cells]
+            continue
+        if header and len(cells) == len(header):
+            for row in _table_rows(cells, header):
+                yield sentence, row
+            continue
+        header = None
         answer = _YES_NO.match(sentence)
         if question and answer:
-            asked = question.rstrip("?")
-            yield f"{question} {sentence}", own_statement(asked if answer.group(1) else f"not {asked}")
+            asked = _QUESTION_OPENER.sub("", question.rstrip("?"))
+            yield f"{question} {sentence}", f"We {asked}" if answer.group(1) else f"We do not {asked}"
+        if previous and days_in(previous) and not time_ranges(previous) and time_ranges(sentence) \
+                and not days_in(sentence):
+            yield f"{previous} {sentence}", f"{previous} {sentence}"
         for clause in sentence.split("; "):
-            yield sentence, own_statement(clause)
+            yield sentence, clause
         question = sentence if sentence.endswith("?") else None
+        previous = sentence
+
+
+def _table_rows(cells: list[str], header: list[list[str]]) -> list[str]:
+    """A row under a header of days as statements: its label, then the days of each clock range."""
+    by_range: dict[str, list[str]] = {}
+    for cell, days in zip(cells[1:], header[1:]):
+        if time_ranges(cell):
+            by_range.setdefault(cell, []).extend(days)
+    label = _DAY.sub("", cells[0])  # the header gives the days ("Weekend" here names the row)
+    return [f"{label} {' '.join(days)} {hours}" for hours, days in by_range.items()]
+
+
+# Anything a finding needs besides an insurance name: a day, a number, IOP, an evening or weekend,
+# care by video. A statement with none of these and no insurance name is skipped unread.
+_MENTIONS = re.compile("|".join([_DAY.pattern, r"\d", _IOP.pattern, _EVENING.pattern, r"\bhours?\b|\bhrs\b",
+                                 r"tele|virtual|online|video"]), re.I)
+
+
+def _worth_reading(statement: str) -> bool:
+    return bool(_MENTIONS.search(statement)) or any(
+        word.group().lower().rstrip(".") in _insurance() for word in _WORD.finditer(statement))
 
 
 def _insurance_claimed(sentence: str) -> bool:
-    """A list line, or a sentence about accepting insurance (not a mere mention of a plan)."""
-    return len(sentence.split()) <= _LIST_ITEM_WORDS or bool(_ACCEPTED.search(sentence))
+    """A list of names, or a sentence about accepting insurance (not a mere mention of a plan)."""
+    items = _LIST_SEPARATOR.split(sentence.rstrip(". "))
+    return all(len(item.split()) <= _LIST_ITEM_MAX_WORDS for item in items) or bool(_ACCEPTED.search(sentence))
 
 
 def read_page(text: str) -> PageFindings:
     """What the page's sentences say about the facility itself (general and hedged ones say nothing)."""
     findings = PageFindings()
     program_page = bool(_IOP.search(text))
-    for sentence, own in _statements(text):
-        if own is None:
+    read: set[str] = set()  # a statement the page repeats says nothing new
+    for sentence, statement in _statements(text):
+        if statement in read:
+            continue
+        read.add(statement)
+        if not _worth_reading(statement) or (own := own_statement(statement)) is None:
             continue
         if _IOP.search(own):
             findings.iop.append(sentence)

@@ -162,3 +162,42 @@ def test_hours_per_week_in_words_or_digits(sentence, hours):
 
 def test_long_sentences_are_cut_for_evidence():
     assert len(sentences("IOP " + "word " * 500)[0]) == 300
+
+
+@pytest.mark.parametrize("sentence, days", [
+    ("Adult IOP — M, W, Th · 5:30–8:30p", ["mon", "wed", "thu"]),
+    ("Groups M/W/F", ["mon", "wed", "fri"]),
+    ("Front desk M–F", ["mon", "tue", "wed", "thu", "fri"]),
+    ("Track A at 9 (room W)", []),  # a single capital letter is no day
+])
+def test_days_as_letters_only_in_a_list(sentence, days):
+    assert days_in(sentence) == days
+
+
+def test_a_line_of_days_reads_with_the_line_of_hours_under_it():
+    schedule = read_page("Intensive outpatient program\nAfternoon Group\nTuesday, Thursday\n4:00 PM – 7:00 PM").schedules
+    assert [(s.days, s.starts, s.evening) for s, _ in schedule] == [(["tue", "thu"], "16:00", True)]
+
+
+def test_a_table_under_a_header_of_days_reads_by_column():
+    text = ("Weekly IOP grid\nTrack | Mon | Tue | Wed | Sat\nAdult AM | 9:00–12:00 | — | 9:00–12:00 | —\n"
+            "Weekend | — | — | — | 10:00–1:00\nSunday: building closed.")
+    found = [(s.days, s.starts, s.ends) for s, _ in read_page(text).schedules]
+    assert found == [(["mon", "wed"], "09:00", "12:00"), (["sat"], "10:00", "13:00")]
+
+
+def test_insurance_lists_count_and_mentions_in_prose_do_not():
+    listed = read_page("Aetna · Cigna · UnitedHealthcare · Blue Cross Blue Shield of Arizona · TRICARE West")
+    assert [n.name for n, _ in listed.carriers] == ["Aetna", "Cigna", "UnitedHealthcare", "Blue Cross Blue Shield",
+                                                    "TRICARE"]
+    assert read_page("Virginia's Cardinal Care continues to pay for telehealth visits.").medicaid_plans == []
+
+
+@pytest.mark.parametrize("text, said", [
+    ("9 hrs/wk · in-person only", False),
+    ("We stopped offering virtual groups in 2023.", False),
+    ("Virtual IOP", True),
+    ("Can I attend by telehealth?\nNo.", False),
+])
+def test_telehealth_by_heading_stop_and_answer(text, said):
+    assert [value for value, _ in read_page(text).telehealth] == [said]

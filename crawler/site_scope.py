@@ -31,14 +31,15 @@ _HEDGE = re.compile(r"\b(?:may|might|could|would|should|can|will|plans? (?:are|i
                     r"begins?|starts?|becomes? available))\b", re.I)
 # "May", "can" and "will" that give permission or describe what happens, not doubt: "clients may
 # join by video", "can be attended online", "you will join our IOP".
-_PERMISSION = re.compile(r"\b(?:you|clients|patients|participants|members|families|parents|teens|adolescents|"
-                         r"students|residents|adults|anyone|everyone)\s+(?:\w+\s+)?(?:may|can|will)\b|\byou'll\b|"
+_PERMISSION = re.compile(r"\b(?:you|they|clients|patients|participants|members|families|parents|teens|adolescents|"
+                         r"students|residents|adults|anyone|everyone)\s+(?:[\w,'ʻ’-]+\s+){0,6}?(?:may|can|will)\b|"
+                         r"\byou'll\b|"
                          r"\bcan (?:also )?be (?:joined|attended|completed|accessed|done|held|arranged)\b", re.I)
 # A leading clause that sets the scene ("For people who work Monday to Friday, ...", "Unlike many
 # programs ..., ...") and a trailing one that gives a reason ("..., so you can keep working").
 _LEADING_CLAUSE = re.compile(r"^(?:for (?:people|those|anyone|clients|adults|parents|families)|if|unlike|while|"
                              r"whether|because|since|although|though|once|after|before)\s[^,]*,\s*", re.I)
-_TRAILING_CLAUSE = re.compile(r",?\s+(?:so(?: that)?|because|when|whenever|if|to (?:ensure|help|make|allow|"
+_TRAILING_CLAUSE = re.compile(r",?\s+(?:so(?: that)?|because|when|whenever|if|who|whose|to (?:ensure|help|make|allow|"
                               r"keep|fit)|in order to|allowing|making|letting)\b.*$", re.I)
 
 
@@ -48,8 +49,10 @@ def is_article(url: str, schema_types: set[str], byline: str | None, text: str) 
         return True
     if byline:
         return True
-    top = "\n".join(text.strip().splitlines()[:_BYLINE_LINES])
-    return bool(_BYLINE.search(top))
+    lines = text.strip().splitlines()
+    if lines and lines[0].rstrip().endswith("?"):
+        return True  # titled by a question ("Is virtual IOP right for you?"): an article, not a program page
+    return bool(_BYLINE.search("\n".join(lines[:_BYLINE_LINES])))
 
 
 def speaks_for_itself(sentence: str) -> bool:

@@ -7,6 +7,7 @@ telehealth. Only the facility's own statements count (crawler.site_scope).
 
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -32,16 +33,20 @@ _LETTER_SEPARATOR = re.compile(r"\s*(,|/|&|and|-|–)\s*")
 _DAY_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|a)\s*$", re.I)
 _TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])(?:\.?\s*m\b\.?|\b))?"
 _TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till)\s*" + _TIME, re.I)
+_EARLIEST_UNMARKED_MORNING = 7 * 60  # a clock time without am/pm before 7:00 is in the afternoon or evening
 _NOON = re.compile(r"\bnoon\b", re.I)
 _IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
 _PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes)\b", re.I)
 _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|offices? (?:is|are) open|open|opening|"
                           r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
-                          r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA))\b|"
+                          r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|dosing|pharmacy|"
+                          r"pick-?up|closed|closes)\b|"
                           r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}", re.I)
 _EVENING = re.compile(r"\b(?:evenings?|weeknights?|nights?)\b", re.I)
 # A schedule said to be gone or absent: "was discontinued", "we do not offer weekend groups".
-_NO_SCHEDULE = re.compile(r"\b(?:not|no longer|never|discontinued|paused|suspended|cancell?ed|ended)\b|n't\b", re.I)
+_NO_SCHEDULE = re.compile(r"\b(?:not|no longer|never|discontinued|paused|suspended|cancell?ed|ended|were|used to|"
+                          r"formerly|previously|no (?:IOP |evening |weekend )?(?:groups?|sessions?|classes|program))\b|"
+                          r"n't\b", re.I)
 _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 _NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
@@ -49,26 +54,28 @@ _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + 
                              r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)", re.I)
 _TELEHEALTH = re.compile(r"\b(?:in[- ]person only|only in[- ]person|tele-?health|telemedicine|teletherapy|virtual (?:IOPs?|intensive outpatient|"
                          r"programs?|sessions?|groups?|care|treatment|visits?|options?)|online (?:IOPs?|sessions?|"
-                         r"groups?|programs?|therapy|treatment)|(?:by|via|secure|over|phone or) video|"
+                         r"groups?|programs?|therapy|treatment)|(?:by|via|secure|over|phone or) video|(?:attend|join)\w* online|"
                          r"video (?:sessions?|visits?|groups?|calls?))\b", re.I)
 # What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
 _OFFERED = re.compile(r"\b(?:we|our|us|available|offer(?:s|ed)?|provide[sd]?|held|hold|meets?|conducted|join(?:ed)?|"
-                      r"attend(?:ed)?|delivered|can be (?:done|arranged))\b", re.I)
+                      r"attend(?:ed)?|delivered|can (?:also )?be (?:done|arranged))\b", re.I)
 _ACCEPTED = re.compile(r"\b(?:we|our|us|accept(?:s|ed)?|in[- ]network|take[sn]?|bill(?:s|ed)?|participat\w*|"
-                       r"contract(?:s|ed)?|plans?|insurance|payers?|coverage|covered)\b|:", re.I)
-# A list of names: every item between separators is a name's length ("Aetna · Cigna · TRICARE West").
-_LIST_SEPARATOR = re.compile(r"\s*(?:[·•|,;]|\band\b|\bor\b)\s*", re.I)
-_LIST_ITEM_MAX_WORDS = 6
+                       r"contract(?:s|ed)?|welcome|covered here)\b", re.I)
+# A list of names: names make up this much of it ("Aetna · Cigna · TRICARE West", "Insurance: Aetna").
+_LIST_NAME_SHARE = 1 / 3
 _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
-                       r"out[- ]of[- ]network|stopped|discontinued|in[- ]person only|only in[- ]person)\b|n't\b", re.I)
+                       r"out[- ]of[- ]network|stopped|discontinued|ended|in[- ]person only|only in[- ]person)\b|n't\b|[✗✘❌]",
+                       re.I)
 _PROGRAM_OR_SERVICE = re.compile(_PROGRAM.pattern + r"|\b(?:therapy|counseling|visits?|appointments?)\b", re.I)
 _SHORT_LINE_WORDS = 8  # a heading or list line, without a full stop ("Virtual IOP"), states by naming
 # Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").
 _RUNS = re.compile(r"\b(?:meets?|runs?|held|offers?|scheduled)\b", re.I)
 # Where one claim ends and another begins inside a sentence: "We accept Aetna but not Cigna".
 _CLAUSE = re.compile(r";|,?\s+\b(?:but|however|although|though|whereas|while|yet)\b|,\s+and\s+(?=(?:we|our)\b)", re.I)
+_DIGIT = re.compile(r"\d")
+_BULLET = re.compile(r"^\s*[•·*✓✔✗✘❌-]")  # a list item, never a heading
 _TABLE_MIN_CELLS = 3  # "Track | Mon | Tue ...": a table flattened into lines
-_YES_NO = re.compile(r"^(?:(yes)|no)\b", re.I)
+_YES_NO = re.compile(r"^(?:(yes)|no|not)\b(?!\s+yet)", re.I)  # "Not yet" answers nothing
 # "Do you take Aetna?" asks whether "we take Aetna": the opener goes, the facility answers for itself.
 _QUESTION_OPENER = re.compile(r"^(?:do|does|can|could|will|may|is|are)\s+(?:you|i|we|there|it|your \w+)\s+", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\s*\n\s*")
@@ -157,8 +164,11 @@ def _time_ranges(sentence: str) -> tuple[tuple[str, str], ...]:
         start = _clock(h1, m1, a1 or a2)
         if start is not None and end is not None and not a1 and a2 and start >= end:
             start = _clock(h1, m1, "a")  # "11-2 pm": the start is in the morning
-        if start is not None and end is not None and not (a1 or a2) and end <= start < end + 720:
-            end += 720  # "10:00–1:00": past noon
+        if start is not None and end is not None and not (a1 or a2):
+            if start < _EARLIEST_UNMARKED_MORNING:
+                start, end = start + 720, end + 720  # "5:30–8:30": no program starts before dawn
+            elif end <= start < end + 720:
+                end += 720  # "10:00–1:00": past noon
         if start is None or end is None or start >= end:
             continue
         found.append((f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"))
@@ -220,21 +230,26 @@ def _insurance() -> dict[str, list[tuple[re.Pattern, InsuranceName]]]:
 def insurance_in(sentence: str) -> list[tuple[InsuranceName, bool]]:
     """(name, accepted) in the order the sentence gives them, each once; a name in a clause that
     negates ("we do not accept", "no longer in network with", "except") is not accepted."""
-    by_first_word = _insurance()
     found: dict[InsuranceName, bool] = {}
     for clause in _CLAUSE.split(sentence):
-        if not clause:
-            continue
-        accepted, resume = not _NEGATION.search(clause), 0
-        for word in _WORD.finditer(clause):
-            if word.start() < resume:
-                continue
-            for pattern, name in by_first_word.get(word.group().lower().rstrip("."), ()):
-                if match := pattern.match(clause, word.start()):
-                    found.setdefault(name, accepted)
-                    resume = match.end()
-                    break
+        if clause:
+            accepted = not _NEGATION.search(clause)
+            for name, _ in _names(clause):
+                found.setdefault(name, accepted)
     return list(found.items())
+
+
+def _names(text: str) -> Iterator[tuple[InsuranceName, str]]:
+    """Each insurance name in the text with the words that spell it, longest spelling first."""
+    by_first_word, resume = _insurance(), 0
+    for word in _WORD.finditer(text):
+        if word.start() < resume:
+            continue
+        for pattern, name in by_first_word.get(word.group().lower().rstrip("."), ()):
+            if match := pattern.match(text, word.start()):
+                yield name, match.group()
+                resume = match.end()
+                break
 
 
 def telehealth_in(sentence: str) -> bool | None:
@@ -243,19 +258,24 @@ def telehealth_in(sentence: str) -> bool | None:
         return None
     if _NEGATION.search(sentence):
         return False
-    heading = (len(sentence.split()) <= _SHORT_LINE_WORDS and not sentence.rstrip().endswith(".")
-               and _PROGRAM_OR_SERVICE.search(sentence))
+    line = sentence.rsplit(" · ", 1)[-1]  # the line itself, not the heading it is read under
+    heading = len(line.split()) <= _SHORT_LINE_WORDS and not line.rstrip().endswith(".") and \
+        _PROGRAM_OR_SERVICE.search(line)
     return True if heading or _OFFERED.search(sentence) else None
 
 
 def _statements(text: str):
     """The page's sentences as (sentence, statement to read): each clause between semicolons; a
-    line of days with the line of hours under it ("Monday – Thursday" / "10:00 AM – 1:00 PM"); a
-    table's row under a header of days, as its days and hours; and for a question the page
-    answers with "Yes" or "No", what it asks ("Do you accept AHCCCS? Yes." accepts it)."""
-    question = previous = None
+    line of days or hours, or a short list line, under the heading or question it answers
+    ("Medication dosing window" / "Monday–Saturday, 6–10 a.m." is no program schedule); a line of
+    days with the line of hours under it; a table's row under a header of days, as its days and
+    hours; and for a question the page answers with "Yes" or "No", what it asks ("Do you accept
+    AHCCCS? Yes." accepts it)."""
+    question = section = None
     header: list[list[str]] | None = None  # days of each column of the table being read
-    for sentence in sentences(text):
+    lines = sentences(text)
+    paired = False  # the line is the hours under the line of days before it, read with it
+    for index, sentence in enumerate(lines):
         cells = [cell.strip() for cell in sentence.split("|")]
         if len(cells) >= _TABLE_MIN_CELLS and sum(1 for cell in cells if days_in(cell)) >= 2 \
                 and not time_ranges(sentence):
@@ -263,20 +283,31 @@ def _statements(text: str):
             continue
         if header and len(cells) == len(header):
             for row in _table_rows(cells, header):
-                yield sentence, row
+                yield sentence, f"{section} · {row}" if section else row
             continue
         header = None
         answer = _YES_NO.match(sentence)
         if question and answer:
             asked = _QUESTION_OPENER.sub("", question.rstrip("?"))
             yield f"{question} {sentence}", f"We {asked}" if answer.group(1) else f"We do not {asked}"
-        if previous and days_in(previous) and not time_ranges(previous) and time_ranges(sentence) \
-                and not days_in(sentence):
-            yield f"{previous} {sentence}", f"{previous} {sentence}"
+        words = len(sentence.split())
+        timed = days_in(sentence) or time_ranges(sentence)
+        under_heading = section and not _PROGRAM.search(sentence) and (timed or (
+            not section.endswith("?") and not speaks_for_itself(sentence) and (
+                words <= _SHORT_LINE_WORDS or _ACCEPTED.search(section) or _NEGATION.search(section))))
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if days_in(sentence) and not time_ranges(sentence) and time_ranges(following) and not days_in(following):
+            sentence = f"{sentence} {following}"
+            paired = True
+        elif paired:
+            paired = False
+            continue
         for clause in sentence.split("; "):
-            yield sentence, clause
+            yield sentence, f"{section} · {clause}" if under_heading else clause
         question = sentence if sentence.endswith("?") else None
-        previous = sentence
+        if not timed and not _DIGIT.search(sentence) and not _BULLET.match(sentence) and "|" not in sentence and (
+                sentence.endswith("?") or (words <= _SHORT_LINE_WORDS and not sentence.endswith("."))):
+            section = sentence
 
 
 def _table_rows(cells: list[str], header: list[list[str]]) -> list[str]:
@@ -302,8 +333,9 @@ def _worth_reading(statement: str) -> bool:
 
 def _insurance_claimed(sentence: str) -> bool:
     """A list of names, or a sentence about accepting insurance (not a mere mention of a plan)."""
-    items = _LIST_SEPARATOR.split(sentence.rstrip(". "))
-    return all(len(item.split()) <= _LIST_ITEM_MAX_WORDS for item in items) or bool(_ACCEPTED.search(sentence))
+    return bool(_ACCEPTED.search(sentence)) or any(
+        sum(len(spelled.split()) for _, spelled in _names(part)) >= _LIST_NAME_SHARE * len(part.split())
+        for part in sentence.split(" · "))
 
 
 def read_page(text: str) -> PageFindings:

@@ -6,6 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 IOPFINDER_SI
 RUN useradd --system --create-home --home-dir /app iopfinder
 WORKDIR /app
 
+# The runtime packages exactly as requirements-runtime.lock pins them (hashes checked), then the
+# project itself without resolving anything again.
+COPY requirements-runtime.lock ./
+RUN pip install --require-hashes -r requirements-runtime.lock
 COPY pyproject.toml README.md ./
 COPY facility ./facility
 COPY crawler ./crawler
@@ -14,7 +18,7 @@ COPY search_api ./search_api
 COPY sitegen ./sitegen
 COPY iopfinder ./iopfinder
 COPY site ./site
-RUN pip install . && mkdir -p /data /srv/site && chown iopfinder /data /srv/site
+RUN pip install --no-deps . && mkdir -p /data /srv/site && chown iopfinder /data /srv/site
 
 USER iopfinder
 EXPOSE 8000

@@ -4,7 +4,7 @@ DATA ?= $(wildcard ../shared/data)
 STAGED := var/staged/samhsa-directory-2022.jsonl
 BIN := .venv/bin
 
-.PHONY: setup demo test bench resilience
+.PHONY: setup demo test test-offline lock upgrade bench resilience
 
 setup:
 	@bash scripts/setup.sh
@@ -23,6 +23,12 @@ demo: setup
 test: setup
 	$(BIN)/pytest
 
+# Every test that needs neither Elasticsearch, Java nor ../shared/data (tests/conftest.py marks the
+# others `integration`); sets up the Python packages only.
+test-offline:
+	@bash scripts/setup.sh python
+	$(BIN)/pytest -m "not integration"
+
 # Rebuild, interrupted rebuild, Elasticsearch killed and overload, each under load (exits non-zero on failure).
 resilience: setup
 	cd benchmarks && ../$(BIN)/python resilience.py
@@ -32,3 +38,16 @@ bench: setup
 	$(BIN)/python benchmarks/api_latency.py
 	$(BIN)/python benchmarks/site_build.py
 	$(BIN)/python benchmarks/crawl_throughput.py
+
+# The locks, with hashes, for Python 3.11 on Linux x86_64: requirements.lock (runtime and test
+# packages, installed by scripts/setup.sh) and requirements-runtime.lock (the Docker image).
+# `make lock` after changing dependencies in pyproject.toml keeps every other pin;
+# `make upgrade` moves everything to the newest versions pyproject.toml allows.
+UV_VERSION := 0.13.9
+COMPILE = UV_CUSTOM_COMPILE_COMMAND="make $@" $(BIN)/uv pip compile pyproject.toml --quiet \
+	--generate-hashes --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
+
+lock upgrade:
+	@[ -x $(BIN)/uv ] || { [ -x $(BIN)/python ] || python3 -m venv .venv; $(BIN)/python -m pip install -q uv==$(UV_VERSION); }
+	$(COMPILE) --extra test $(if $(filter upgrade,$@),--upgrade) -o requirements.lock
+	$(COMPILE) --constraint requirements.lock -o requirements-runtime.lock

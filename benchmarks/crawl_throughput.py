@@ -13,6 +13,7 @@ import multiprocessing
 import tempfile
 import threading
 import time
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -21,9 +22,11 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from twisted.internet import task
 
-from crawler.settings import site_crawl_settings
-from crawler.site_match import FacilityMatcher, Listed
-from crawler.spiders.facility_site import FacilitySiteSpider
+from crawler.settings import crawl_settings
+from crawler.websites.spider import FacilitySiteSpider
+from facility.model import Facility, Source
+from facility.staging import write_staged
+from facility.tally import Tally
 
 RELAXED = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32,
            "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "HTTPCACHE_ENABLED": False, "LOG_LEVEL": "ERROR"}
@@ -96,9 +99,15 @@ def main() -> None:
     server.start()
     ready.wait(30)
     urls = [f"http://127.0.0.1:{port}/" for port in ports]
-    matcher = FacilityMatcher(Listed(f"{n:016x}", url, (), None, "22902") for n, url in enumerate(urls))
-    out = Path(tempfile.mkdtemp(prefix="iopfinder-bench-crawl-")) / "sites.jsonl"
-    process = CrawlerProcess(site_crawl_settings(str(out), matcher, **RELAXED))
+    workdir = Path(tempfile.mkdtemp(prefix="iopfinder-bench-crawl-"))
+    facilities, out = workdir / "facilities.jsonl", workdir / "sites.jsonl"
+    now = datetime.now(timezone.utc)
+    write_staged(facilities, (
+        Facility(id=f"{n:016x}", name=f"Facility {n}", website=url,
+                 address={"city": "Charlottesville", "state": "VA", "zip": "22902"},
+                 sources=[Source(name="benchmark", retrieved_at=now, as_of=now.date())], updated_at=now)
+        for n, url in enumerate(urls)), Tally())
+    process = CrawlerProcess(crawl_settings(FACILITY_OUT=str(out), SITE_FACILITIES=str(facilities), **RELAXED))
     crawler = process.create_crawler(FacilitySiteSpider)
     me = psutil.Process()
     samples: list[tuple[float, int, int]] = []  # (seconds, pages read, RSS bytes)

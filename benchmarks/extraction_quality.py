@@ -1,5 +1,5 @@
 """Precision and recall of the facility-website reader, field by field, over the labelled pages of
-tests/crawler/extraction_eval/pages.yaml (program, schedule, insurance, FAQ and admissions pages,
+tests/crawler/websites/extraction_eval/pages.yaml (program, schedule, insurance, FAQ and admissions pages,
 general articles, pages naming other states' plans), each read as the crawl reads it: the page's
 kind first (an article says nothing about the facility), then its sentences, then the facility's state.
 
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from crawler.site_facts import SiteReading
-from crawler.site_schema import SchemaFacts
-from crawler.site_scope import is_article
-from crawler.site_text import read_page
+from crawler.websites.facts import SiteReading
+from crawler.websites.schema import SchemaFacts
+from crawler.websites.scope import is_article
+from crawler.websites.text import read_page
 
-EVAL = Path(__file__).resolve().parents[1] / "tests" / "crawler" / "extraction_eval"
+EVAL = Path(__file__).resolve().parents[1] / "tests" / "crawler" / "websites" / "extraction_eval"
 PAGES = EVAL / "pages.yaml"
 FIELDS = ("days", "evening", "weekend", "hours_per_week", "telehealth", "carriers", "medicaid_plans")
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85

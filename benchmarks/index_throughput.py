@@ -24,6 +24,7 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
+from facility.staging import write_staged
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
 from indexer.records import read_records
@@ -42,9 +43,7 @@ def import_and_index_2022(client: Elasticsearch, workdir: Path) -> Path:
     started = time.perf_counter()
     tally = Tally()
     staged = workdir / "samhsa-2022.jsonl"
-    with open(staged, "w", encoding="utf-8") as handle:
-        for record in import_2022(tally):
-            handle.write(record.model_dump_json() + "\n")
+    write_staged(staged, import_2022(tally), tally)
     imported = time.perf_counter()
     result = build(client, read_records([staged], Tally()), Tally(), BuildOptions(alias="bench-2022"))
     done = time.perf_counter()

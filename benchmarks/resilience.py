@@ -27,6 +27,7 @@ from elasticsearch import Elasticsearch
 
 from directory_2022 import import_2022
 from facility.geo import zip_point
+from facility.staging import write_staged
 from facility.tally import Tally
 from indexer.build import live_indices
 from iopfinder.elasticsearch_node import LocalNode, NodeSettings, free_port
@@ -77,14 +78,11 @@ class Stack:
 
     def start(self) -> list[dict]:
         self.node.start(port=self.es_port)
-        records = []
-        with open(self.staged, "w", encoding="utf-8") as handle:
-            for record in import_2022(Tally()):
-                handle.write(record.model_dump_json() + "\n")
-                records.append(record.model_dump(mode="json"))
+        records = list(import_2022(Tally()))
+        write_staged(self.staged, records, Tally())
         self.index()
         self.api = start_api(self.env(), self.api_port)
-        return records
+        return [record.model_dump(mode="json") for record in records]
 
     def index_process(self) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "index", str(self.staged), "--alias", ALIAS],

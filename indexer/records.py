@@ -1,11 +1,10 @@
-"""Reading staged JSON Lines: one validation step that drops and counts bad lines by reason."""
+"""The indexer's inputs: staged files checked before a build, their facilities and enrichments apart."""
 
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from facility.model import Enrichment, Facility
+from facility.staging import read_staged
 from facility.tally import Tally
 from indexer import BuildError
 
@@ -28,25 +27,10 @@ def read_records(paths: list[Path], tally: Tally, enrichments: list[Enrichment] 
                  ) -> Iterator[Facility]:
     """Facility records, one per valid line. Enrichment lines (from `crawl sites`) are appended
     to `enrichments` as they are read, for the build to apply once the facilities are in."""
-    for path in paths:
-        with open(path, "rb") as handle:
-            for line in handle:
-                if not line.strip():
-                    continue
-                tally.read += 1
-                try:
-                    # Only an Enrichment has this key; inside a string the quotes would be escaped.
-                    if b'"facility_id"' in line:
-                        if enrichments is None:
-                            tally.drop("enrichment record where only facilities are read")
-                        else:
-                            enrichments.append(Enrichment.model_validate_json(line))
-                        continue
-                    yield Facility.model_validate_json(line)
-                except ValidationError as error:
-                    first = error.errors()[0]
-                    if first["type"] == "json_invalid":
-                        tally.drop("not valid JSON")
-                    else:
-                        where = ".".join(map(str, first["loc"])) or "record"
-                        tally.drop(f"invalid {where}: {first['msg']}")
+    for record in read_staged(paths, tally):
+        if isinstance(record, Facility):
+            yield record
+        elif enrichments is None:
+            tally.drop("enrichment record where only facilities are read")
+        else:
+            enrichments.append(record)

@@ -3,7 +3,7 @@
 import logging
 import socket
 import sys
-from collections.abc import Iterator
+from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,31 +13,32 @@ import typer
 import uvicorn
 from elastic_transport import ConnectionError as TransportConnectionError
 from elasticsearch import ApiError, Elasticsearch
-from elasticsearch.helpers import scan
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from scrapy.crawler import CrawlerProcess
 
+from crawler.findtreatment.spider import FindTreatmentSpider
 from crawler.importers import SourceFileError
 from crawler.importers.locator_coords import LocatorCoordinates
 from crawler.importers.samhsa_directory import Directory, import_directory, parse_edition
-from crawler.pipelines import unmatched_path
-from crawler.settings import crawl_settings, site_crawl_settings
-from crawler.site_match import FacilityMatcher, Listed
-from crawler.spiders.facility_site import FacilitySiteSpider
-from crawler.spiders.findtreatment import FindTreatmentSpider
+from crawler.settings import crawl_settings
+from crawler.websites.listed import listed_facilities
+from crawler.websites.match import FacilityMatcher
+from crawler.websites.pipeline import unmatched_path
+from crawler.websites.spider import FacilitySiteSpider
 from facility import defaults
 from facility.geo import zip_point
 from facility.model import Enrichment
+from facility.staging import StagedWriter
 from facility.states import STATE_FIPS
 from facility.tally import Tally
 from indexer import BuildError
 from indexer.build import BuildOptions, build, rollback
 from indexer.records import check_inputs, read_records
 from iopfinder.elasticsearch_node import LocalNode, NodeError, NodeSettings, health, install
-from search_api.app import create_app
+from search_api.main import create_app
 from search_api.settings import ApiSettings
 from sitegen.build import build_site
 from sitegen.data import iop_facilities
@@ -192,21 +193,12 @@ def import_samhsa_directory(
         locator = LocatorCoordinates.from_csv(coords, tally) if coords else None
     except SourceFileError as error:
         fail(str(error))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    levels: dict[str, int] = {}
-    try:
-        with open(partial, "w", encoding="utf-8") as handle, progress_bar("importing rows", None) as advance:
-            for record in import_directory(directory, datetime.now(timezone.utc), tally, locator):
-                handle.write(record.model_dump_json() + "\n")
-                tally.written += 1
-                for level in record.levels_of_care:
-                    levels[level] = levels.get(level, 0) + 1
-                advance()
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(out)  # the output appears whole or not at all
+    levels: Counter[str] = Counter()
+    with StagedWriter(out, tally) as staged, progress_bar("importing rows", None) as advance:
+        for record in import_directory(directory, datetime.now(timezone.utc), tally, locator):
+            staged.write(record)
+            levels.update(record.levels_of_care)
+            advance()
     survey = directory.survey
     print_summary(f"Imported {xlsx.name} → {out}", tally, {
         "records with level iop": f"{levels.get('iop', 0):,}",
@@ -258,22 +250,28 @@ def _overrides(settings: list[str] | None) -> dict:
 SET_HELP = "override a Scrapy setting, NAME=VALUE (repeatable; e.g. DOWNLOAD_DELAY=0 for a local benchmark)"
 
 
-def run_crawl(spider, settings: dict, title: str, **arguments) -> dict:
-    """Run one spider with a live progress line; print the summary; return Scrapy's stats."""
-    settings["EXTENSIONS"] = {"crawler.progress.CrawlProgress": 500}
+def _crawl_settings(out: Path, set_: list[str] | None, **settings):
+    """The project's settings, with a live progress line and a summary instead of Scrapy's log."""
+    return crawl_settings(**{"LOG_LEVEL": "WARNING", "EXTENSIONS": {"crawler.progress.CrawlProgress": 500},
+                             "FACILITY_OUT": str(out), **settings, **_overrides(set_)})
+
+
+def run_crawl(spider, settings, title: str, **arguments) -> dict:
+    """Run one spider; print the summary; return Scrapy's stats."""
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **arguments)
     process.start()
     stats = crawler.stats.get_stats()
+    extracted = stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0)
     counts = {
         "requests": stats.get("downloader/request_count", 0),
         "responses": stats.get("response_received_count", 0),
-        "items extracted": stats.get("item_scraped_count", 0),
+        "items extracted": extracted,
         "robots.txt blocked": stats.get("robotstxt/forbidden", 0),
         "repeated requests skipped": stats.get("dupefilter/filtered", 0),
     }
-    tally = Tally(read=stats.get("item_scraped_count", 0), written=stats.get("records/written", 0))
+    tally = Tally(read=extracted, written=stats.get("records/written", 0))
     for key, value in sorted(stats.items()):
         for prefix, label in (("downloader/exception_type_count/", "download error: "),
                               ("retry/reason_count/", "retried: "),
@@ -319,39 +317,10 @@ def crawl_findtreatment(
         fail(f"--state {', '.join(unknown)}: not a US state or territory code")
     where = f"{radius_mi:g} mi around {near}" if near else f"{len(states)} state(s)"
     console.print(f"Crawling FindTreatment for {where}, codes {codes} ...")
-    run_crawl(FindTreatmentSpider, crawl_settings(str(out), **_overrides(set_)), f"Crawled FindTreatment → {out}",
-              states=states, point=point, radius_mi=radius_mi, codes=codes, base_url=base_url, page_size=page_size)
+    run_crawl(FindTreatmentSpider, _crawl_settings(out, set_), f"Crawled FindTreatment → {out}",
+              state=states, point=point, radius_mi=radius_mi, codes=codes, base_url=base_url, page_size=page_size)
     if not out.exists():
         fail("the crawl wrote nothing")
-
-
-def _listed(records) -> Iterator[Listed]:
-    for record in records:
-        address = record.get("address") or {}
-        yield Listed(id=record["id"], website=record.get("website"),
-                     phones=tuple(phone["number"] for phone in record.get("phones") or []),
-                     street1=address.get("street1"), zip=address.get("zip", ""), state=address.get("state"))
-
-
-def _listed_from_index(alias: str) -> list[Listed]:
-    client = elasticsearch_client()
-    if not client.indices.exists_alias(name=alias):
-        fail(f"no index behind the alias {alias!r}: build one with `iopfinder index`")
-    hits = scan(client, index=alias, query={"query": {"match_all": {}}},
-                _source=["id", "website", "phones.number", "address.street1", "address.zip"])
-    return list(_listed(hit["_source"] for hit in hits))
-
-
-def _listed_from_file(path: Path) -> list[Listed]:
-    tally = Tally()
-    try:
-        check_inputs([path])
-        records = [record.model_dump() for record in read_records([path], tally)]
-    except BuildError as error:
-        fail(str(error))
-    if tally.dropped:
-        console.print(f"{path}: {sum(tally.dropped.values())} invalid lines skipped")
-    return list(_listed(records))
 
 
 @crawl_app.command("sites")
@@ -368,8 +337,17 @@ def crawl_sites(
     """Crawl facility websites for schedules, insurance named, telehealth (robots.txt obeyed)."""
     if from_index == bool(urls):
         fail("give exactly one of --from-index and --urls FILE")
-    listed = _listed_from_file(facilities) if facilities else _listed_from_index(alias)
-    matcher = FacilityMatcher(listed)
+    if facilities:
+        try:
+            check_inputs([facilities])
+        except BuildError as error:
+            fail(str(error))
+        listed_in = {"SITE_FACILITIES": str(facilities)}
+    else:
+        if not elasticsearch_client().indices.exists_alias(name=alias):
+            fail(f"no index behind the alias {alias!r}: build one with `iopfinder index`")
+        listed_in = {"SITE_FACILITIES_ALIAS": alias, "ELASTICSEARCH_URL": elasticsearch_url()}
+    settings = _crawl_settings(out, set_, **listed_in)
     if urls:
         try:
             lines = urls.read_text(encoding="utf-8").splitlines()
@@ -377,10 +355,10 @@ def crawl_sites(
             fail(f"--urls {urls}: cannot be read ({error})")
         starts = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
     else:
-        starts = matcher.websites
+        starts = FacilityMatcher(listed_facilities(settings, Tally())).websites
     console.print(f"Crawling {len(starts):,} website(s), at most {max_pages} pages each ...")
-    stats = run_crawl(FacilitySiteSpider, site_crawl_settings(str(out), matcher, **_overrides(set_)),
-                      f"Crawled facility websites → {out}", urls=starts, max_pages=max_pages)
+    stats = run_crawl(FacilitySiteSpider, settings, f"Crawled facility websites → {out}", urls=starts,
+                      max_pages=max_pages)
     unmatched = sum(value for key, value in stats.items() if key.startswith("sites/unmatched"))
     if unmatched:
         console.print(f"{unmatched} site(s) matched no single listed facility: see {unmatched_path(out)}")

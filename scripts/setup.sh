@@ -1,9 +1,30 @@
 #!/usr/bin/env bash
 # Installs everything IOP Finder needs on a fresh Debian machine; safe to run again.
-# System packages (Java 17, Maven) come from Debian, Python packages from PyPI into .venv,
-# and the Elasticsearch distribution from Maven Central into a cache outside the repository.
+# System packages (Java 17, Maven) come from Debian, Python packages from PyPI into .venv exactly as
+# requirements.lock pins them (hashes checked), and the Elasticsearch distribution from Maven
+# Central into a cache outside the repository. `setup.sh python` installs the Python packages only
+# (all that `make test-offline` needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+python_packages() {
+  python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed" >&2; exit 1; }
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  local stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
+  if [ ! -e "$stamp" ]; then
+    echo "Installing Python packages into .venv (requirements.lock)"
+    rm -f .venv/.installed-*
+    export PIP_DISABLE_PIP_VERSION_CHECK=1
+    .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
+    .venv/bin/python -m pip install -q --no-deps -e .
+    if ! broken=$(.venv/bin/python -m pip check); then
+      echo "$broken" >&2; echo "requirements.lock does not match pyproject.toml: run 'make lock'" >&2; exit 1
+    fi
+    touch "$stamp"
+  fi
+}
+
+if [ "${1:-}" = python ]; then python_packages; exit; fi
 
 missing=()
 if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then missing+=(openjdk-17-jre-headless); fi
@@ -18,15 +39,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed" >&2; exit 1; }
-[ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
-if [ ! -e "$stamp" ]; then
-  echo "Installing Python packages into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
-  rm -f .venv/.installed-* && touch "$stamp"
-fi
+python_packages
 
 # axe-core (accessibility checks injected into pages by the browser tests), pinned by package-lock.json
 [ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --loglevel=error

@@ -1,2 +1,3 @@
-"""The search API: FastAPI over the `facilities` alias. Query clauses are pure functions
-(`query`), parameters are checked at the edge (`params`), Elasticsearch failures become 503s."""
+"""The search API: FastAPI over the `facilities` alias (`main`). Query clauses are pure functions
+(`query`), parameters are checked at the edge (`params`), routes live in `routes`, and every error
+answer, Elasticsearch failures included, is rendered by `errors`."""

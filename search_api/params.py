@@ -1,11 +1,13 @@
 """Query parameters: declared once for OpenAPI and checked into a `Search` at the edge.
 
 Every problem becomes a 422 whose message names the parameter (and, for enumerations, the
-valid values, which the OpenAPI schema also lists).
+valid values, which the OpenAPI schema also lists). The filter parameters are not written out
+here: each group in `facility.filter_groups` becomes one.
 """
 
 import base64
 import binascii
+import inspect
 import json
 import math
 from dataclasses import dataclass
@@ -13,21 +15,12 @@ from enum import Enum
 from typing import Annotated
 
 from fastapi import Query
-from fastapi.exceptions import RequestValidationError
 
 from facility import defaults
+from facility.filter_groups import FILTER_GROUPS, FilterGroup
 from facility.geo import zip_point
-from search_api.filters import FILTER_GROUPS
+from search_api.errors import invalid
 from search_api.query import Point, Search
-
-
-def _enum(param: str) -> type[Enum]:
-    return Enum(f"{param.title()}Value", {v: v for v in FILTER_GROUPS[param].values}, type=str)
-
-
-LevelValue, PaymentValue, AssistanceValue, AgeValue, GenderValue, PopulationValue, LanguageValue, \
-    ServiceValue, StateValue = (_enum(p) for p in ("level", "payment", "assistance", "age", "gender",
-                                                   "population", "language", "service", "state"))
 
 
 class SortOrder(str, Enum):
@@ -36,14 +29,22 @@ class SortOrder(str, Enum):
     name = "name"
 
 
-def invalid(param: str, message: str, value: object = None):
-    """A 422 in FastAPI's own error shape, naming the parameter."""
-    return RequestValidationError([{"type": "value_error", "loc": ("query", param),
-                                    "msg": message, "input": value}])
+def _filter_parameter(group: FilterGroup) -> inspect.Parameter:
+    """`group=a&group=b`, any of the group's values (an enumeration in the schema, e.g. LevelValue)."""
+    values = Enum(f"{group.param.title()}Value", {v: v for v in group.values}, type=str)
+    return inspect.Parameter(group.param, inspect.Parameter.KEYWORD_ONLY, default=None,
+                             annotation=Annotated[list[values] | None, Query(description=group.help)])
 
 
-def _values(values: list[Enum] | None) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v.value for v in values or []))
+def _with_filter_parameters(function):
+    """FastAPI reads a dependency's parameters from its signature: one per filter group goes in
+    place of `**filters`, before `sort` (where the schema has always listed them)."""
+    signature = inspect.signature(function)
+    fixed = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    at = [p.name for p in fixed].index("sort")
+    filters = [_filter_parameter(group) for group in FILTER_GROUPS.values()]
+    function.__signature__ = signature.replace(parameters=fixed[:at] + filters + fixed[at:])
+    return function
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ class SearchParams:
 
 # A coroutine, so that FastAPI calls it on the event loop: a plain function or a class as a
 # dependency runs in a worker thread, one thread hop per request.
+@_with_filter_parameters
 async def search_params(
+    *,
     lat: Annotated[float | None, Query(ge=-90, le=90, description="latitude of the searcher; with lon")] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180, description="longitude; with lat")] = None,
     zip: Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit ZIP code: search around it")] = None,
@@ -109,28 +112,16 @@ async def search_params(
                                       description="miles around the point")] = defaults.SEARCH_RADIUS_MI,
     q: Annotated[str | None, Query(max_length=defaults.QUERY_TEXT_MAX,
                                    description="words in the name, program name or city")] = None,
-    level: Annotated[list[LevelValue] | None, Query(description="level of care (any of)")] = None,
-    payment: Annotated[list[PaymentValue] | None, Query(description="payment accepted (any of)")] = None,
-    assistance: Annotated[list[AssistanceValue] | None, Query(description="payment assistance (any of)")] = None,
-    age: Annotated[list[AgeValue] | None, Query(description="ages accepted (any of)")] = None,
-    gender: Annotated[list[GenderValue] | None, Query(description="genders accepted (any of)")] = None,
-    population: Annotated[list[PopulationValue] | None, Query(description="programs for (any of)")] = None,
-    language: Annotated[list[LanguageValue] | None, Query(description="languages (any of)")] = None,
-    service: Annotated[list[ServiceValue] | None, Query(description="services (any of)")] = None,
-    state: Annotated[list[StateValue] | None, Query(description="state or territory code (any of)")] = None,
     sort: Annotated[SortOrder | None, Query(description="default: distance with a point, "
                                             "relevance with q, else name")] = None,
     size: Annotated[int, Query(ge=1, le=defaults.PAGE_SIZE_MAX)] = defaults.PAGE_SIZE,
     page: Annotated[int, Query(ge=1, description="1-based page; use cursor beyond "
                                f"{defaults.PAGING_WINDOW:,} results")] = 1,
     cursor: Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")] = None,
+    **filters: list[Enum] | None,
 ) -> SearchParams:
-    filters = {
-        "level": _values(level), "payment": _values(payment), "assistance": _values(assistance),
-        "age": _values(age), "gender": _values(gender), "population": _values(population),
-        "language": _values(language), "service": _values(service), "state": _values(state),
-    }
-    return SearchParams(lat, lon, zip, radius_mi, q, filters, sort, size, page, cursor)
+    chosen = {param: tuple(dict.fromkeys(v.value for v in filters[param] or [])) for param in FILTER_GROUPS}
+    return SearchParams(lat, lon, zip, radius_mi, q, chosen, sort, size, page, cursor)
 
 
 def encode_cursor(sort: str, values: list) -> str:

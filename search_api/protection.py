@@ -1,10 +1,22 @@
 """What protects the API under load: a per-client rate limit that stores no addresses, load
-shedding above a concurrency bound, and the security headers every response carries."""
+shedding above a concurrency bound, the security headers every response carries, and a request
+log without precise coordinates or client addresses; `Edge` applies them all."""
 
 import hashlib
+import logging
 import math
 import secrets
 import time
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+
+from search_api.errors import Busy, RateLimited, Refusal
+from search_api.settings import ApiSettings
+
+log = logging.getLogger("iopfinder.api")
+PRIVATE_PARAMS = {"lat", "lon"}
 
 API_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
@@ -68,3 +80,72 @@ class LoadShedder:
 
     def leave(self) -> None:
         self.in_flight -= 1
+
+
+class Edge:
+    """Load shedding and rate limiting for the API, security headers, and the request log.
+
+    Plain ASGI rather than `@app.middleware("http")`, whose wrapper runs every request through an
+    extra task and memory streams."""
+
+    def __init__(self, app, settings: ApiSettings, serves_site: bool):
+        self.app, self.settings, self.serves_site = app, settings, serves_site
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.shedder = LoadShedder(settings.max_in_flight)
+        self.page_headers = site_headers(settings.site_api_origin)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        path = scope["path"]
+        api = path.startswith("/v1/")
+        is_page = self.serves_site and not (api or path in ("/healthz", "/readyz", "/openapi.json"))
+        extra = self.page_headers if is_page else API_HEADERS
+        status = 500
+
+        async def send_with_headers(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).update(extra)
+            await send(message)
+
+        refusal = self.rate_limited(scope, path, api)
+        if refusal is None and api and not self.shedder.enter():
+            refusal = Busy()
+        elif refusal is None:
+            try:
+                await self.app(scope, receive, send_with_headers)
+            finally:
+                if api:
+                    self.shedder.leave()
+        if refusal is not None:
+            await refusal.response()(scope, receive, send_with_headers)
+        log.info("%s %s%s %d %.1fms", scope["method"], path, _private_query(scope["query_string"].decode("latin-1")),
+                 status, (time.perf_counter() - started) * 1000)
+
+    def rate_limited(self, scope, path: str, api: bool) -> Refusal | None:
+        """A refusal for a client over the search rate limit."""
+        if not (api and (path.startswith("/v1/facilities") or path == "/v1/geocode")):
+            return None
+        request = Request(scope)
+        address = (request.headers.get("x-real-ip") if self.settings.trust_proxy else None) or \
+            (request.client.host if request.client else "")
+        wait = self.limiter.retry_after(address)
+        return None if wait is None else RateLimited(wait)
+
+
+def _private_query(query: str) -> str:
+    """The query string for the log, with coordinates rounded to 2 decimals (about a kilometre)."""
+    if not query:
+        return ""
+    pairs = []
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        if key in PRIVATE_PARAMS:
+            try:
+                value = f"{float(value):.2f}"
+            except ValueError:
+                value = "?"
+        pairs.append((key, value))
+    return "?" + urlencode(pairs)

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 
 from facility import defaults
-from search_api.filters import FILTER_GROUPS, SERVICES
+from facility.filter_groups import FILTER_GROUPS
 
 SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "location", "geo_precision",
                  "levels_of_care", "payment", "payment_assistance", "ages", "languages",
@@ -90,10 +90,11 @@ def group_clause(param: str, values: tuple[str, ...]) -> dict | None:
     """OR within one filter group."""
     if not values:
         return None
-    if param == "service":
-        tests = [{"term": {SERVICES[v].field: SERVICES[v].value}} for v in values]
+    group = FILTER_GROUPS[param]
+    if group.services:
+        tests = [{"term": {group.services[v].field: group.services[v].value}} for v in values]
         return tests[0] if len(tests) == 1 else {"bool": {"should": tests, "minimum_should_match": 1}}
-    return {"terms": {FILTER_GROUPS[param].field: list(values)}}
+    return {"terms": {group.field: list(values)}}
 
 
 def _all(clauses: list[dict | None]) -> dict:
@@ -125,7 +126,7 @@ def facet_aggregations(search: Search) -> dict:
     by_filter: dict[str, dict] = {}
     for param, group in FILTER_GROUPS.items():
         others = _all([group_clause(p, v) for p, v in search.filters.items() if p != param])
-        if param == "service":
+        if group.services:
             counts = {"filters": {"filters": {v: group_clause(param, (v,)) for v in group.values}}}
         else:
             counts = {"terms": {"field": group.field, "size": len(group.values) + 10}}

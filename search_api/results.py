@@ -1,7 +1,7 @@
 """Elasticsearch hits and aggregations → the API's JSON and CSV."""
 
 from facility.geo import distance_miles
-from search_api.filters import FILTER_GROUPS, SERVICES, has_service
+from facility.filter_groups import FILTER_GROUPS, SERVICES, has_service
 from search_api.query import Point, Search
 
 CSV_COLUMNS = ["id", "name", "name2", "street1", "street2", "city", "state", "zip", "phone",
@@ -47,7 +47,7 @@ def facets(aggregations: dict, search: Search) -> dict:
             "values": [{"value": value, "label": label, "count": found.get(value, 0),
                         "selected": value in selected}
                        for value, label in group.values.items()
-                       if found.get(value) or value in selected or param != "state"],
+                       if found.get(value) or value in selected or group.lists_unfound],
         }
     return out
 

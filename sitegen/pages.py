@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from facility import defaults
+from facility.filter_groups import SERVICES, has_service
 from facility.provenance import sources_of, statement
 from facility.states import STATE_NAMES
 from facility.taxonomy import GROUPS, default_taxonomy
-from search_api.filters import SERVICES, has_service
 from sitegen.places import Grid, city_centre, facility_slug, slugify
 
 PHONE_KINDS = {"main": "Main", "intake": "Intake", "hotline": "Hotline"}
@@ -157,8 +157,8 @@ def site_facts_context(facts: dict) -> dict:
     points = [
         ("IOP schedule", "; ".join(_schedule(s) for s in facts.get("schedules") or []), "schedules"),
         ("Hours per week", f"{facts['hours_per_week']:g}" if facts.get("hours_per_week") else "", "hours_per_week"),
-        ("Insurance named", ", ".join(facts.get("insurance_carriers") or []), "insurance_carriers"),
-        ("Medicaid plans named", ", ".join(facts.get("medicaid_plans") or []), "medicaid_plans"),
+        ("Insurance accepted", ", ".join(facts.get("insurance_carriers") or []), "insurance_carriers"),
+        ("Medicaid plans accepted", ", ".join(facts.get("medicaid_plans") or []), "medicaid_plans"),
         ("Telehealth", said.get(facts.get("telehealth"), ""), "telehealth"),
     ]
     return {"link": website(facts["url"]),

@@ -1,6 +1,10 @@
 """Test session: one real Elasticsearch node for the whole run (or ELASTICSEARCH_URL), and the
-shared SAMHSA data read in place from ../shared/data."""
+shared SAMHSA data read in place from ../shared/data.
 
+Tests that need either are marked `integration` here, from what they use; the rest is the offline
+tier, `pytest -m "not integration"` (`make test-offline`)."""
+
+import inspect
 import json
 import uuid
 from datetime import datetime, timezone
@@ -11,6 +15,7 @@ from elasticsearch import Elasticsearch
 
 from crawler.importers.locator_coords import LocatorCoordinates
 from crawler.importers.samhsa_directory import Directory, import_directory
+from facility.staging import write_staged
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
 from indexer.records import read_records
@@ -19,6 +24,34 @@ from iopfinder.elasticsearch_node import LocalNode, NodeSettings, scratch_node
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DIRECTORY_2022 = SHARED_DATA / "samhsa" / "National_Directory_SA_Facilities_2022.xlsx"
 LOCATOR_2021 = SHARED_DATA / "samhsa" / "locator_export_2021_geocoded.csv"
+
+
+def pytest_collection_modifyitems(items):
+    """`integration`: the test, or a fixture it uses, starts or reaches Elasticsearch (the es_node
+    fixture, on which es_url, es, alias and api_index build, or a LocalNode of its own) or reads
+    ../shared/data (a path under SHARED_DATA, as the shared_data and imported_2022 fixtures do);
+    the latter is also `needs_data`. Tests that stand in for Elasticsearch need neither."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        fixtures = [d.func for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs]
+        used = [value for function in [item.function, *fixtures] for value in globals_used(function)]
+        data = any(isinstance(value, Path) and value.is_relative_to(SHARED_DATA) for value in used)
+        if data:
+            item.add_marker(pytest.mark.needs_data)
+        if data or any(value is LocalNode or value is scratch_node for value in used):
+            item.add_marker(pytest.mark.integration)
+
+
+def globals_used(function) -> list:
+    """The module-level objects a function names, in its body or in the functions and comprehensions in it."""
+    function = inspect.unwrap(function)
+    codes, names = [function.__code__], set()
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(const for const in code.co_consts if inspect.iscode(const))
+    return [function.__globals__[name] for name in names if name in function.__globals__]
 
 
 @pytest.fixture(scope="session")
@@ -63,10 +96,7 @@ def imported_2022(shared_data, tmp_path_factory) -> tuple[Path, Tally]:
     tally = Tally()
     coords = LocatorCoordinates.from_csv(LOCATOR_2021, tally)
     out = tmp_path_factory.mktemp("staged") / "samhsa-2022.jsonl"
-    with open(out, "w", encoding="utf-8") as handle:
-        for record in import_directory(Directory(DIRECTORY_2022), datetime.now(timezone.utc), tally, coords):
-            handle.write(record.model_dump_json() + "\n")
-            tally.written += 1
+    write_staged(out, import_directory(Directory(DIRECTORY_2022), datetime.now(timezone.utc), tally, coords), tally)
     return out, tally
 
 

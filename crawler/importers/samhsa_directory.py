@@ -25,6 +25,7 @@ from facility.geo import zip_point
 from facility.identity import facility_id
 from facility.model import Facility, GeoPoint, Source
 from facility.normalize import clean_text
+from facility.staging import drop_reason
 from facility.tally import Tally
 from facility.taxonomy import Taxonomy, default_taxonomy, facets_from_codes
 
@@ -222,8 +223,7 @@ def import_directory(
             yield _facility(cells, name, state, zip_code, variant, rows, directory,
                             imported_at, taxonomy, coords, tally)
         except ValidationError as error:
-            first = error.errors()[0]
-            tally.drop(f"invalid {'.'.join(map(str, first['loc']))}: {first['msg']}")
+            tally.drop(drop_reason(error))
 
 
 def _facility(cells, name, state, zip_code, variant, rows, directory, imported_at,

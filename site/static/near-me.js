@@ -14,7 +14,7 @@
   var list = document.getElementById("results");
   var pager = document.getElementById("pager");
   var locate = document.getElementById("locate");
-  var GROUPS = ["level", "payment", "assistance", "age", "gender", "population", "language", "service"];
+  var GROUPS = []; // the API's filter groups (from its taxonomy), less the state a page already sets
   var SIZE = 20;
   var point = null; // {lat, lon}, rounded, when the browser's location is used
   var labels = {}; // group → value → label, from the API's taxonomy
@@ -63,6 +63,8 @@
 
   function buildFilters(taxonomy, selected) {
     filters.textContent = "";
+    GROUPS = taxonomy.groups.map(function (group) { return group.param; })
+      .filter(function (param) { return param !== "state"; });
     taxonomy.groups.forEach(function (group) {
       labels[group.param] = {};
       group.values.forEach(function (value) { labels[group.param][value.value] = value.label; });

@@ -1,17 +1,57 @@
-"""The reference answers: filters and distances computed directly over the imported records.
-Distances by geopy: an implementation independent of the one the API uses."""
+"""The reference answers, computed directly over the imported records and independent of the code
+under test: what each filter means is written here from the taxonomy table (facility/taxonomy.csv,
+read with the csv module) and each record's SAMHSA codes as the directory gives them (its
+`service_codes`, not the fields the importer fills from them); distances by geopy, an
+implementation independent of the one the API uses. For records as an import writes them: website
+facts count only for the services that come from websites (evening, weekend)."""
+
+import csv
+from pathlib import Path
 
 from geopy.distance import geodesic
 
-from search_api.filters import FILTER_GROUPS, SERVICES, has_service
+
+def read_terms(path: Path) -> dict[str, tuple[str, str]]:
+    """SAMHSA code → (taxonomy group, facet value)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {row["code"]: (row["group"], row["value"]) for row in csv.DictReader(handle)}
+
+
+TERMS = read_terms(Path(__file__).resolve().parents[2] / "facility" / "taxonomy.csv")
+
+# Query parameter → the taxonomy group whose values it takes.
+GROUP_OF = {"level": "levels_of_care", "payment": "payment", "assistance": "payment_assistance", "age": "ages",
+            "gender": "genders", "population": "populations", "language": "languages", "therapy": "therapies"}
+
+# Each service a person asks for by name: the taxonomy terms (group, value) that say a facility offers it.
+SERVICE_TERMS = {
+    "co_occurring": {("care_types", "co_occurring"), ("populations", "co_occurring")},
+    "telehealth": {("therapies", "telehealth")},
+    "mat_buprenorphine": {("opioid_medications", "buprenorphine")},
+    "mat_methadone": {("opioid_medications", "methadone")},
+    "mat_naltrexone": {("opioid_medications", "naltrexone")},
+    "detox": {("care_types", "detox")},
+    "transitional_housing": {("care_types", "transitional_housing")},
+}
+SITE_SERVICES = {"evening", "weekend"}  # stated on the facility's own website
+
+
+def has_terms(record: dict, terms: set[tuple[str, str]]) -> bool:
+    return any(TERMS.get(code) in terms for code in record["service_codes"])
+
+
+def offers(record: dict, service: str) -> bool:
+    if service in SITE_SERVICES:
+        return (record.get("site") or {}).get(service) is True
+    return has_terms(record, SERVICE_TERMS[service])
 
 
 def matches(record: dict, param: str, values) -> bool:
     if param == "service":
-        return any(has_service(record, SERVICES[v]) for v in values)
+        return any(offers(record, v) for v in values)
     if param == "state":
         return record["address"]["state"] in values
-    return bool(set(record[FILTER_GROUPS[param].field]) & set(values))
+    return has_terms(record, {(GROUP_OF[param], v) for v in values})
 
 
 def within(records: list[dict], lat: float, lon: float, radius_mi: float) -> dict[str, float]:

@@ -1,7 +1,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from search_api.app import create_app
+from search_api.main import create_app
 from search_api.settings import ApiSettings
 
 

@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from iopfinder.elasticsearch_node import free_port
-from search_api.app import create_app
+from search_api.main import create_app
 from search_api.params import encode_cursor
 from search_api.settings import ApiSettings
 

@@ -3,8 +3,8 @@ ordered by distance, same facet counts."""
 
 import pytest
 
+from facility.filter_groups import FILTER_GROUPS
 from facility.geo import zip_point
-from search_api.filters import FILTER_GROUPS
 from tests.search_api.brute_force import select, within
 
 pytestmark = pytest.mark.integration
@@ -56,6 +56,7 @@ def test_results_are_exactly_the_facilities_in_the_radius_by_distance(api, recor
     {"zip": "10001", "radius_mi": 25, "language": ["spanish"], "service": ["mat_buprenorphine", "telehealth"]},
     {"state": ["MA"], "level": ["iop"], "age": ["children_adolescents"], "population": ["adolescents"]},
     {"state": ["TX", "NM"], "payment": ["military"], "assistance": ["sliding_fee"], "gender": ["female"]},
+    {"zip": "60614", "radius_mi": 50, "therapy": ["trauma_counseling", "matrix_model"], "level": ["iop"]},
     {},
 ])
 def test_facet_counts_equal_brute_force(api, records_2022, params):

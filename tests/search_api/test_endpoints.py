@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from facility.geo import zip_point
-from search_api.app import create_app
+from search_api.main import create_app
 from search_api.settings import ApiSettings
 from tests.search_api.brute_force import within
 

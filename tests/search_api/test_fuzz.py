@@ -6,7 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from search_api.app import create_app
+from search_api.main import create_app
 from search_api.settings import ApiSettings
 from tests.search_api.live_server import live_server
 

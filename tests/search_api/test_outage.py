@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
 from iopfinder.elasticsearch_node import LocalNode, NodeSettings, free_port
-from search_api.app import create_app
+from search_api.main import create_app
 from search_api.settings import ApiSettings
 from tests.facility.factories import make_facility
 from tests.search_api.live_server import live_server

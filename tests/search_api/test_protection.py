@@ -8,7 +8,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from iopfinder.elasticsearch_node import free_port
-from search_api.app import create_app
+from search_api.main import create_app
 from search_api.protection import LoadShedder, RateLimiter
 from search_api.settings import ApiSettings
 from tests.search_api.live_server import live_server

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from iopfinder.elasticsearch_node import free_port
-from search_api.app import create_app
+from search_api.main import create_app
 from search_api.settings import ApiSettings
 from sitegen.places import facility_slug
 from tests.search_api.live_server import live_server

@@ -1,1 +1,0 @@
-"""Spiders only extract: they yield raw rows with where and when they were fetched."""

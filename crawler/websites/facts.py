@@ -1,0 +1,110 @@
+"""Adding up what the pages of one website say into the SiteFacts of one facility."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from crawler.websites.schema import SchemaFacts
+from crawler.websites.text import InsuranceName, PageFindings
+from facility.model import Evidence, Schedule, SiteFacts
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def weekly_hours(schedule: Schedule) -> float | None:
+    if not (schedule.days and schedule.starts and schedule.ends):
+        return None
+    return round(len(schedule.days) * (_minutes(schedule.ends) - _minutes(schedule.starts)) / 60, 1)
+
+
+@dataclass
+class SiteReading:
+    """One site's findings so far. Holds at most a few values per kind, so memory stays flat."""
+    url: str
+    pages: int = 0
+    schema: SchemaFacts = field(default_factory=SchemaFacts)
+    phones: list[str] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
+    stated_hours: float | None = None
+    carriers: list[InsuranceName] = field(default_factory=list)
+    medicaid_plans: list[InsuranceName] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)  # names the site says it does not take
+    telehealth: list[bool] = field(default_factory=list)
+    offers_iop: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+    retrieved_at: datetime | None = None
+
+    def _cite(self, field_name: str, value, url: str, read_on: date, sentence: str) -> None:
+        """The first sentence that says each value is its evidence."""
+        shown = str(value)
+        if all(e.field != field_name or e.value != shown for e in self.evidence):
+            self.evidence.append(Evidence(field=field_name, value=shown, url=url, read_on=read_on, sentence=sentence))
+
+    def add_page(self, url: str, retrieved_at: datetime, findings: PageFindings | None, schema: SchemaFacts,
+                 phones: list[str]) -> None:
+        """One page read; `findings` is None for an article, whose text says nothing about the facility."""
+        self.pages += 1
+        self.retrieved_at = max(self.retrieved_at or retrieved_at, retrieved_at)
+        for name in ("name", "address", "location"):
+            if getattr(self.schema, name) is None:
+                setattr(self.schema, name, getattr(schema, name))
+        for hours in schema.opening_hours:
+            if hours not in self.schema.opening_hours and len(self.schema.opening_hours) < 14:
+                self.schema.opening_hours.append(hours)
+        for phone in schema.phones + phones:
+            if phone not in self.phones and len(self.phones) < 10:
+                self.phones.append(phone)
+        if findings is None:
+            return
+        read_on = retrieved_at.date()
+        for sentence in findings.iop:
+            self.offers_iop = True
+            self._cite("offers_iop", True, url, read_on, sentence)
+        for schedule, sentence in findings.schedules:
+            if schedule not in self.schedules and len(self.schedules) < 10:
+                self.schedules.append(schedule)
+                self._cite("schedules", _describe(schedule), url, read_on, sentence)
+        for hours, sentence in findings.hours_per_week:
+            if self.stated_hours is None:
+                self.stated_hours = hours
+            self._cite("hours_per_week", hours, url, read_on, sentence)
+        for kind, found in (("insurance_carriers", findings.carriers), ("medicaid_plans", findings.medicaid_plans)):
+            names = self.carriers if kind == "insurance_carriers" else self.medicaid_plans
+            for name, sentence in found:
+                if name not in names:
+                    names.append(name)
+                    self._cite(kind, name.name, url, read_on, sentence)
+        self.refused.update(name.name for name, _ in findings.refused)
+        for said, sentence in findings.telehealth:
+            if said not in self.telehealth:
+                self.telehealth.append(said)
+            self._cite("telehealth", said, url, read_on, sentence)
+
+    def facts(self, state: str | None) -> SiteFacts:
+        """The site's facts for a facility in `state`: another state's Medicaid plans are not its
+        own, and a name the site also says it does not take is not stated as taken."""
+        derived = [hours for hours in map(weekly_hours, self.schedules) if hours]
+        carriers = sorted({n.name for n in self.carriers} - self.refused)
+        plans = sorted({n.name for n in self.medicaid_plans if n.serves(state)} - self.refused)
+        named = {"insurance_carriers": carriers, "medicaid_plans": plans}
+        evidence = [e for e in self.evidence if e.field not in named or e.value in named[e.field]]
+        return SiteFacts(
+            url=self.url, pages=self.pages, name=self.schema.name, phones=self.phones,
+            address=self.schema.address, location=self.schema.location,
+            offers_iop=self.offers_iop, schedules=self.schedules,
+            evening=any(s.evening for s in self.schedules), weekend=any(s.weekend for s in self.schedules),
+            hours_per_week=self.stated_hours or (derived[0] if derived and derived[0] <= 80 else None),
+            insurance_carriers=carriers, medicaid_plans=plans,
+            # A site that says both (e.g. "no telehealth for detox", "virtual IOP groups") offers some.
+            telehealth=True if True in self.telehealth else False if self.telehealth else None,
+            opening_hours=self.schema.opening_hours, evidence=evidence,
+            retrieved_at=self.retrieved_at,
+        )
+
+
+def _describe(schedule: Schedule) -> str:
+    days = ", ".join(day.capitalize() for day in schedule.days)  # in week order, as read
+    hours = f"{schedule.starts}-{schedule.ends}" if schedule.starts else ""
+    return " ".join(part for part in (days, hours) if part)

@@ -1,0 +1,371 @@
+"""What a facility's web page says in prose about itself, each finding with the sentence it came from.
+
+Pure functions over a page's visible text: that an IOP is offered, its schedule (days, hours,
+evening/weekend), hours per week, insurance carriers and Medicaid plans accepted (and refused),
+telehealth. Only the facility's own statements count (crawler.websites.scope).
+"""
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib.resources import files
+
+from crawler.websites.scope import own_statement, speaks_for_itself
+from facility.model import Schedule
+
+MAX_SENTENCE = 300  # evidence is quoted; a longer "sentence" is cut here
+
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# Each day's spellings, English and Spanish, in week order.
+_DAY_WORDS = [("monday", "mon", "lunes"), ("tuesday", "tues", "tue", "martes"),
+              ("wednesday", "wed", "miércoles", "miercoles"), ("thursday", "thurs", "thur", "thu", "jueves"),
+              ("friday", "fri", "viernes"), ("saturday", "sat", "sábado", "sabado"), ("sunday", "sun", "domingo")]
+_DAY_INDEX = {word: index for index, words in enumerate(_DAY_WORDS) for word in words}
+_DAY = re.compile(r"\b(" + "|".join(sorted(_DAY_INDEX, key=len, reverse=True)) + r")s?\b|\b(weekdays?|weekends?)\b",
+                  re.I)
+# Days as letters, only in a list of two or more ("M, W, Th", "M/W/F", "M–F"), as they are in capitals.
+_LETTER_DAYS = {"M": 0, "T": 1, "Tu": 1, "W": 2, "Th": 3, "R": 3, "F": 4, "Sa": 5, "Su": 6}
+_LETTER = "(?:Th|Tu|Sa|Su|M|T|W|R|F)"
+_LETTER_LIST = re.compile(rf"(?<![\w'’]){_LETTER}(?:\s*(?:,|/|&|and|-|–)\s*{_LETTER})+(?![\w'’])")
+_LETTER_SEPARATOR = re.compile(r"\s*(,|/|&|and|-|–)\s*")
+_DAY_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|a)\s*$", re.I)
+_TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])(?:\.?\s*m\b\.?|\b))?"
+_TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till)\s*" + _TIME, re.I)
+_EARLIEST_UNMARKED_MORNING = 7 * 60  # a clock time without am/pm before 7:00 is in the afternoon or evening
+_NOON = re.compile(r"\bnoon\b", re.I)
+_IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
+_PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes)\b", re.I)
+_NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|offices? (?:is|are) open|open|opening|"
+                          r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
+                          r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|dosing|pharmacy|"
+                          r"pick-?up|closed|closes)\b|"
+                          r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}", re.I)
+_EVENING = re.compile(r"\b(?:evenings?|weeknights?|nights?)\b", re.I)
+# A schedule said to be gone or absent: "was discontinued", "we do not offer weekend groups".
+_NO_SCHEDULE = re.compile(r"\b(?:not|no longer|never|discontinued|paused|suspended|cancell?ed|ended|were|used to|"
+                          r"formerly|previously|no (?:IOP |evening |weekend )?(?:groups?|sessions?|classes|program))\b|"
+                          r"n't\b", re.I)
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+_NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
+_HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*)?(?:hours|hrs)\.?"
+                             r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)", re.I)
+_TELEHEALTH = re.compile(r"\b(?:in[- ]person only|only in[- ]person|tele-?health|telemedicine|teletherapy|virtual (?:IOPs?|intensive outpatient|"
+                         r"programs?|sessions?|groups?|care|treatment|visits?|options?)|online (?:IOPs?|sessions?|"
+                         r"groups?|programs?|therapy|treatment)|(?:by|via|secure|over|phone or) video|(?:attend|join)\w* online|"
+                         r"video (?:sessions?|visits?|groups?|calls?))\b", re.I)
+# What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
+_OFFERED = re.compile(r"\b(?:we|our|us|available|offer(?:s|ed)?|provide[sd]?|held|hold|meets?|conducted|join(?:ed)?|"
+                      r"attend(?:ed)?|delivered|can (?:also )?be (?:done|arranged))\b", re.I)
+_ACCEPTED = re.compile(r"\b(?:we|our|us|accept(?:s|ed)?|in[- ]network|take[sn]?|bill(?:s|ed)?|participat\w*|"
+                       r"contract(?:s|ed)?|welcome|covered here)\b", re.I)
+# A list of names: names make up this much of it ("Aetna · Cigna · TRICARE West", "Insurance: Aetna").
+_LIST_NAME_SHARE = 1 / 3
+_NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
+                       r"out[- ]of[- ]network|stopped|discontinued|ended|in[- ]person only|only in[- ]person)\b|n't\b|[✗✘❌]",
+                       re.I)
+_PROGRAM_OR_SERVICE = re.compile(_PROGRAM.pattern + r"|\b(?:therapy|counseling|visits?|appointments?)\b", re.I)
+_SHORT_LINE_WORDS = 8  # a heading or list line, without a full stop ("Virtual IOP"), states by naming
+# Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").
+_RUNS = re.compile(r"\b(?:meets?|runs?|held|offers?|scheduled)\b", re.I)
+# Where one claim ends and another begins inside a sentence: "We accept Aetna but not Cigna".
+_CLAUSE = re.compile(r";|,?\s+\b(?:but|however|although|though|whereas|while|yet)\b|,\s+and\s+(?=(?:we|our)\b)", re.I)
+_DIGIT = re.compile(r"\d")
+_BULLET = re.compile(r"^\s*[•·*✓✔✗✘❌-]")  # a list item, never a heading
+_TABLE_MIN_CELLS = 3  # "Track | Mon | Tue ...": a table flattened into lines
+_YES_NO = re.compile(r"^(?:(yes)|no|not)\b(?!\s+yet)", re.I)  # "Not yet" answers nothing
+# "Do you take Aetna?" asks whether "we take Aetna": the opener goes, the facility answers for itself.
+_QUESTION_OPENER = re.compile(r"^(?:do|does|can|could|will|may|is|are)\s+(?:you|i|we|there|it|your \w+)\s+", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\s*\n\s*")
+
+
+@dataclass
+class PageFindings:
+    """Each list holds (value, sentence) pairs in page order; `iop` only the sentences."""
+    iop: list[str] = field(default_factory=list)
+    schedules: list[tuple[Schedule, str]] = field(default_factory=list)
+    hours_per_week: list[tuple[float, str]] = field(default_factory=list)
+    carriers: list[tuple["InsuranceName", str]] = field(default_factory=list)
+    medicaid_plans: list[tuple["InsuranceName", str]] = field(default_factory=list)
+    refused: list[tuple["InsuranceName", str]] = field(default_factory=list)  # names it says it does not take
+    telehealth: list[tuple[bool, str]] = field(default_factory=list)
+
+
+def sentences(text: str) -> list[str]:
+    found = []
+    for part in _SENTENCE_END.split(text):
+        part = " ".join(part.split())
+        if part:
+            found.append(part[:MAX_SENTENCE])
+    return found
+
+
+def days_in(sentence: str) -> list[str]:
+    """Days named in a sentence, ranges expanded: "Monday through Thursday", "Mon/Wed", "weekends", "martes",
+    "M, W, Th"."""
+    return list(_days(sentence))
+
+
+@lru_cache(maxsize=4096)  # pages repeat their lines (headers, footers, boilerplate) and each is asked twice
+def _days(sentence: str) -> tuple[str, ...]:
+    days: set[str] = set()
+    matches = list(_DAY.finditer(sentence))
+    for index, match in enumerate(matches):
+        word = match.group(2)
+        if word:
+            days.update(DAYS[:5] if word.lower().startswith("weekday") else DAYS[5:])
+            continue
+        day = _DAY_INDEX[match.group(1).lower()]
+        days.add(DAYS[day])
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        if following and following.group(1) and _DAY_RANGE.match(sentence[match.end():following.start()]):
+            last = _DAY_INDEX[following.group(1).lower()]
+            while day != last:
+                day = (day + 1) % 7
+                days.add(DAYS[day])
+    for listed in _LETTER_LIST.finditer(sentence):
+        parts = _LETTER_SEPARATOR.split(listed.group())  # letter, separator, letter, ...
+        for index in range(0, len(parts), 2):
+            day = _LETTER_DAYS[parts[index]]
+            days.add(DAYS[day])
+            if index + 2 < len(parts) and parts[index + 1] in "-–":
+                while day != _LETTER_DAYS[parts[index + 2]]:
+                    day = (day + 1) % 7
+                    days.add(DAYS[day])
+    return tuple(day for day in DAYS if day in days)
+
+
+def _clock(hour: str, minute: str | None, meridiem: str | None) -> int | None:
+    """Minutes after midnight, or None for an impossible time."""
+    h, m = int(hour), int(minute or 0)
+    if m > 59 or h > 23 or (meridiem and not 1 <= h <= 12):
+        return None
+    if meridiem:
+        h = h % 12 + (12 if meridiem.lower() == "p" else 0)
+    return h * 60 + m
+
+
+def time_ranges(sentence: str) -> list[tuple[str, str]]:
+    """Every clock range, as ("18:00", "21:00"): "6-9 pm", "9:00 a.m. – 12:00 p.m.", "18:00–21:00",
+    "9 to noon", "10:00–1:00" (no meridiem: into the afternoon)."""
+    return list(_time_ranges(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _time_ranges(sentence: str) -> tuple[tuple[str, str], ...]:
+    found = []
+    for match in _TIME_RANGE.finditer(_NOON.sub("12:00 pm", sentence)):
+        h1, m1, a1, h2, m2, a2 = match.groups()
+        if not (a1 or a2 or (m1 and m2)):
+            continue  # "1-2" alone is a count, not a time
+        end = _clock(h2, m2, a2)
+        start = _clock(h1, m1, a1 or a2)
+        if start is not None and end is not None and not a1 and a2 and start >= end:
+            start = _clock(h1, m1, "a")  # "11-2 pm": the start is in the morning
+        if start is not None and end is not None and not (a1 or a2):
+            if start < _EARLIEST_UNMARKED_MORNING:
+                start, end = start + 720, end + 720  # "5:30–8:30": no program starts before dawn
+            elif end <= start < end + 720:
+                end += 720  # "10:00–1:00": past noon
+        if start is None or end is None or start >= end:
+            continue
+        found.append((f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"))
+    return tuple(found)
+
+
+def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
+    """The program schedules a sentence states, one per clock range: when it is about a program
+    (not office or intake hours) and names days or hours, or the facility says it has an evening
+    track ("our evening IOP"). On a page about the program, a line of days and hours alone counts."""
+    if _NOT_PROGRAM.search(sentence) or _NO_SCHEDULE.search(sentence):
+        return []
+    days, ranges = days_in(sentence), time_ranges(sentence)
+    if not (_PROGRAM.search(sentence) or (program_page and days and ranges)):
+        return []
+    evening_word = bool(_EVENING.search(sentence))
+    if not (days or ranges or (evening_word and (speaks_for_itself(sentence) or _RUNS.search(sentence)))):
+        return []
+    weekend = "weekend" in sentence.lower() or any(day in ("sat", "sun") for day in days)
+    return [Schedule(days=days, starts=starts, ends=ends, weekend=weekend,
+                     evening=bool(starts and starts >= "16:00") or (evening_word and len(ranges) < 2))
+            for starts, ends in ranges or [(None, None)]]
+
+
+@dataclass(frozen=True)
+class InsuranceName:
+    name: str
+    kind: str  # "carrier" or "medicaid_plan"
+    states: frozenset[str]  # a state's own Medicaid program or plan; empty where it is not tied to one
+
+    def serves(self, state: str | None) -> bool:
+        return not self.states or state in self.states
+
+
+_WORD = re.compile(r"[\w.&+-]+")
+
+
+@cache
+def _insurance() -> dict[str, list[tuple[re.Pattern, InsuranceName]]]:
+    """Carriers and Medicaid plans we recognise (crawler/websites/insurance_names.csv), indexed by their
+    first word: each sentence is scanned once, word by word, not once per name."""
+    with files("crawler.websites").joinpath("insurance_names.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    spellings = []
+    for row in rows:
+        name = InsuranceName(row["name"], row["kind"], frozenset(row["states"].split()))
+        spellings += [(spelling, name) for spelling in [row["name"]] + row["aliases"].split("|") if spelling]
+    by_first_word: dict[str, list[tuple[re.Pattern, InsuranceName]]] = {}
+    # Longest spelling first, so "Aetna Better Health" wins over "Aetna".
+    for spelling, name in sorted(spellings, key=lambda pair: len(pair[0]), reverse=True):
+        # As spelled or in capitals, never in lower case: "MediCal" is a plan, "medical" a word.
+        forms = "|".join(re.escape(form).replace(r"\ ", r"\s+")
+                         for form in dict.fromkeys([spelling, spelling.upper()]))
+        pattern = re.compile(f"(?:{forms})(?![\\w-])")
+        by_first_word.setdefault(_WORD.match(spelling).group().lower().rstrip("."), []).append((pattern, name))
+    return by_first_word
+
+
+def insurance_in(sentence: str) -> list[tuple[InsuranceName, bool]]:
+    """(name, accepted) in the order the sentence gives them, each once; a name in a clause that
+    negates ("we do not accept", "no longer in network with", "except") is not accepted."""
+    found: dict[InsuranceName, bool] = {}
+    for clause in _CLAUSE.split(sentence):
+        if clause:
+            accepted = not _NEGATION.search(clause)
+            for name, _ in _names(clause):
+                found.setdefault(name, accepted)
+    return list(found.items())
+
+
+def _names(text: str) -> Iterator[tuple[InsuranceName, str]]:
+    """Each insurance name in the text with the words that spell it, longest spelling first."""
+    by_first_word, resume = _insurance(), 0
+    for word in _WORD.finditer(text):
+        if word.start() < resume:
+            continue
+        for pattern, name in by_first_word.get(word.group().lower().rstrip("."), ()):
+            if match := pattern.match(text, word.start()):
+                yield name, match.group()
+                resume = match.end()
+                break
+
+
+def telehealth_in(sentence: str) -> bool | None:
+    """True where care by video is offered, False where the facility says it is not, else None."""
+    if not _TELEHEALTH.search(sentence):
+        return None
+    if _NEGATION.search(sentence):
+        return False
+    line = sentence.rsplit(" · ", 1)[-1]  # the line itself, not the heading it is read under
+    heading = len(line.split()) <= _SHORT_LINE_WORDS and not line.rstrip().endswith(".") and \
+        _PROGRAM_OR_SERVICE.search(line)
+    return True if heading or _OFFERED.search(sentence) else None
+
+
+def _statements(text: str):
+    """The page's sentences as (sentence, statement to read): each clause between semicolons; a
+    line of days or hours, or a short list line, under the heading or question it answers
+    ("Medication dosing window" / "Monday–Saturday, 6–10 a.m." is no program schedule); a line of
+    days with the line of hours under it; a table's row under a header of days, as its days and
+    hours; and for a question the page answers with "Yes" or "No", what it asks ("Do you accept
+    AHCCCS? Yes." accepts it)."""
+    question = section = None
+    header: list[list[str]] | None = None  # days of each column of the table being read
+    lines = sentences(text)
+    paired = False  # the line is the hours under the line of days before it, read with it
+    for index, sentence in enumerate(lines):
+        cells = [cell.strip() for cell in sentence.split("|")]
+        if len(cells) >= _TABLE_MIN_CELLS and sum(1 for cell in cells if days_in(cell)) >= 2 \
+                and not time_ranges(sentence):
+            header = [days_in(cell) for cell in cells]
+            continue
+        if header and len(cells) == len(header):
+            for row in _table_rows(cells, header):
+                yield sentence, f"{section} · {row}" if section else row
+            continue
+        header = None
+        answer = _YES_NO.match(sentence)
+        if question and answer:
+            asked = _QUESTION_OPENER.sub("", question.rstrip("?"))
+            yield f"{question} {sentence}", f"We {asked}" if answer.group(1) else f"We do not {asked}"
+        words = len(sentence.split())
+        timed = days_in(sentence) or time_ranges(sentence)
+        under_heading = section and not _PROGRAM.search(sentence) and (timed or (
+            not section.endswith("?") and not speaks_for_itself(sentence) and (
+                words <= _SHORT_LINE_WORDS or _ACCEPTED.search(section) or _NEGATION.search(section))))
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if days_in(sentence) and not time_ranges(sentence) and time_ranges(following) and not days_in(following):
+            sentence = f"{sentence} {following}"
+            paired = True
+        elif paired:
+            paired = False
+            continue
+        for clause in sentence.split("; "):
+            yield sentence, f"{section} · {clause}" if under_heading else clause
+        question = sentence if sentence.endswith("?") else None
+        if not timed and not _DIGIT.search(sentence) and not _BULLET.match(sentence) and "|" not in sentence and (
+                sentence.endswith("?") or (words <= _SHORT_LINE_WORDS and not sentence.endswith("."))):
+            section = sentence
+
+
+def _table_rows(cells: list[str], header: list[list[str]]) -> list[str]:
+    """A row under a header of days as statements: its label, then the days of each clock range."""
+    by_range: dict[str, list[str]] = {}
+    for cell, days in zip(cells[1:], header[1:]):
+        if time_ranges(cell):
+            by_range.setdefault(cell, []).extend(days)
+    label = _DAY.sub("", cells[0])  # the header gives the days ("Weekend" here names the row)
+    return [f"{label} {' '.join(days)} {hours}" for hours, days in by_range.items()]
+
+
+# Anything a finding needs besides an insurance name: a day, a number, IOP, an evening or weekend,
+# care by video. A statement with none of these and no insurance name is skipped unread.
+_MENTIONS = re.compile("|".join([_DAY.pattern, r"\d", _IOP.pattern, _EVENING.pattern, r"\bhours?\b|\bhrs\b",
+                                 r"tele|virtual|online|video"]), re.I)
+
+
+def _worth_reading(statement: str) -> bool:
+    return bool(_MENTIONS.search(statement)) or any(
+        word.group().lower().rstrip(".") in _insurance() for word in _WORD.finditer(statement))
+
+
+def _insurance_claimed(sentence: str) -> bool:
+    """A list of names, or a sentence about accepting insurance (not a mere mention of a plan)."""
+    return bool(_ACCEPTED.search(sentence)) or any(
+        sum(len(spelled.split()) for _, spelled in _names(part)) >= _LIST_NAME_SHARE * len(part.split())
+        for part in sentence.split(" · "))
+
+
+def read_page(text: str) -> PageFindings:
+    """What the page's sentences say about the facility itself (general and hedged ones say nothing)."""
+    findings = PageFindings()
+    program_page = bool(_IOP.search(text))
+    read: set[str] = set()  # a statement the page repeats says nothing new
+    for sentence, statement in _statements(text):
+        if statement in read:
+            continue
+        read.add(statement)
+        if not _worth_reading(statement) or (own := own_statement(statement)) is None:
+            continue
+        if _IOP.search(own):
+            findings.iop.append(sentence)
+        for schedule in schedules_in(own, program_page):
+            findings.schedules.append((schedule, sentence))
+        for match in _HOURS_PER_WEEK.finditer(own):
+            hours = _hours(match.group(1))
+            if 0 < hours <= 80:
+                findings.hours_per_week.append((hours, sentence))
+        for name, accepted in insurance_in(own) if _insurance_claimed(own) else ():
+            target = findings.refused if not accepted else \
+                findings.carriers if name.kind == "carrier" else findings.medicaid_plans
+            target.append((name, sentence))
+        if (telehealth := telehealth_in(own)) is not None:
+            findings.telehealth.append((telehealth, sentence))
+    return findings
+
+
+def _hours(number: str) -> float:
+    word = number.lower()
+    return float(_NUMBER_WORDS.index(word) + 1) if word in _NUMBER_WORDS else float(number)

@@ -1,0 +1,55 @@
+"""The API application: its routes, error handlers and edge, and the Elasticsearch client's lifetime."""
+
+import gc
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from elasticsearch import AsyncElasticsearch
+from elasticsearch.serializer import OrjsonSerializer
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.staticfiles import StaticFiles
+
+from facility.geo import zip_point
+from search_api.errors import add_handlers
+from search_api.protection import Edge
+from search_api.routes import facilities, geocode, health, states, taxonomy
+from search_api.settings import ApiSettings
+
+# Decoding Elasticsearch's answers was one of the API's largest CPU costs after I/O.
+FAST_SERIALIZERS = {mimetype: OrjsonSerializer() for mimetype in
+                    ("application/json", "application/vnd.elasticsearch+json")}
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    # Nothing connects at import time; the client is made here and reaches routes through deps.
+    settings: ApiSettings = app.state.settings
+    app.state.es = AsyncElasticsearch(settings.elasticsearch_url, request_timeout=settings.es_timeout_s,
+                                      max_retries=settings.es_retries, retry_on_timeout=False,
+                                      serializers=FAST_SERIALIZERS)
+    zip_point("00000")  # load the ZIP table now, not on the first visitor's request
+    # Everything made so far lives as long as the process (about 300,000 objects, most of them
+    # the ZIP table). Frozen, the garbage collector no longer walks them: a full collection
+    # over them stalled every request in flight for about 0.3 s.
+    gc.freeze()
+    yield
+    await app.state.es.close()
+
+
+def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
+    """The API; with `site`, also that built static site at / (one origin, as in the demo)."""
+    app = FastAPI(title="IOP Finder API", version="1", lifespan=lifespan,
+                  description="Search intensive outpatient programs (IOPs) for substance use and "
+                              "co-occurring mental health conditions in the United States. Data: SAMHSA.",
+                  docs_url=None, redoc_url=None)  # the interactive docs would load third-party assets
+    app.state.settings = settings
+    add_handlers(app)
+    app.add_middleware(Edge, settings=settings, serves_site=site is not None)
+    if settings.cors_origins:  # outermost, so that 429 and 503 from the edge carry CORS headers too
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"])
+    for resource in (facilities, states, taxonomy, geocode, health):
+        app.include_router(resource.router)
+    if site is not None:
+        app.mount("/", StaticFiles(directory=site, html=True), name="site")
+    return app

@@ -1,0 +1,151 @@
+"""The FindTreatment spider against a local stand-in for SAMHSA's locator, built from the real
+listing response in ../shared/data, through the real `iopfinder crawl findtreatment` command
+(and Scrapy's own `scrapy crawl findtreatment`)."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED_DATA
+
+SAMPLE = SHARED_DATA / "findtreatment" / "listing_response_sample.json"
+REPOSITORY = Path(__file__).resolve().parents[3]
+VA, WY, MD = "51", "56", "24"
+
+
+def listing(rows, page, size, total_pages=None):
+    pages = total_pages if total_pages is not None else -(-len(rows) // size)
+    return {"page": page, "totalPages": pages, "recordCount": len(rows),
+            "rows": rows[(page - 1) * size: page * size]}
+
+
+class StandIn(BaseHTTPRequestHandler):
+    rows: list = []
+    requests: list = []
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        if url.path == "/robots.txt":
+            return self.reply(b"User-agent: *\nAllow: /\n", "text/plain")
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        self.requests.append(query)
+        size, page, state = int(query["pageSize"]), int(query["page"]), query["limitValue"]
+        if state == VA or query["limitType"] == "2":  # around a point: the sample is a Charlottesville search
+            body = listing(self.rows, page, size)
+        elif state == MD and page == 2:
+            return self.reply(b'{"page": 2, "rows": [', "application/json")  # cut off mid-response
+        elif state == MD:
+            body = listing(self.rows[:3], 1, size, total_pages=2)
+        else:
+            body = {"page": 1, "totalPages": 0, "recordCount": 0, "rows": []}
+        self.reply(json.dumps(body).encode(), "application/json")
+
+    def reply(self, body: bytes, kind: str):
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def stand_in():
+    rows = json.loads(SAMPLE.read_text())["rows"]
+    rows[5] = dict(rows[5], zip="ABCDE")  # a malformed row
+    StandIn.rows, StandIn.requests = rows, []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_crawl_extracts_cleans_and_counts(stand_in, tmp_path, imported_2022):
+    out = tmp_path / "findtreatment.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--state", "VA", "--state", "WY",
+         "--state", "MD", "--page-size", "10", "--base-url", f"{stand_in}/locator/listing", "--out", str(out)],
+        capture_output=True, text=True, timeout=300, env=dict(os.environ, COLUMNS="200"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    # the parameters SAMHSA's own client sends
+    for query in StandIn.requests:
+        assert query["sType"] == "SA" and query["sCodes"] == "OIT" and query["pageSize"] == "10"
+        assert query["limitType"] == "0" and query["sort"] == "0"
+    pages = sorted((q["limitValue"], q["page"]) for q in StandIn.requests)
+    assert pages == [(MD, "1"), (MD, "2"), (VA, "1"), (VA, "2"), (VA, "3"), (WY, "1")]
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 29 + 3  # VA: 30 rows less the malformed one; MD: 3 rows before its broken page
+    assert "bad zip" in result.stderr and "page not a listing (malformed JSON)" in result.stderr
+    mohr = next(r for r in records if r["name2"] == "Mohr Center")
+    assert mohr["sources"][0]["name"] == "samhsa-findtreatment"
+    assert mohr["sources"][0]["record_id"] == "811a908f82269778a2fe2a8bc603afa08df868f3e2fa56aa62e214d03997dea1"
+    assert mohr["website"] == "http://www.regionten.org" and mohr["geo_precision"] == "address"
+    assert mohr["location"] == {"lat": 38.0282239, "lon": -78.4725231}
+    assert mohr["phones"][:2] == [{"kind": "main", "number": "+14349798871", "extension": None},
+                                  {"kind": "intake", "number": "+14349721800", "extension": None}]
+    assert mohr["levels_of_care"] == ["residential"] and "medicaid" in mohr["payment"]
+    assert "SS" in mohr["service_codes"] and mohr["payment_assistance"] == ["sliding_fee"]
+    # the same facility as in the 2022 directory import resolves to the same id
+    directory_ids = {json.loads(line)["id"] for line in imported_2022[0].read_text().splitlines()}
+    assert sum(r["id"] in directory_ids for r in records[:29]) >= 7
+    assert any(r["name"] == "Region Ten Community Services Board" and r["id"] in directory_ids for r in records)
+
+
+def test_crawl_around_a_point_sends_the_point_and_radius_in_metres(stand_in, tmp_path):
+    out = tmp_path / "near.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--near", "22902", "--radius-mi", "10",
+         "--page-size", "10", "--base-url", f"{stand_in}/locator/listing", "--out", str(out)],
+        capture_output=True, text=True, timeout=300, env=dict(os.environ, COLUMNS="200"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(q["page"] for q in StandIn.requests) == ["1", "2", "3"]
+    for query in StandIn.requests:
+        assert query["limitType"] == "2" and query["limitValue"] == "16093"  # 10 miles
+        lat, lon = map(float, query["sAddr"].split(","))
+        assert abs(lat - 38.03) < 0.05 and abs(lon + 78.48) < 0.05  # ZIP 22902, Charlottesville
+    assert len(out.read_text().splitlines()) == 29
+
+
+def test_near_and_state_together_is_a_clear_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--near", "22902", "--state", "VA",
+         "--out", str(tmp_path / "x.jsonl")], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 1 and "--near and --state cannot be combined" in result.stderr
+
+
+def undated(path: Path) -> list[str]:
+    """The records less the moments they were read at (the two crawls run one after the other)."""
+    records = []
+    for line in path.read_text().splitlines():
+        record = json.loads(line)
+        for dated, keys in [(record, ("updated_at", "verified_on")),
+                            *((source, ("retrieved_at", "as_of")) for source in record["sources"])]:
+            for key in keys:
+                dated.pop(key)
+        records.append(json.dumps(record, sort_keys=True))
+    return sorted(records)
+
+
+def test_scrapy_crawl_writes_the_records_iopfinder_crawl_stages(stand_in, tmp_path):
+    listing, staged, exported = f"{stand_in}/locator/listing", tmp_path / "staged.jsonl", tmp_path / "out.jsonl"
+    iopfinder = subprocess.run(
+        [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--state", "VA", "--page-size", "10",
+         "--base-url", listing, "--out", str(staged)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert iopfinder.returncode == 0, iopfinder.stderr
+    scrapy = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "findtreatment", "-a", "state=VA", "-a", "page_size=10",
+         "-a", f"base_url={listing}", "-o", str(exported), "-s", "HTTPCACHE_ENABLED=False"],
+        capture_output=True, text=True, timeout=300, cwd=REPOSITORY)
+    assert scrapy.returncode == 0, scrapy.stderr
+    assert len(undated(exported)) == 29 and undated(exported) == undated(staged)
+    assert "'dropped/bad zip': 1" in scrapy.stderr  # Scrapy's closing stats count the malformed row

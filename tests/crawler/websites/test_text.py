@@ -1,0 +1,203 @@
+import pytest
+
+from crawler.websites.text import days_in, insurance_in, read_page, schedules_in, sentences, telehealth_in, time_ranges
+
+
+@pytest.mark.parametrize("sentence, days", [
+    ("Groups meet Monday through Thursday.", ["mon", "tue", "wed", "thu"]),
+    ("Mon/Wed/Fri", ["mon", "wed", "fri"]),
+    ("Monday, Tuesday and Thursday", ["mon", "tue", "thu"]),
+    ("Tuesdays and Thursdays", ["tue", "thu"]),
+    ("Friday to Sunday", ["fri", "sat", "sun"]),
+    ("on weekdays", ["mon", "tue", "wed", "thu", "fri"]),
+    ("Weekend track", ["sat", "sun"]),
+    ("Monthly meetings on the first Monday", ["mon"]),
+    ("weekday mornings", ["mon", "tue", "wed", "thu", "fri"]),
+    ("Grupo en español: martes y jueves", ["tue", "thu"]),
+    ("lunes a miércoles", ["mon", "tue", "wed"]),
+    ("No days here", []),
+])
+def test_days(sentence, days):
+    assert days_in(sentence) == days
+
+
+@pytest.mark.parametrize("sentence, hours", [
+    ("from 6:00 pm to 9:00 pm", ("18:00", "21:00")),
+    ("6-9 pm", ("18:00", "21:00")),
+    ("9:00 a.m. – 12:00 p.m.", ("09:00", "12:00")),
+    ("11-2 pm", ("11:00", "14:00")),
+    ("5:30 to 8:30 p.m.", ("17:30", "20:30")),
+    ("18:00–21:00", ("18:00", "21:00")),
+    ("12 noon", None),
+    ("1-2 people per group", None),  # a count, not a time
+    ("9 pm to 6 pm", None),  # ends before it starts
+    ("25:00-26:00", None),
+    ("from 9 to noon", ("09:00", "12:00")),
+    ("10:00–1:00", ("10:00", "13:00")),  # no meridiem: into the afternoon
+])
+def test_time_ranges(sentence, hours):
+    assert (time_ranges(sentence) or [None])[0] == hours
+
+
+def test_every_range_of_a_sentence_is_a_schedule():
+    morning, evening = schedules_in("Sessions are held Mon and Thu from 9 a.m.–12 p.m. and again from 6–9 p.m.")
+    assert (morning.starts, morning.evening, evening.starts, evening.evening) == ("09:00", False, "18:00", True)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Office hours are Monday through Friday, 8 am to 5 pm.",
+    "Clinic hours: Monday–Saturday, 7am–7pm",
+    "Intake assessments are Monday to Friday, 9-11 am, for the IOP.",
+    "Our Tuesday/Friday daytime group was discontinued in January 2024.",
+    "We do not currently offer weekend groups.",
+    "A guide to evening IOPs",  # a link's text, not a track the facility runs
+])
+def test_what_is_not_a_program_schedule(sentence):
+    assert schedules_in(sentence, program_page=True) == []
+
+
+def test_a_line_of_days_and_hours_counts_on_a_program_page_only():
+    assert schedules_in("Tues/Thurs 5:30–8:30pm") == []
+    assert schedules_in("Tues/Thurs 5:30–8:30pm", program_page=True)[0].days == ["tue", "thu"]
+
+
+def test_evening_by_word_or_by_start_time():
+    assert schedules_in("The evening IOP group meets Tuesdays.")[0].evening is True
+    assert schedules_in("IOP sessions 4:30-7:30 pm on Mondays")[0].evening is True
+    assert schedules_in("IOP 9:00-12:00 Mon")[0].evening is False
+    assert schedules_in("The program meets three evenings a week.")[0].evening is True
+
+
+def test_insurance_names_in_text_order_longest_match_first_never_inside_words():
+    names = [n.name for n, _ in insurance_in("In network with Aetna Better Health, Aetna and BCBS; not Humanage.")]
+    assert names == ["Aetna Better Health", "Aetna", "Blue Cross Blue Shield"]
+
+
+def test_insurance_names_are_proper_names_never_common_words():
+    assert [n.name for n, _ in insurance_in("Our medical team bills MEDI-CAL.")] == ["Medi-Cal"]
+    assert insurance_in("We coordinate medical care and medication.") == []
+    assert insurance_in("Ask about humana or aetna coverage.") == []  # lower case is a word, not a name
+
+
+@pytest.mark.parametrize("sentence, said", [
+    ("We accept Aetna but not Cigna.", [("Aetna", True), ("Cigna", False)]),
+    ("We are no longer in network with Cigna.", [("Cigna", False)]),
+    ("We do not accept Medi-Cal or Aetna.", [("Medi-Cal", False), ("Aetna", False)]),
+    ("We accept all major plans except Humana.", [("Humana", False)]),
+    ("Cigna is out-of-network; we accept Aetna.", [("Cigna", False), ("Aetna", True)]),
+])
+def test_negation_takes_the_name_back_within_its_clause(sentence, said):
+    assert [(n.name, accepted) for n, accepted in insurance_in(sentence)] == said
+
+
+@pytest.mark.parametrize("sentence, said", [
+    ("Virtual IOP sessions are available through telehealth.", True),
+    ("We offer online therapy groups.", True),
+    ("We do not offer telehealth.", False),
+    ("Telehealth isn't available for this program.", False),
+    ("Call us to enroll.", None),
+    ("Individual check-ins can be done by phone or video.", True),
+    ("Virginia's Medicaid plan pays for telehealth visits.", None),  # a mention, not an offer
+])
+def test_telehealth(sentence, said):
+    assert telehealth_in(sentence) is said
+
+
+def test_a_page_reads_into_findings_with_their_sentences():
+    text = ("Intensive Outpatient Program\nOur IOP meets Mon, Wed and Thu from 6 to 9 p.m. It is 9 hours a week. "
+            "We accept Cigna and Medi-Cal. Telehealth is available.")
+    findings = read_page(text)
+    assert findings.iop[0] == "Intensive Outpatient Program"
+    schedule, sentence = findings.schedules[0]
+    assert (schedule.days, schedule.starts, schedule.ends) == (["mon", "wed", "thu"], "18:00", "21:00")
+    assert sentence == "Our IOP meets Mon, Wed and Thu from 6 to 9 p.m."
+    assert findings.hours_per_week == [(9.0, "It is 9 hours a week.")]
+    assert [n.name for n, _ in findings.carriers] == ["Cigna"]
+    plan = findings.medicaid_plans[0][0]
+    assert (plan.name, plan.states) == ("Medi-Cal", {"CA"})
+    assert findings.telehealth == [(True, "Telehealth is available.")]
+
+
+@pytest.mark.parametrize("text", [
+    "Sessions are often scheduled during evenings or weekends to ensure participants can maintain their routines.",
+    "Most intensive outpatient programs run for 9 to 20 hours per week, according to the Substance Abuse and "
+    "Mental Health Services Administration.",
+    "Plans are underway to design online programs.",
+    "Do you offer evening IOP on Tuesdays?",
+    "Many insurers, such as Cigna, cover IOP.",
+    "We may add weekend groups on Saturday.",
+    "Virtual IOP — coming soon!",
+    "Sign up for our newsletter to hear when online groups open.",
+])
+def test_general_hedged_and_questioning_sentences_say_nothing_about_the_facility(text):
+    findings = read_page(text)
+    assert (findings.schedules, findings.hours_per_week, findings.carriers, findings.telehealth) == ([], [], [], [])
+
+
+@pytest.mark.parametrize("text", [
+    "Unlike many programs that may only meet by day, our IOP meets Monday to Thursday 6-9 pm.",
+    "For people who work Monday to Friday, our IOP meets Monday to Thursday 6-9 pm.",
+    "Our IOP meets Monday to Thursday, 6 to 9 pm, so you can keep working.",
+])
+def test_the_facilitys_own_words_beside_a_general_clause_count(text):
+    schedule = read_page(text).schedules[0][0]
+    assert schedule.days == ["mon", "tue", "wed", "thu"] and schedule.evening
+
+
+def test_a_yes_or_no_answers_the_question_it_follows():
+    findings = read_page("Do you accept AHCCCS?\nYes.\nDo you take Cigna?\nNo.")
+    assert [n.name for n, _ in findings.medicaid_plans] == ["AHCCCS"]
+    assert [n.name for n, _ in findings.refused] == ["Cigna"]
+
+
+@pytest.mark.parametrize("sentence, hours", [
+    ("Participants attend twelve hours a week.", 12.0),
+    ("with at least nine hours of treatment weekly", 9.0),
+    ("Our IOP provides 9–12 hours of programming per week.", 9.0),
+    ("12 hrs/week", 12.0),
+])
+def test_hours_per_week_in_words_or_digits(sentence, hours):
+    assert read_page(sentence).hours_per_week[0][0] == hours
+
+
+def test_long_sentences_are_cut_for_evidence():
+    assert len(sentences("IOP " + "word " * 500)[0]) == 300
+
+
+@pytest.mark.parametrize("sentence, days", [
+    ("Adult IOP — M, W, Th · 5:30–8:30p", ["mon", "wed", "thu"]),
+    ("Groups M/W/F", ["mon", "wed", "fri"]),
+    ("Front desk M–F", ["mon", "tue", "wed", "thu", "fri"]),
+    ("Track A at 9 (room W)", []),  # a single capital letter is no day
+])
+def test_days_as_letters_only_in_a_list(sentence, days):
+    assert days_in(sentence) == days
+
+
+def test_a_line_of_days_reads_with_the_line_of_hours_under_it():
+    schedule = read_page("Intensive outpatient program\nAfternoon Group\nTuesday, Thursday\n4:00 PM – 7:00 PM").schedules
+    assert [(s.days, s.starts, s.evening) for s, _ in schedule] == [(["tue", "thu"], "16:00", True)]
+
+
+def test_a_table_under_a_header_of_days_reads_by_column():
+    text = ("Weekly IOP grid\nTrack | Mon | Tue | Wed | Sat\nAdult AM | 9:00–12:00 | — | 9:00–12:00 | —\n"
+            "Weekend | — | — | — | 10:00–1:00\nSunday: building closed.")
+    found = [(s.days, s.starts, s.ends) for s, _ in read_page(text).schedules]
+    assert found == [(["mon", "wed"], "09:00", "12:00"), (["sat"], "10:00", "13:00")]
+
+
+def test_insurance_lists_count_and_mentions_in_prose_do_not():
+    listed = read_page("Aetna · Cigna · UnitedHealthcare · Blue Cross Blue Shield of Arizona · TRICARE West")
+    assert [n.name for n, _ in listed.carriers] == ["Aetna", "Cigna", "UnitedHealthcare", "Blue Cross Blue Shield",
+                                                    "TRICARE"]
+    assert read_page("Virginia's Cardinal Care continues to pay for telehealth visits.").medicaid_plans == []
+
+
+@pytest.mark.parametrize("text, said", [
+    ("9 hrs/wk · in-person only", False),
+    ("We stopped offering virtual groups in 2023.", False),
+    ("Virtual IOP", True),
+    ("Can I attend by telehealth?\nNo.", False),
+])
+def test_telehealth_by_heading_stop_and_answer(text, said):
+    assert [value for value, _ in read_page(text).telehealth] == [said]

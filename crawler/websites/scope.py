@@ -19,16 +19,21 @@ _BYLINE = re.compile(r"^\s*(?i:by|written by|posted by|published by|(?:medically
                      r"author:)\s+(?:Dr\.?\s+)?[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]*)+", re.M)
 _BYLINE_LINES = 8  # an author line sits near the top of the text
 
-_FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us)\b", re.I)
+def words(*phrases: str) -> re.Pattern:
+    """Any of the phrases as whole words, in any case (a phrase may itself be a regular expression)."""
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.I)
+
+
+_FIRST_PERSON = words("we", "we're", "we've", "we'll", "our", "ours", "us")
 # Words that make a sentence a statement about programs in general.
-_GENERAL = re.compile(r"\b(?:most|many|some|often|typically|typical|usually|generally|commonly|frequently|"
-                      r"research|studies|study|statistics|percent|according to|in general|average|tend to|"
-                      r"defined as|defines|ASAM|SAMHSA|NIDA|CDC)\b|%", re.I)
+_GENERAL = words("most", "many", "some", "often", "typically", "typical", "usually", "generally", "commonly",
+                 "frequently", "research", "studies", "study", "statistics", "percent", r"\d+(?=%)", "according to",
+                 "in general", "average", "tend to", "defined as", "defines", "ASAM", "SAMHSA", "NIDA", "CDC")
 # Words that make a statement uncertain or about the future.
-_HEDGE = re.compile(r"\b(?:may|might|could|would|should|can|will|plans? (?:are|is) underway|plan(?:s|ning)? to|"
-                    r"hope to|soon|coming|next (?:year|month|spring|summer|fall|winter)|in the future|"
-                    r"eventually|expect to|working (?:on|to|toward)|when (?:\w+ ){0,3}(?:opens?|launch(?:es)?|"
-                    r"begins?|starts?|becomes? available))\b", re.I)
+_HEDGE = words("may", "might", "could", "would", "should", "can", "will", r"plans? (?:are|is) underway",
+               r"plan(?:s|ning)? to", "hope to", "soon", "coming", r"next (?:year|month|spring|summer|fall|winter)",
+               "in the future", "eventually", "expect to", r"working (?:on|to|toward)",
+               r"when (?:\w+ ){0,3}(?:opens?|launch(?:es)?|begins?|starts?|becomes? available)")
 # "May", "can" and "will" that give permission or describe what happens, not doubt: "clients may
 # join by video", "can be attended online", "you will join our IOP".
 _PERMISSION = re.compile(r"\b(?:you|they|clients|patients|participants|members|families|parents|teens|adolescents|"

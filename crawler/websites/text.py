@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
 
-from crawler.websites.scope import own_statement, speaks_for_itself
+from crawler.websites.scope import own_statement, speaks_for_itself, words
 from facility.model import Schedule
 
 MAX_SENTENCE = 300  # evidence is quoted; a longer "sentence" is cut here
@@ -39,8 +39,8 @@ _IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
 _PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes)\b", re.I)
 _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|offices? (?:is|are) open|open|opening|"
                           r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
-                          r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|dosing|pharmacy|"
-                          r"pick-?up|closed|closes)\b|"
+                          r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|"
+                          r"dosing|pharmacy|pick-?up|closed|closes)\b|"
                           r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}", re.I)
 _EVENING = re.compile(r"\b(?:evenings?|weeknights?|nights?)\b", re.I)
 # A schedule said to be gone or absent: "was discontinued", "we do not offer weekend groups".
@@ -51,21 +51,24 @@ _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 _NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
 _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*)?(?:hours|hrs)\.?"
-                             r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)", re.I)
-_TELEHEALTH = re.compile(r"\b(?:in[- ]person only|only in[- ]person|tele-?health|telemedicine|teletherapy|virtual (?:IOPs?|intensive outpatient|"
-                         r"programs?|sessions?|groups?|care|treatment|visits?|options?)|online (?:IOPs?|sessions?|"
-                         r"groups?|programs?|therapy|treatment)|(?:by|via|secure|over|phone or) video|(?:attend|join)\w* online|"
-                         r"video (?:sessions?|visits?|groups?|calls?))\b", re.I)
+                             r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)",
+                             re.I)
+_TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", "telemedicine", "teletherapy",
+                    r"virtual (?:IOPs?|intensive outpatient|programs?|sessions?|groups?|care|treatment|visits?|"
+                    r"options?)",
+                    r"online (?:IOPs?|sessions?|groups?|programs?|therapy|treatment)",
+                    r"(?:by|via|secure|over|phone or) video", r"(?:attend|join)\w* online",
+                    r"video (?:sessions?|visits?|groups?|calls?)")
 # What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
-_OFFERED = re.compile(r"\b(?:we|our|us|available|offer(?:s|ed)?|provide[sd]?|held|hold|meets?|conducted|join(?:ed)?|"
-                      r"attend(?:ed)?|delivered|can (?:also )?be (?:done|arranged))\b", re.I)
-_ACCEPTED = re.compile(r"\b(?:we|our|us|accept(?:s|ed)?|in[- ]network|take[sn]?|bill(?:s|ed)?|participat\w*|"
-                       r"contract(?:s|ed)?|welcome|covered here)\b", re.I)
+_OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
+                 "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered", r"can (?:also )?be (?:done|arranged)")
+_ACCEPTED = words("we", "our", "us", r"accept(?:s|ed)?", "in[- ]network", "take[sn]?", r"bill(?:s|ed)?",
+                  r"participat\w*", r"contract(?:s|ed)?", "welcome", "covered here")
 # A list of names: names make up this much of it ("Aetna · Cigna · TRICARE West", "Insurance: Aetna").
 _LIST_NAME_SHARE = 1 / 3
 _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
-                       r"out[- ]of[- ]network|stopped|discontinued|ended|in[- ]person only|only in[- ]person)\b|n't\b|[✗✘❌]",
-                       re.I)
+                       r"out[- ]of[- ]network|stopped|discontinued|ended|in[- ]person only|only in[- ]person)\b|"
+                       r"n't\b|[✗✘❌]", re.I)
 _PROGRAM_OR_SERVICE = re.compile(_PROGRAM.pattern + r"|\b(?:therapy|counseling|visits?|appointments?)\b", re.I)
 _SHORT_LINE_WORDS = 8  # a heading or list line, without a full stop ("Virtual IOP"), states by naming
 # Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").

@@ -19,7 +19,6 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
 from facility import defaults
-from iopfinder.elasticsearch_node import cache_dir
 
 CHUNK_BYTES = 1 << 16
 
@@ -73,10 +72,6 @@ def catalogue(edition: int | None = None) -> list[DataFile]:
         pinned = ", ".join(map(str, sorted(DIRECTORIES)))
         raise DataFileError(f"edition {edition}: no pinned checksum for its directory (pinned editions: {pinned})")
     return [DIRECTORIES[edition], LOCATOR]
-
-
-def default_dest() -> Path:
-    return cache_dir() / "data"
 
 
 @dataclass

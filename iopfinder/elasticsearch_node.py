@@ -21,10 +21,12 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import Field
+
 from facility import defaults
+from facility.settings import EnvSettings, read_settings
 
 ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 SERVICE_USER = "iopfinder-es"
@@ -35,31 +37,26 @@ class NodeError(Exception):
     """The local node could not be installed, started or reached; the message says why."""
 
 
-def cache_dir() -> Path:
-    """The project's cache: IOPFINDER_CACHE, else /var/cache/iopfinder as root, else ~/.cache/iopfinder."""
-    if os.environ.get("IOPFINDER_CACHE"):
-        return Path(os.environ["IOPFINDER_CACHE"])
+def _default_cache_dir() -> Path:
     # Root's home is private, and the node's unprivileged user must read the distribution.
     if os.geteuid() == 0:
         return Path("/var/cache/iopfinder")
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "iopfinder"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "iopfinder"
 
 
-@dataclass(frozen=True)
-class NodeSettings:
-    cache_dir: Path
-    version: str
-    heap: str
-    external_url: str | None
+class NodeSettings(EnvSettings):
+    """Which Elasticsearch the commands use, and how the local node is installed and run."""
+
+    cache_dir: Path = Field(default_factory=_default_cache_dir, validation_alias="IOPFINDER_CACHE")
+    version: str = Field(defaults.ELASTICSEARCH_VERSION, validation_alias="IOPFINDER_ES_VERSION")
+    heap: str = Field(defaults.ELASTICSEARCH_HEAP, validation_alias="IOPFINDER_ES_HEAP")
+    external_url: str | None = Field(None, validation_alias="ELASTICSEARCH_URL")  # set: start nothing
+    java_home: Path | None = Field(None, validation_alias="ES_JAVA_HOME")
 
     @classmethod
     def from_env(cls) -> "NodeSettings":
-        return cls(
-            cache_dir=cache_dir(),
-            version=os.environ.get("IOPFINDER_ES_VERSION") or defaults.ELASTICSEARCH_VERSION,
-            heap=os.environ.get("IOPFINDER_ES_HEAP") or defaults.ELASTICSEARCH_HEAP,
-            external_url=os.environ.get("ELASTICSEARCH_URL") or None,
-        )
+        """Raises SettingsError on a bad value."""
+        return read_settings(cls)
 
     @property
     def home(self) -> Path:
@@ -104,9 +101,9 @@ def install(settings: NodeSettings, say=print) -> Path:
     return settings.home
 
 
-def _java_home() -> Path:
-    if os.environ.get("ES_JAVA_HOME"):
-        return Path(os.environ["ES_JAVA_HOME"])
+def _java_home(settings: NodeSettings) -> Path:
+    if settings.java_home:
+        return settings.java_home
     java = shutil.which("java")
     if not java:
         raise NodeError("Java 17 not found: run `make setup` (installs openjdk-17-jre-headless)")
@@ -167,7 +164,7 @@ class LocalNode:
         home = install(self.settings, say)
         port = port or free_port()
         config = self._write_config(home, port)
-        env = dict(os.environ, ES_JAVA_HOME=str(_java_home()), ES_PATH_CONF=str(config),
+        env = dict(os.environ, ES_JAVA_HOME=str(_java_home(self.settings)), ES_PATH_CONF=str(config),
                    ES_TMPDIR=str(self.workdir / "tmp"),
                    ES_JAVA_OPTS=f"-Xms{self.settings.heap} -Xmx{self.settings.heap}")
         command = [str(home / "bin" / "elasticsearch")]

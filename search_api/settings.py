@@ -1,13 +1,17 @@
-"""The API's settings, read from the environment once at start-up."""
+"""The API's settings: built directly in tests, read from the environment once at start-up (`from_env`)."""
 
-import os
-from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import NoDecode
 
 from facility import defaults
+from facility.settings import EnvSettings, comma_separated, read_settings
 
 
-@dataclass(frozen=True)
-class ApiSettings:
+class ApiSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     elasticsearch_url: str
     alias: str = defaults.INDEX_ALIAS
     es_timeout_s: float = defaults.API_ES_TIMEOUT_S
@@ -21,15 +25,16 @@ class ApiSettings:
 
     @classmethod
     def from_env(cls, elasticsearch_url: str | None = None) -> "ApiSettings":
-        url = elasticsearch_url or os.environ.get("ELASTICSEARCH_URL")
-        if not url:
-            raise ValueError("ELASTICSEARCH_URL is not set")
-        return cls(
-            elasticsearch_url=url,
-            alias=os.environ.get("IOPFINDER_ALIAS", defaults.INDEX_ALIAS),
-            es_timeout_s=float(os.environ.get("IOPFINDER_ES_TIMEOUT_S", defaults.API_ES_TIMEOUT_S)),
-            cors_origins=tuple(o.strip() for o in os.environ.get("IOPFINDER_CORS_ORIGINS", "").split(",") if o.strip()),
-            rate_limit_per_minute=int(os.environ.get("IOPFINDER_RATE_LIMIT_PER_MINUTE", defaults.RATE_LIMIT_PER_MINUTE)),
-            max_in_flight=int(os.environ.get("IOPFINDER_MAX_IN_FLIGHT", defaults.MAX_IN_FLIGHT)),
-            trust_proxy=os.environ.get("IOPFINDER_TRUST_PROXY", "") == "1",
-        )
+        """ELASTICSEARCH_URL (unless given) and IOPFINDER_<FIELD> for the rest; raises SettingsError."""
+        given = {"elasticsearch_url": elasticsearch_url} if elasticsearch_url else {}
+        return read_settings(ApiEnvironment, **given)
+
+
+class ApiEnvironment(EnvSettings, ApiSettings):
+    """ApiSettings as the environment sets them: a served API limits rates unless told not to."""
+
+    elasticsearch_url: str = Field(validation_alias="ELASTICSEARCH_URL")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    rate_limit_per_minute: int = defaults.RATE_LIMIT_PER_MINUTE
+
+    _split_origins = field_validator("cors_origins", mode="before")(comma_separated)

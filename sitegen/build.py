@@ -4,7 +4,6 @@ The new site is written beside the old one and swapped in at the end, so a faile
 never leaves a half-written site behind.
 """
 
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -15,9 +14,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from sitegen.pages import Site, city_context, facility_context, home_context, state_context
 
-# The site's templates and assets: beside the packages in a checkout; set IOPFINDER_SITE_DIR
-# where the packages are installed elsewhere (the Docker image does).
-SITE_DIR = Path(os.environ.get("IOPFINDER_SITE_DIR") or Path(__file__).resolve().parents[1] / "site")
+# The site's templates and assets beside the packages in a checkout; where the packages are installed
+# elsewhere (the Docker image), IOPFINDER_SITE_DIR names them (read by the `iopfinder` command's JobSettings).
+CHECKOUT_SITE_DIR = Path(__file__).resolve().parents[1] / "site"
 
 
 @dataclass(frozen=True)
@@ -29,20 +28,21 @@ class BuildSummary:
     seconds: float
 
 
-def environment(templates: Path = SITE_DIR / "templates") -> Environment:
+def environment(templates: Path) -> Environment:
     return Environment(loader=FileSystemLoader(templates), undefined=StrictUndefined,
                        autoescape=select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
 
 
 def build_site(facilities: list[dict], out: Path, api_url: str, base_url: str,
-               progress: Callable[[int], None] = lambda n: None) -> BuildSummary:
+               progress: Callable[[int], None] = lambda n: None,
+               site_dir: Path = CHECKOUT_SITE_DIR) -> BuildSummary:
     started = time.perf_counter()
     site = Site(facilities)
-    env = environment()
+    env = environment(site_dir / "templates")
     common = {"api_url": api_url.rstrip("/"), "base_url": base_url.rstrip("/")}
     staging = out.with_name(out.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(SITE_DIR / "static", staging / "static")
+    shutil.copytree(site_dir / "static", staging / "static")
     paths: list[str] = []
 
     def write(path: str, template: str, context: dict) -> None:

@@ -3,6 +3,10 @@
 import os
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
@@ -10,13 +14,17 @@ from iopfinder.elasticsearch_node import free_port
 from tests.conftest import DIRECTORY_2022, LOCATOR_2021
 
 
-def iopfinder(*args, es_url=None, check=False):
-    env = dict(os.environ, COLUMNS="200")
+def environment(es_url=None, **variables):
+    env = dict(os.environ, COLUMNS="200", **variables)
     env.pop("ELASTICSEARCH_URL", None)
     if es_url:
         env["ELASTICSEARCH_URL"] = es_url
+    return env
+
+
+def iopfinder(*args, es_url=None, check=False, **variables):
     result = subprocess.run([sys.executable, "-m", "iopfinder.cli", *map(str, args)],
-                            capture_output=True, text=True, env=env, timeout=300)
+                            capture_output=True, text=True, env=environment(es_url, **variables), timeout=300)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -72,3 +80,57 @@ def test_es_commands_use_elasticsearch_url_and_start_nothing(es_url):
     assert "is up" in iopfinder("es", "status", es_url=es_url, check=True).stdout
     down = iopfinder("es", "status", es_url=f"http://127.0.0.1:{free_port()}")
     assert down.returncode == 1 and "not running" in down.stdout
+
+
+def test_the_command_loads_no_heavy_package_before_a_command_runs():
+    heavy = ["scrapy", "uvicorn", "elasticsearch", "fastapi", "search_api"]
+    program = f"import sys, iopfinder.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+
+
+def test_a_bad_setting_is_one_line_naming_its_variable():
+    result = iopfinder("serve", es_url="http://127.0.0.1:9", IOPFINDER_MAX_IN_FLIGHT="abc")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("error: IOPFINDER_MAX_IN_FLIGHT: Input should be a valid integer, "
+                                     "unable to parse string as an integer")
+    result = iopfinder("index", es_url="http://127.0.0.1:9", IOPFINDER_INDEX_SHARDS="0")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: IOPFINDER_INDEX_SHARDS: Input should be greater than or equal to 1"
+
+
+@contextmanager
+def served(**variables):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "serve", "--port", str(port)],
+                               env=environment(f"http://127.0.0.1:{free_port()}", **variables),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None, "the API did not start"
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def status(url, client_address):
+    request = urllib.request.Request(f"{url}/v1/facilities?zip=00000", headers={"X-Real-IP": client_address})
+    try:
+        return urllib.request.urlopen(request, timeout=5).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize("spelling, trusted", [("true", True), ("yes", True), ("1", True), ("false", False), ("0", False)])
+def test_trust_proxy_takes_the_usual_spellings_of_a_boolean(spelling, trusted):
+    # One search a minute per client: the second client is a new one only when X-Real-IP is believed.
+    with served(IOPFINDER_RATE_LIMIT_PER_MINUTE="1", IOPFINDER_TRUST_PROXY=spelling) as url:
+        assert [status(url, "192.0.2.1"), status(url, "192.0.2.2")] == [422, 422 if trusted else 429]

@@ -23,8 +23,9 @@ def crawl_summary(stats: dict) -> tuple[Tally, dict[str, object]]:
         for prefix, label in _COUNTED:
             if key.startswith(prefix):
                 what = key[len(prefix):]
-                # Exception counts are keyed by dotted class path; only the class name says anything.
-                counts[label + (what.rsplit(".", 1)[-1] if prefix.endswith(("type_count/", "exceptions/")) else what)] = value
+                if prefix.endswith(("type_count/", "exceptions/")):
+                    what = what.rsplit(".", 1)[-1]  # keyed by dotted class path; the class name says it
+                counts[label + what] = value
         if key.startswith("dropped/"):
             tally.dropped[key[len("dropped/"):]] = value
         elif key.startswith("notes/"):

@@ -12,7 +12,8 @@ from iopfinder.settings import JobSettings
 
 
 def index(
-    files: Annotated[list[Path] | None, typer.Argument(help="staged Facility and Enrichment records (JSON Lines)")] = None,
+    files: Annotated[list[Path] | None,
+                     typer.Argument(help="staged Facility and Enrichment records (JSON Lines)")] = None,
     rollback_: Annotated[bool, typer.Option("--rollback", help="point the alias back at the previous index")] = False,
     allow_shrink: Annotated[bool, typer.Option(help="swap even if the new index is much smaller")] = False,
     alias: Annotated[str, typer.Option(help="the alias searches use")] = defaults.INDEX_ALIAS,

@@ -28,7 +28,7 @@ def test_a_line_is_dropped_by_the_reason_of_its_own_kind(tmp_path):
     assert tally.read == 4 and sorted(tally.dropped) == [
         "invalid address.zip: String should match pattern '^\\d{5}$'",
         "invalid matched_by: Input should be 'domain', 'phone' or 'address'",
-        "invalid record: Input should be an object"]
+        "invalid record: Input should be a valid dictionary or instance of Facility"]
 
 
 def test_a_write_that_fails_leaves_the_file_as_it_was(tmp_path):

@@ -14,10 +14,10 @@ from crawler.rows import phones, placed
 from facility.identity import facility_id
 from facility.model import Facility, GeoPoint, Source
 from facility.normalize import clean_text, match_key
+from facility.provenance import FINDTREATMENT
 from facility.tally import Tally
 from facility.taxonomy import Taxonomy, facets_from_codes
 
-SOURCE_NAME = "samhsa-findtreatment"
 PHONE_FIELDS = (("phone", "main"), ("intake1", "intake"), ("hotline1", "hotline"))
 
 
@@ -71,7 +71,7 @@ def facility_from_row(row: dict, url: str, retrieved_at: datetime, taxonomy: Tax
         **facets,
         telehealth="TELE" in codes, co_occurring="SUMH" in codes or "CO" in codes,
         service_codes=codes, unknown_codes=unknown,
-        sources=[Source(name=SOURCE_NAME, record_id=clean_text(row.get("frid")), url=url, retrieved_at=retrieved_at,
+        sources=[Source(name=FINDTREATMENT, record_id=clean_text(row.get("frid")), url=url, retrieved_at=retrieved_at,
                        as_of=retrieved_at.date())],
         updated_at=retrieved_at,
     )

@@ -25,11 +25,11 @@ from facility.geo import zip_point
 from facility.identity import facility_id
 from facility.model import Facility, GeoPoint, Source
 from facility.normalize import clean_text
+from facility.provenance import DIRECTORY
 from facility.staging import drop_reason
 from facility.tally import Tally
 from facility.taxonomy import Taxonomy, default_taxonomy, facets_from_codes
 
-SOURCE_NAME = "samhsa-national-directory"
 FACILITY_SHEET = "Facilities List"
 REFERENCE_SHEET = "Service Code Reference"
 FACILITY_COLUMNS = (
@@ -249,7 +249,7 @@ def _facility(cells, name, state, zip_code, variant, rows, directory, imported_a
         service_codes=codes,
         unknown_codes=unknown,
         sources=[
-            Source(name=SOURCE_NAME, edition=str(directory.edition), record_id=f"{FACILITY_SHEET} row {row}",
+            Source(name=DIRECTORY, edition=str(directory.edition), record_id=f"{FACILITY_SHEET} row {row}",
                    retrieved_at=imported_at, as_of=directory.survey.reference_date)
             for row in rows
         ],

@@ -15,10 +15,10 @@ from crawler.websites.scope import is_article
 from crawler.websites.text import read_page
 from facility.model import Enrichment, Source
 from facility.normalize import normalize_phone
+from facility.provenance import WEBSITE
 from facility.staging import StagedWriter, drop_reason
 from facility.tally import Tally
 
-SITE_SOURCE = "facility-website"
 
 
 def _uniform_microdata(value):
@@ -112,7 +112,7 @@ class SitePipeline:
                     continue
                 facility_id, how = found
                 matched.write(Enrichment(facility_id=facility_id, matched_by=how, site=facts,
-                                         source=Source(name=SITE_SOURCE, url=start, retrieved_at=facts.retrieved_at,
+                                         source=Source(name=WEBSITE, url=start, retrieved_at=facts.retrieved_at,
                                                        as_of=facts.retrieved_at.date())))
                 self.stats.inc_value(f"sites/matched by {how}")
         self.stats.set_value("records/written", tally.written)

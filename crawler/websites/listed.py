@@ -28,7 +28,7 @@ def listed_in_index(url: str, alias: str) -> list[Listed]:
 
     with Elasticsearch(url, request_timeout=defaults.ELASTICSEARCH_REQUEST_TIMEOUT_S) as client:
         hits = scan(client, index=alias, query={"query": {"match_all": {}}},
-                    _source=["id", "website", "phones.number", "address.street1", "address.zip"])
+                    _source=["id", "website", "phones.number", "address.street1", "address.zip", "address.state"])
         return [listed(hit["_source"]) for hit in hits]
 
 

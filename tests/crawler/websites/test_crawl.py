@@ -233,6 +233,7 @@ def test_from_index_then_the_indexer_merges_what_the_sites_say(es, es_url, alias
     assert "enrichments applied │ 1" in summary
     harbor = es.get(index=alias, id=HARBOR)["_source"]
     assert harbor["site"]["schedules"][0]["days"] == ["mon", "tue", "thu"] and harbor["site"]["evening"] is True
+    assert "Anthem HealthKeepers Plus" in harbor["site"]["medicaid_plans"]  # Virginia's plan, for a facility in VA
     assert harbor["telehealth"] is True and harbor["field_sources"]["telehealth"] == "facility-website"
     assert harbor["field_sources"]["name"] == "samhsa-national-directory:2022"
     assert harbor["verified_on"] == harbor["site"]["retrieved_at"][:10] != "2026-01-05"

@@ -14,7 +14,8 @@ from facility.filter_groups import SERVICES, has_service
 from facility.provenance import sources_of, statement
 from facility.states import STATE_NAMES
 from facility.taxonomy import GROUPS, default_taxonomy
-from sitegen.places import Grid, city_centre, facility_slug, slugify
+from facility.paths import facility_slug, slugify
+from sitegen.places import Grid, city_centre
 
 PHONE_KINDS = {"main": "Main", "intake": "Intake", "hotline": "Hotline"}
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)

@@ -1,22 +1,9 @@
-"""Geography for the site: slugs, city centres and a grid for "near" look-ups."""
+"""Geography for the site: city centres and a grid for "near" look-ups."""
 
 import math
-import re
-import unicodedata
 from collections import defaultdict
 
 from facility.geo import distance_miles
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
-
-
-def facility_slug(facility: dict) -> str:
-    """Readable, unique and stable: name, city and state, then the start of the stable id."""
-    parts = [facility["name"], facility["address"]["city"], facility["address"]["state"], facility["id"][:6]]
-    return slugify(" ".join(parts))
 
 
 class Grid:

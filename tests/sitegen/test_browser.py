@@ -10,7 +10,7 @@ from playwright.sync_api import expect, sync_playwright
 from iopfinder.elasticsearch_node import free_port
 from search_api.main import create_app
 from search_api.settings import ApiSettings
-from sitegen.places import facility_slug
+from facility.paths import facility_slug
 from tests.search_api.live_server import live_server
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from facility.geo import distance_miles
 from sitegen.build import build_site
 from sitegen.pages import Site, city_context
-from sitegen.places import facility_slug, slugify
+from facility.paths import facility_slug, slugify
 from tests.facility.factories import make_facility
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from facility.identity import facility_id
-from sitegen.places import facility_slug, slugify
+from facility.paths import facility_path, facility_slug, slugify
 
 
 @pytest.mark.parametrize("described, slug", [
@@ -24,3 +24,8 @@ def test_a_facility_keeps_its_slug(described, slug):
 def test_slugify_keeps_letters_without_accents():
     assert slugify("Centro de Salud Mental Señora") == "centro-de-salud-mental-senora"
     assert slugify("—") == "x"
+
+
+def test_the_page_path_is_under_facilities():
+    facility = {"id": "bfa3e5c0ffee0000", "name": "Region Ten CSB", "address": {"city": "Charlottesville", "state": "VA"}}
+    assert facility_path(facility) == "/facilities/region-ten-csb-charlottesville-va-bfa3e5/"

@@ -1,12 +1,15 @@
 """Search API latency under a fixed offered rate (open loop), against the real 2022 index.
 
-A realistic mix: ZIP "near me" with 1–3 filters and facets (50%), state browse (20%), text
-search (20%), facility by id (10%). Requests are sent on schedule whether or not earlier ones
+A realistic mix: ZIP "near me" with 1–3 filters and facets (40%), a city by name (10%), SAMHSA
+codes near a ZIP or in a state, some with match_all (10%), state browse (15%), text search with
+typo forgiveness (15%), facility by id (10%). Requests are sent on schedule whether or not earlier ones
 have answered, and latency counts from the scheduled time, so a stall is never hidden.
 First 100 req/s for 30 s through the API; then the same Elasticsearch bodies straight to
 Elasticsearch at 100 req/s, for the API's own overhead (which bodies a radius search sends depends
 on its band: the mix is built by running each once); then steps up to find the highest rate with
-p99 ≤ 100 ms.
+p99 ≤ 100 ms. Last, every facility exported as NDJSON (the whole country, then the biggest
+state) while the mix runs at 50 req/s: the export's time and the API process's peak RSS, which
+stays near its resting size because an export streams a batch at a time.
 
     .venv/bin/python benchmarks/api_latency.py [--seconds 30]
 """
@@ -17,14 +20,18 @@ import gc
 import json
 import os
 import random
+import time
+from collections import Counter
 from contextlib import contextmanager
 
 import aiohttp
+import psutil
 from elasticsearch import Elasticsearch
 
 from directory_2022 import import_2022
 from load import Outcome, by_status, offered_load, percentile, start_api
 from facility.geo import zip_point
+from facility.places import resolve
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
 from iopfinder.elasticsearch_node import elasticsearch_url_for_run, free_port
@@ -38,6 +45,7 @@ FILTERS = [("level", "iop"), ("level", "php"), ("payment", "medicaid"), ("paymen
            ("payment", "medicare"), ("assistance", "sliding_fee"), ("language", "spanish"),
            ("service", "telehealth"), ("service", "mat_buprenorphine"), ("age", "children_adolescents"),
            ("population", "veterans")]
+CODES = ["GCO", "FCO", "ACC", "DAUT", "CM", "TA", "CCC", "MOA", "PMAT", "NAUT", "OIT", "ODT"]
 
 
 def bodies_sent(es: Elasticsearch, search: Search) -> list[dict]:
@@ -59,7 +67,7 @@ def build_mix(es: Elasticsearch, records: list[dict], count: int,
     mix = []
     for _ in range(count):
         kind = rng.random()
-        if kind < 0.5:
+        if kind < 0.4:
             code = rng.choice(zips)
             point = zip_point(code)
             chosen = rng.sample(FILTERS, rng.randint(1, 3))
@@ -69,7 +77,25 @@ def build_mix(es: Elasticsearch, records: list[dict], count: int,
             params = [("zip", code)] + chosen
             search = Search(point=Point(point.lat, point.lon), filters=filters, sort="distance")
             mix.append(("/v1/facilities", params, bodies_sent(es, search)))
-        elif kind < 0.7:
+        elif kind < 0.5:
+            address = rng.choice(records)["address"]
+            place = resolve(f"{address['city']}, {address['state']}").place
+            search = Search(point=Point(place.lat, place.lon), filters={"level": ("iop",)}, sort="distance")
+            mix.append(("/v1/facilities", [("place", place.name), ("level", "iop")], bodies_sent(es, search)))
+        elif kind < 0.6:
+            codes = tuple(rng.sample(CODES, 2))
+            if rng.random() < 0.5:
+                zip_code = rng.choice(zips)
+                point = zip_point(zip_code)
+                search = Search(point=Point(point.lat, point.lon), filters={"code": codes}, sort="distance")
+                params = [("zip", zip_code), ("code", codes[0]), ("code", codes[1])]
+                mix.append(("/v1/facilities", params, bodies_sent(es, search)))
+            else:
+                state = rng.choice(states)
+                search = Search(filters={"state": (state,), "code": codes}, match_all=frozenset({"code"}))
+                params = [("state", state), ("code", codes[0]), ("code", codes[1]), ("match_all", "code")]
+                mix.append(("/v1/facilities", params, [search_body(search)]))
+        elif kind < 0.75:
             state, page = rng.choice(states), rng.randint(1, 3)
             params = [("state", state), ("level", "iop"), ("sort", "name"), ("page", page)]
             search = Search(filters={"state": (state,), "level": ("iop",)}, sort="name", offset=(page - 1) * 20)
@@ -105,7 +131,7 @@ def api_server(es_url: str):
     process = start_api(env, port)
     url = f"http://127.0.0.1:{port}"
     try:
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -158,6 +184,47 @@ async def measure(api_url: str, es_url: str, mix, seconds: float) -> None:
         print("targets at 100 req/s: p50 ≤ 15 ms, p99 ≤ 50 ms, zero errors")
 
 
+async def measure_export(api_url: str, pid: int, mix, params: dict, label: str) -> None:
+    """One NDJSON export under a 50 req/s search load, sampling the API's RSS every 20 ms."""
+    api_process = psutil.Process(pid)
+    resting = api_process.memory_info().rss
+    peak = resting
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
+        async def via_api(item):
+            path, query, _ = item
+            async with session.get(api_url + path, params=query) as response:
+                await response.read()
+                return response.status, None
+
+        async def export() -> tuple[int, int, float]:
+            started = time.perf_counter()
+            lines = size = 0
+            async with session.get(api_url + "/v1/facilities.ndjson", params=params) as response:
+                async for line in response.content:
+                    lines += 1
+                    size += len(line)
+            return lines, size, time.perf_counter() - started
+
+        async def sample(done: asyncio.Event) -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, api_process.memory_info().rss)
+                await asyncio.sleep(0.02)
+
+        done = asyncio.Event()
+        sampler = asyncio.create_task(sample(done))
+        load = asyncio.create_task(offered_load(via_api, mix, 50, 10))
+        lines, size, seconds = await export()
+        done.set()
+        await sampler
+        searches = summarize(await load, 50)
+    mb = 1024 * 1024
+    print(f"NDJSON export, {label}: {lines:,} facilities, {size / mb:.1f} MB in {seconds:.1f} s; "
+          f"API RSS {resting / mb:.0f} MB at rest, peak {peak / mb:.0f} MB (+{(peak - resting) / mb:.0f} MB)")
+    report("API, searches during the export", searches)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30)
@@ -166,8 +233,11 @@ def main() -> None:
         records = load_index(es_url)
         mix = build_mix(Elasticsearch(es_url), records, 5000, random.Random(7))
         gc.freeze()  # the load generator's own full collections over the mix would stall its schedule
-        with api_server(es_url) as api_url:
+        biggest = Counter(record["address"]["state"] for record in records).most_common(1)[0][0]
+        with api_server(es_url) as (api_url, pid):
             asyncio.run(measure(api_url, es_url, mix, args.seconds))
+            asyncio.run(measure_export(api_url, pid, mix, {}, "every facility"))
+            asyncio.run(measure_export(api_url, pid, mix, {"state": biggest}, f"all of {biggest}"))
         es = Elasticsearch(es_url)
         for index in es.indices.get(index=f"{ALIAS}-*"):
             es.indices.delete(index=index)

@@ -23,7 +23,13 @@ PAGE_SIZE = 20
 PAGE_SIZE_MAX = 100
 PAGING_WINDOW = 10_000  # page * size beyond this needs the cursor (Elasticsearch's result window)
 QUERY_TEXT_MAX = 200
-CSV_ROW_CAP = 5_000
+PLACE_SUGGESTIONS = 8  # names /v1/places offers for a search box by default
+PLACE_SUGGESTIONS_MAX = 20
+PLACE_MAX_EDITS = 2  # a place name this many edits (Levenshtein) from a known one is read as that one
+PLACE_MAX_ALTERNATIVES = 5  # other places an ambiguous name may mean, shown with the one chosen
+PLACE_MAX_SUGGESTIONS = 3  # closest names a 422 offers when no place matches
+EXPORT_BATCH = 1_000  # CSV and NDJSON exports read the matches this many at a time
+EXPORT_KEEP_ALIVE = "1m"  # how long the export's point in time outlives its last batch
 API_ES_TIMEOUT_S = 1.5  # user-facing: a slow Elasticsearch becomes a 503 within 2 s
 API_ES_RETRIES = 1
 RETRY_AFTER_S = 5
@@ -32,7 +38,9 @@ RETRY_AFTER_S = 5
 # are checked exactly (facility.geo) before they count as inside.
 GEO_BAND = 0.01
 BAND_MEMBERS_MAX = 100  # the band's members returned with a search (Elasticsearch's top_hits cap)
-TEXT_BOOSTS = {"name": 3.0, "name2": 2.0, "address.city": 1.0}
+TEXT_BOOSTS = {"name": 3.0, "name2": 2.0, "address.city": 1.0, "names_expanded": 1.0}
+FUZZY_PREFIX = 1  # typos are forgiven after the first letter (keeps fuzzy matching fast)
+EXACT_NAME_BOOST = 10.0  # a facility whose whole name is the query comes first
 
 # Static site.
 CITY_RADIUS_MI = 25.0  # a city page lists the IOPs within this distance of the city's centre

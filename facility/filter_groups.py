@@ -6,6 +6,7 @@ are all built from `FILTER_GROUPS`; adding a group is one line below (plus taxon
 Most groups are taxonomy groups: their values are the taxonomy's facet values of one field.
 `service` is a curated group of things people ask for by name, each a (field, value) test on the
 record, so the same definition builds the Elasticsearch clause and the per-result summary.
+`code` takes any SAMHSA service code. `NOTICES` are tests whose matches every view points out.
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from facility.taxonomy import GROUPS, default_taxonomy
 class Service:
     label: str
     field: str  # dotted for a field of a nested object: "site.evening"
-    value: object
+    value: object  # a tuple: any of these values
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class FilterGroup:
     field: str | None = None  # the record field holding the values; None: each value is a Service
     services: dict[str, Service] | None = None
     lists_unfound: bool = True  # facets also list values no match has (states: only those found)
+    faceted: bool = True  # counted in every search's facets (not SAMHSA's hundreds of codes)
 
 
 SERVICES: dict[str, Service] = {
@@ -44,6 +46,23 @@ SERVICES: dict[str, Service] = {
     # Stated on the facility's own website (crawl sites), with the sentence kept as evidence.
     "evening": Service("Evening hours (per the facility's website)", "site.evening", True),
     "weekend": Service("Weekend hours (per the facility's website)", "site.weekend", True),
+    # SAMHSA's service codes, by the names people ask for.
+    "group_counseling": Service("Group counseling", "service_codes", "GCO"),
+    "individual_counseling": Service("Individual counseling", "service_codes", "ICO"),
+    "family_counseling": Service("Family counseling", "service_codes", "FCO"),
+    "aftercare": Service("Aftercare and continuing care", "service_codes", "ACC"),
+    "drug_testing": Service("Drug and alcohol testing", "service_codes", ("DAUT", "DAOF", "BABA")),
+    "case_management": Service("Case management", "service_codes", "CM"),
+    "transportation": Service("Transportation assistance", "service_codes", "TA"),
+    "child_care": Service("Child care for clients' children", "service_codes", "CCC"),
+    "accepts_mat_prescribed_elsewhere": Service("Accepts clients on medication prescribed elsewhere",
+                                                "service_codes", ("MOA", "ACMA")),
+    # Prescribes medication for alcohol use disorder, or gives acamprosate or disulfiram.
+    "alcohol_medications": Service("Medications for alcohol use disorder", "service_codes", ("PMAT", "ACM", "DSF")),
+}
+
+NOTICES: dict[str, Service] = {
+    "no_alcohol_treatment": Service("Does not treat alcohol use disorder", "service_codes", "NAUT"),
 }
 
 
@@ -54,6 +73,13 @@ def taxonomy_group(param: str, field: str, help: str) -> FilterGroup:
         if term.group == field:
             descriptions.setdefault(term.value, term.description)
     return FilterGroup(param, GROUPS[field], help, taxonomy.values(field), descriptions, field=field)
+
+
+def code_group() -> FilterGroup:
+    terms = default_taxonomy().by_code.values()
+    return FilterGroup("code", "SAMHSA service code", "SAMHSA service code (any of; names in /v1/taxonomy)",
+                       {t.code: t.samhsa_name.strip() for t in terms}, {t.code: t.description for t in terms},
+                       field="service_codes", faceted=False)
 
 
 def service_group(param: str, label: str, help: str, services: dict[str, Service]) -> FilterGroup:
@@ -71,6 +97,7 @@ FILTER_GROUPS: dict[str, FilterGroup] = {group.param: group for group in (
     taxonomy_group("language", "languages", "languages (any of)"),
     taxonomy_group("therapy", "therapies", "therapies and approaches (any of)"),
     service_group("service", "Services", "services (any of)", SERVICES),
+    code_group(),
     FilterGroup("state", "State or territory", "state or territory code (any of)", dict(STATE_NAMES),
                 dict(STATE_NAMES), field="address.state", lists_unfound=False),
 )}
@@ -80,4 +107,7 @@ def has_service(document: dict, service: Service) -> bool:
     present = document
     for part in service.field.split("."):
         present = present.get(part) if isinstance(present, dict) else None
-    return present == service.value if isinstance(service.value, bool) else service.value in (present or [])
+    if isinstance(service.value, bool):
+        return present == service.value
+    wanted = service.value if isinstance(service.value, tuple) else (service.value,)
+    return any(value in (present or []) for value in wanted)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import islice
 
+import orjson
 from elasticsearch import Elasticsearch, NotFoundError
 
 from facility import defaults
@@ -20,6 +21,7 @@ from facility.merge import enrich, merge
 from facility.model import Enrichment, Facility
 from facility.tally import Tally
 from indexer import BuildError
+from indexer.documents import document_json, stored_record
 from indexer.mapping import index_body
 
 
@@ -112,7 +114,7 @@ def _load(client, name, records, tally, options, progress) -> int:
                 conflicts.append(document)
         progress(len(batch))
 
-    serialized = ((record.id, record.model_dump_json()) for record in records)
+    serialized = ((record.id, document_json(record)) for record in records)
     with ThreadPoolExecutor(max_workers=options.bulk_threads) as pool:
         pending: list[Future] = []
         for batch in _batches(serialized, options.bulk_docs):
@@ -133,9 +135,9 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 def _merge_conflicts(client, name, conflicts: list[str], tally: Tally) -> None:
     for document in conflicts:
-        record = Facility.model_validate_json(document)
-        stored = Facility.model_validate(client.get(index=name, id=record.id)["_source"])
-        client.index(index=name, id=record.id, document=merge(stored, record).model_dump(mode="json"))
+        record = stored_record(orjson.loads(document))
+        stored = stored_record(client.get(index=name, id=record.id)["_source"])
+        client.index(index=name, id=record.id, document=orjson.loads(document_json(merge(stored, record))))
         tally.note("records merged by id")
 
 
@@ -143,7 +145,7 @@ def _apply_enrichments(client, name, enrichments: list[Enrichment], tally: Tally
     for start in range(0, len(enrichments), defaults.BULK_DOCS):
         batch = enrichments[start:start + defaults.BULK_DOCS]
         found = client.mget(index=name, ids=sorted({e.facility_id for e in batch}))["docs"]
-        stored = {doc["_id"]: Facility.model_validate(doc["_source"]) for doc in found if doc["found"]}
+        stored = {doc["_id"]: stored_record(doc["_source"]) for doc in found if doc["found"]}
         for enrichment in batch:
             if enrichment.facility_id not in stored:
                 tally.note("enrichments for a facility not in this build (skipped)")
@@ -151,7 +153,7 @@ def _apply_enrichments(client, name, enrichments: list[Enrichment], tally: Tally
             stored[enrichment.facility_id] = enrich(stored[enrichment.facility_id], enrichment)
             tally.note("enrichments applied")
         if stored:
-            body = "".join('{"index":{"_id":"%s"}}\n%s\n' % (id_, record.model_dump_json())
+            body = "".join('{"index":{"_id":"%s"}}\n%s\n' % (id_, document_json(record))
                            for id_, record in stored.items())
             response = client.bulk(index=name, operations=body, filter_path="errors,items.*.error.reason")
             if response["errors"]:

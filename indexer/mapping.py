@@ -22,6 +22,7 @@ MAPPING = {
         "id": KEYWORD,
         "name": SEARCHABLE,
         "name2": SEARCHABLE,
+        "names_expanded": {"type": "text"},  # search only (indexer.documents)
         "address": {
             "properties": {
                 "street1": {"type": "text"},

@@ -11,9 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 
 from facility.geo import zip_point
+from facility.places import warm as warm_places
 from search_api.errors import add_handlers
 from search_api.protection import Edge
-from search_api.routes import facilities, geocode, health, states, taxonomy
+from search_api.routes import docs, facilities, geocode, health, places, states, taxonomy
 from search_api.settings import ApiSettings
 
 # Decoding Elasticsearch's answers was one of the API's largest CPU costs after I/O.
@@ -28,7 +29,8 @@ async def lifespan(app: FastAPI):
     app.state.es = AsyncElasticsearch(settings.elasticsearch_url, request_timeout=settings.es_timeout_s,
                                       max_retries=settings.es_retries, retry_on_timeout=False,
                                       serializers=FAST_SERIALIZERS)
-    zip_point("00000")  # load the ZIP table now, not on the first visitor's request
+    zip_point("00000")  # load the ZIP and place tables now, not on the first visitor's request
+    warm_places()
     # Everything made so far lives as long as the process (about 300,000 objects, most of them
     # the ZIP table). Frozen, the garbage collector no longer walks them: a full collection
     # over them stalled every request in flight for about 0.3 s.
@@ -42,13 +44,13 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
     app = FastAPI(title="IOP Finder API", version="1", lifespan=lifespan,
                   description="Search intensive outpatient programs (IOPs) for substance use and "
                               "co-occurring mental health conditions in the United States. Data: SAMHSA.",
-                  docs_url=None, redoc_url=None)  # the interactive docs would load third-party assets
+                  docs_url=None, redoc_url=None)  # FastAPI's docs load third-party assets; ours: routes/docs.py
     app.state.settings = settings
     add_handlers(app)
     app.add_middleware(Edge, settings=settings, serves_site=site is not None)
     if settings.cors_origins:  # outermost, so that 429 and 503 from the edge carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"])
-    for resource in (facilities, states, taxonomy, geocode, health):
+    for resource in (facilities, places, states, taxonomy, geocode, health, docs):
         app.include_router(resource.router)
     if site is not None:
         app.mount("/", StaticFiles(directory=site, html=True), name="site")

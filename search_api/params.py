@@ -19,8 +19,12 @@ from fastapi import Query
 from facility import defaults
 from facility.filter_groups import FILTER_GROUPS, FilterGroup
 from facility.geo import zip_point
+from facility.places import Resolution, resolve
 from search_api.errors import invalid
 from search_api.query import Point, Search
+
+
+GroupName = Enum("GroupName", {param: param for param in FILTER_GROUPS}, type=str)
 
 
 class SortOrder(str, Enum):
@@ -53,21 +57,38 @@ class SearchParams:
     lat: float | None
     lon: float | None
     zip: str | None
+    place: str | None
     radius_mi: float
     q: str | None
     filters: dict[str, tuple[str, ...]]
+    match_all: frozenset[str]
     sort: SortOrder | None
     size: int
     page: int
     cursor: str | None
 
-    def point(self) -> tuple[Point | None, dict | None]:
+    def place_resolution(self) -> Resolution | None:
+        if self.place is None:
+            return None
+        if self.zip is not None or self.lat is not None:
+            raise invalid("place", "give one of place, zip, or lat and lon", self.place)
+        try:
+            return resolve(self.place)
+        except ValueError as error:  # PlaceNotFound names the closest places
+            raise invalid("place", str(error), self.place) from None
+
+    def point(self, resolution: Resolution | None) -> tuple[Point | None, dict | None]:
         """The point searched around and how it was resolved."""
         if (self.lat is None) != (self.lon is None):
             missing = "lon" if self.lon is None else "lat"
             raise invalid(missing, f"{missing} is required together with {'lat' if missing == 'lon' else 'lon'}")
         if self.zip is not None and self.lat is not None:
             raise invalid("zip", "give either zip or lat and lon, not both", self.zip)
+        if resolution is not None:
+            place = resolution.place
+            if place.kind == "state":
+                return None, None  # a state is searched whole, not around its centre
+            return Point(place.lat, place.lon), {"source": "place", "name": place.name, "kind": place.kind}
         if self.lat is not None:
             return Point(self.lat, self.lon), {"source": "coordinates"}
         if self.zip is not None:
@@ -78,8 +99,9 @@ class SearchParams:
                                                  "city": found.city, "state": found.state}
         return None, None
 
-    def search(self) -> tuple[Search, dict | None]:
-        point, resolved = self.point()
+    def search(self) -> tuple[Search, dict | None, Resolution | None]:
+        resolution = self.place_resolution()
+        point, resolved = self.point(resolution)
         text = " ".join((self.q or "").split()) or None
         sort = self.sort.value if self.sort else ("distance" if point else "relevance" if text else "name")
         if sort == "distance" and point is None:
@@ -94,10 +116,11 @@ class SearchParams:
         elif self.page * self.size > defaults.PAGING_WINDOW:
             raise invalid("page", f"page × size may not exceed {defaults.PAGING_WINDOW:,}: "
                                   "follow next_cursor to go deeper", self.page)
-        search = Search(point=point, radius_mi=self.radius_mi, text=text,
-                        filters={p: v for p, v in self.filters.items() if v}, sort=sort,
-                        size=self.size, offset=(self.page - 1) * self.size, after=after)
-        return search, resolved
+        in_state = resolution.place.state if resolution and resolution.place.kind == "state" else None
+        search = Search(point=point, radius_mi=self.radius_mi, in_state=in_state, text=text,
+                        filters={p: v for p, v in self.filters.items() if v}, match_all=self.match_all,
+                        sort=sort, size=self.size, offset=(self.page - 1) * self.size, after=after)
+        return search, resolved, resolution
 
 
 # A coroutine, so that FastAPI calls it on the event loop: a plain function or a class as a
@@ -108,10 +131,16 @@ async def search_params(
     lat: Annotated[float | None, Query(ge=-90, le=90, description="latitude of the searcher; with lon")] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180, description="longitude; with lat")] = None,
     zip: Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit ZIP code: search around it")] = None,
+    place: Annotated[str | None, Query(min_length=1, max_length=defaults.QUERY_TEXT_MAX,
+                                       description="a US city (\"Boston, MA\"), a state, a ZIP code or "
+                                                   "coordinates (\"38.03, -78.48\"): search around it "
+                                                   "(a state: within it)")] = None,
     radius_mi: Annotated[float, Query(ge=1, le=defaults.SEARCH_RADIUS_MAX_MI,
                                       description="miles around the point")] = defaults.SEARCH_RADIUS_MI,
     q: Annotated[str | None, Query(max_length=defaults.QUERY_TEXT_MAX,
                                    description="words in the name, program name or city")] = None,
+    match_all: Annotated[list[GroupName] | None, Query(description="filter groups whose chosen values must "
+                                                       "all apply (AND), not any of them")] = None,
     sort: Annotated[SortOrder | None, Query(description="default: distance with a point, "
                                             "relevance with q, else name")] = None,
     size: Annotated[int, Query(ge=1, le=defaults.PAGE_SIZE_MAX)] = defaults.PAGE_SIZE,
@@ -121,7 +150,8 @@ async def search_params(
     **filters: list[Enum] | None,
 ) -> SearchParams:
     chosen = {param: tuple(dict.fromkeys(v.value for v in filters[param] or [])) for param in FILTER_GROUPS}
-    return SearchParams(lat, lon, zip, radius_mi, q, chosen, sort, size, page, cursor)
+    together = frozenset(group.value for group in match_all or [])
+    return SearchParams(lat, lon, zip, place, radius_mi, q, chosen, together, sort, size, page, cursor)
 
 
 def encode_cursor(sort: str, values: list) -> str:

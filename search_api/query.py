@@ -8,12 +8,13 @@ import json
 from dataclasses import dataclass, field
 
 from facility import defaults
-from facility.filter_groups import FILTER_GROUPS
+from facility.filter_groups import FILTER_GROUPS, Service
 
 SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "location", "geo_precision",
                  "levels_of_care", "payment", "payment_assistance", "ages", "languages",
-                 "populations", "opioid_medications", "care_types", "telehealth", "co_occurring",
-                 "site.evening", "site.weekend", "verified_on"]
+                 "populations", "genders", "opioid_medications", "care_types", "telehealth", "co_occurring",
+                 "service_codes", "site.evening", "site.weekend", "site.opening_hours", "site.schedules",
+                 "verified_on"]
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,10 @@ class Search:
     # The radius's uncertain band: None = not checked yet (the band counts whole, and the search
     # returns its members to check); else the ids in it found inside by geodesic distance.
     inside_band: tuple[str, ...] | None = None
+    in_state: str | None = None  # a place that is a whole state
     text: str | None = None
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # param → values (OR)
+    match_all: frozenset[str] = frozenset()  # groups whose values are ANDed instead
     sort: str = "name"
     size: int = defaults.PAGE_SIZE
     offset: int = 0
@@ -39,10 +42,18 @@ class Search:
 
 
 def text_clause(text: str | None) -> dict | None:
+    """Every word in one field, each forgiving a typo or two (names, program names, cities, and
+    names with SAMHSA's abbreviations spelled out). Words as typed outrank corrected ones, and
+    the whole name as typed outranks everything."""
     if not text:
         return None
     fields = [f"{name}^{boost:g}" for name, boost in defaults.TEXT_BOOSTS.items()]
-    return {"multi_match": {"query": text, "fields": fields, "type": "best_fields", "operator": "and"}}
+    words = {"query": text, "fields": fields, "type": "best_fields", "operator": "and"}
+    return {"bool": {
+        "must": [{"multi_match": {**words, "fuzziness": "AUTO", "prefix_length": defaults.FUZZY_PREFIX}}],
+        "should": [{"multi_match": words},
+                   {"term": {"name.sort": {"value": text.lower(), "boost": defaults.EXACT_NAME_BOOST}}}],
+    }}
 
 
 def distance_clause(point: Point, miles: float) -> dict:
@@ -86,15 +97,30 @@ def band_aggregation(search: Search) -> dict | None:
                                          "sort": ["_doc"]}}}}
 
 
-def group_clause(param: str, values: tuple[str, ...]) -> dict | None:
-    """OR within one filter group."""
+def service_clause(service: Service) -> dict:
+    if isinstance(service.value, tuple):
+        return {"terms": {service.field: list(service.value)}}
+    return {"term": {service.field: service.value}}
+
+
+def group_clause(param: str, values: tuple[str, ...], match_all: bool = False) -> dict | None:
+    """OR within one filter group; with `match_all`, AND."""
     if not values:
         return None
     group = FILTER_GROUPS[param]
     if group.services:
-        tests = [{"term": {group.services[v].field: group.services[v].value}} for v in values]
-        return tests[0] if len(tests) == 1 else {"bool": {"should": tests, "minimum_should_match": 1}}
-    return {"terms": {group.field: list(values)}}
+        tests = [service_clause(group.services[v]) for v in values]
+    elif match_all:
+        tests = [{"term": {group.field: v}} for v in values]
+    else:
+        return {"terms": {group.field: list(values)}}
+    if len(tests) == 1:
+        return tests[0]
+    return {"bool": {"filter": tests}} if match_all else {"bool": {"should": tests, "minimum_should_match": 1}}
+
+
+def selection_clause(search: Search, param: str) -> dict | None:
+    return group_clause(param, search.filters.get(param, ()), param in search.match_all)
 
 
 def _all(clauses: list[dict | None]) -> dict:
@@ -105,16 +131,16 @@ def _all(clauses: list[dict | None]) -> dict:
 def main_query(search: Search) -> dict:
     """Where and what text: the part every facet count shares."""
     text = text_clause(search.text)
-    where = radius_clause(search.point, search.radius_mi, search.inside_band)
-    query = _all([where])
+    where = [c for c in (radius_clause(search.point, search.radius_mi, search.inside_band),
+                          {"term": {"address.state": search.in_state}} if search.in_state else None) if c]
     if text:
-        query = {"bool": {"must": [text], "filter": [where] if where else []}}
-    return query
+        return {"bool": {"must": [text], "filter": where}}
+    return _all(where)
 
 
 def post_filter(search: Search) -> dict | None:
     """AND across groups; applied after aggregation so each facet ignores its own selection."""
-    clauses = [group_clause(p, v) for p, v in search.filters.items()]
+    clauses = [selection_clause(search, p) for p in search.filters]
     clauses = [c for c in clauses if c is not None]
     return _all(clauses) if clauses else None
 
@@ -125,9 +151,11 @@ def facet_aggregations(search: Search) -> dict:
     Elasticsearch then evaluates each distinct filter once, not once per group."""
     by_filter: dict[str, dict] = {}
     for param, group in FILTER_GROUPS.items():
-        others = _all([group_clause(p, v) for p, v in search.filters.items() if p != param])
+        if not group.faceted:
+            continue
+        others = _all([selection_clause(search, p) for p in search.filters if p != param])
         if group.services:
-            counts = {"filters": {"filters": {v: group_clause(param, (v,)) for v in group.values}}}
+            counts = {"filters": {"filters": {v: service_clause(group.services[v]) for v in group.values}}}
         else:
             counts = {"terms": {"field": group.field, "size": len(group.values) + 10}}
         shared = by_filter.setdefault(json.dumps(others, sort_keys=True), {"filter": others, "aggs": {}})

@@ -1,30 +1,51 @@
 """Elasticsearch hits and aggregations → the API's JSON and CSV."""
 
 from facility.geo import distance_miles
-from facility.filter_groups import FILTER_GROUPS, SERVICES, has_service
+from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES, has_service
+from facility.paths import facility_path
 from search_api.query import Point, Search
 
-CSV_COLUMNS = ["id", "name", "name2", "street1", "street2", "city", "state", "zip", "phone",
-               "intake_phone", "website", "distance_mi", "levels_of_care", "payment",
-               "payment_assistance", "services"]
+def hours(site: dict) -> list[str]:
+    """When the facility's website says its program meets: schema.org hours as given, else its
+    stated schedules ("Mon, Wed, Thu 18:00–21:00")."""
+    if site.get("opening_hours"):
+        return list(site["opening_hours"])
+    return [" ".join(part for part in (", ".join(d.title() for d in s.get("days") or []),
+                                       "–".join(t for t in (s.get("starts"), s.get("ends")) if t)) if part)
+            for s in site.get("schedules") or [] if s.get("days") or s.get("starts")]
 
 
-def result(source: dict, point: Point | None) -> dict:
+def result(source: dict, point: Point | None, site_url: str = "") -> dict:
+    """One search result: what a person or a coordinator needs to decide whether to call."""
+    site = source.get("site") or {}
+    levels = source.get("levels_of_care") or []
     item = {key: source.get(key) for key in ("id", "name", "name2", "address", "phones", "website",
                                                "location", "geo_precision", "levels_of_care",
                                                "payment", "payment_assistance")}
+    item["offers_iop"] = "iop" in levels
     if point is not None and source.get("location"):
         location = source["location"]
         item["distance_mi"] = round(distance_miles((point.lat, point.lon), (location["lat"], location["lon"])), 2)
     item["services"] = [name for name, service in SERVICES.items() if has_service(source, service)]
-    item["languages"] = source.get("languages") or []
-    item["populations"] = source.get("populations") or []
+    item["notices"] = [{"value": name, "label": notice.label} for name, notice in NOTICES.items()
+                       if has_service(source, notice)]
+    item["hours"] = hours(site)
+    item["evening"] = bool(site.get("evening"))
+    item["weekend"] = bool(site.get("weekend"))
+    item["telehealth"] = source.get("telehealth")
+    item["co_occurring"] = source.get("co_occurring")
+    item["opioid_medications"] = source.get("opioid_medications") or []
+    item["alcohol_medications"] = has_service(source, SERVICES["alcohol_medications"])
+    for key in ("ages", "genders", "languages", "populations"):
+        item[key] = source.get(key) or []
     item["verified_on"] = source.get("verified_on")
+    # The site has a page for every IOP (sitegen builds them from the same index).
+    item["page_url"] = site_url + facility_path(source) if item["offers_iop"] else None
     return item
 
 
-def results(hits: list[dict], point: Point | None) -> list[dict]:
-    items = [result(hit["_source"], point) for hit in hits]
+def results(hits: list[dict], point: Point | None, site_url: str = "") -> list[dict]:
+    items = [result(hit["_source"], point, site_url) for hit in hits]
     if point is not None:
         # Elasticsearch orders by spherical distance; order the page by the geodesic we show.
         items.sort(key=lambda item: (item.get("distance_mi", float("inf")), item["id"]))
@@ -36,6 +57,8 @@ def facets(aggregations: dict, search: Search) -> dict:
     counted = {param: counts for aggregation in aggregations.values() for param, counts in aggregation.items()
                if param in FILTER_GROUPS}
     for param, group in FILTER_GROUPS.items():
+        if not group.faceted:
+            continue
         counts = counted[param]
         if "buckets" in counts and isinstance(counts["buckets"], dict):
             found = {value: bucket["doc_count"] for value, bucket in counts["buckets"].items()}
@@ -52,8 +75,16 @@ def facets(aggregations: dict, search: Search) -> dict:
     return out
 
 
+CSV_COLUMNS = ["id", "name", "name2", "street1", "street2", "city", "state", "zip", "phone", "intake_phone",
+               "website", "latitude", "longitude", "distance_mi", "offers_iop", "levels_of_care", "payment",
+               "payment_assistance", "ages", "genders", "languages", "populations", "services", "notices",
+               "hours", "telehealth", "co_occurring", "opioid_medications", "verified_on", "page_url"]
+
+
 def csv_row(item: dict) -> list:
+    """Lists joined with "; "; booleans as yes/no, empty when unknown."""
     address = item["address"]
+    location = item.get("location") or {}
     phones = {phone["kind"]: phone for phone in reversed(item["phones"] or [])}
 
     def phone(kind: str) -> str:
@@ -64,11 +95,19 @@ def csv_row(item: dict) -> list:
         text = f"{number[2:5]}-{number[5:8]}-{number[8:]}"
         return f"{text} x{entry['extension']}" if entry.get("extension") else text
 
+    def listed(key: str) -> str:
+        return "; ".join(value["value"] if isinstance(value, dict) else value for value in item[key] or [])
+
+    def yes_no(value: bool | None) -> str:
+        return "" if value is None else "yes" if value else "no"
+
     row = [item["id"], item["name"], item["name2"], address.get("street1"), address.get("street2"),
            address["city"], address["state"], address["zip"], phone("main"), phone("intake"),
-           item["website"], item.get("distance_mi", ""), " ".join(item["levels_of_care"] or []),
-           " ".join(item["payment"] or []), " ".join(item["payment_assistance"] or []),
-           " ".join(item["services"])]
+           item["website"], location.get("lat", ""), location.get("lon", ""), item.get("distance_mi", ""),
+           yes_no(item["offers_iop"]), listed("levels_of_care"), listed("payment"), listed("payment_assistance"),
+           listed("ages"), listed("genders"), listed("languages"), listed("populations"), listed("services"),
+           listed("notices"), listed("hours"), yes_no(item["telehealth"]), yes_no(item["co_occurring"]),
+           listed("opioid_medications"), item["verified_on"], item["page_url"]]
     return [_spreadsheet_safe(value) for value in row]
 
 

@@ -22,6 +22,7 @@ class ApiSettings(BaseModel):
     max_in_flight: int = defaults.MAX_IN_FLIGHT
     trust_proxy: bool = False  # take the client address from X-Real-IP (set by our nginx)
     site_api_origin: str = ""  # the API's origin as the served site's pages reach it ("" = same origin)
+    site_url: str = ""  # the public site's base URL, for results' page links ("" = paths only)
 
     @classmethod
     def from_env(cls, elasticsearch_url: str | None = None) -> "ApiSettings":

@@ -1,24 +1,28 @@
-"""Facility search, as JSON and as CSV, and one facility's record with its provenance."""
+"""Facility search, as JSON, and every match as CSV or NDJSON; one facility's record with its provenance."""
 
 import csv
 import io
-from dataclasses import replace
+from collections.abc import AsyncIterator
+from dataclasses import asdict, replace
 from typing import Annotated
 
 import orjson
 from elasticsearch import AsyncElasticsearch, NotFoundError
 from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from facility import defaults
+from facility.places import Resolution
 from facility.provenance import by_source
 from search_api.band import searches
 from search_api.deps import Client, Settings
 from search_api.errors import NotFound
 from search_api.params import SearchParams, encode_cursor, search_params
-from search_api.query import Search
+from search_api.query import Search, search_body
 from search_api.results import CSV_COLUMNS, csv_row, facets, results
+from search_api.schemas import (CSV_RESPONSE, ERROR_RESPONSES, NDJSON_RESPONSE, NOT_FOUND, FacilityRecord,
+                                SearchResponse)
 from search_api.settings import ApiSettings
 
 router = APIRouter()
@@ -33,66 +37,125 @@ class FastJSONResponse(JSONResponse):
         return orjson.dumps(content)
 
 
-async def run_search(client: AsyncElasticsearch, settings: ApiSettings, params: SearchParams, facet_counts: bool,
-                     size: int | None = None) -> tuple[Search, dict, dict]:
-    search, resolved = params.search()
-    if size is not None:
-        search = replace(search, size=size, offset=0, after=None)
+async def run_search(client: AsyncElasticsearch, search: Search, facet_counts: bool,
+                     **target) -> tuple[Search, dict]:
+    """The search as run (its radius made exact) and its response; `target`: index= or pit=."""
     conversation = searches(search, facet_counts)
     body = next(conversation)
     while True:
-        response = await client.search(index=settings.alias, **body)
+        response = await client.search(**target, **body)
         try:
             body = conversation.send(response.body)
         except StopIteration as done:
-            search, response = done.value
-            return search, resolved, response
+            return done.value
 
 
-@router.get("/v1/facilities", summary="Search facilities")
+def query_echo(search: Search, resolved: dict | None, resolution: Resolution | None, page: int | None) -> dict:
+    """The search as understood: the point and place it was resolved to, and the rest as applied."""
+    return {
+        "point": {"lat": search.point.lat, "lon": search.point.lon, **resolved} if search.point else None,
+        "place": asdict(resolution.place) if resolution else None,
+        "alternatives": [asdict(place) for place in resolution.alternatives] if resolution else [],
+        "corrected_from": resolution.corrected_from if resolution else None,
+        "radius_mi": search.radius_mi if search.point else None,
+        "q": search.text, "filters": {p: list(v) for p, v in search.filters.items()},
+        "match_all": sorted(search.match_all), "sort": search.sort, "size": search.size, "page": page,
+    }
+
+
+@router.get("/v1/facilities", summary="Search facilities", response_model=SearchResponse,
+            responses=ERROR_RESPONSES)
 async def search_facilities(client: Client, settings: Settings, params: Params):
-    search, resolved, response = await run_search(client, settings, params, facet_counts=True)
+    search, resolved, resolution = params.search()
+    search, response = await run_search(client, search, facet_counts=True, index=settings.alias)
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]["value"]
     shown = hits[: search.size]
     more = len(hits) > search.size if search.after is not None else search.offset + len(shown) < total
     return FastJSONResponse({
         "total": total,
-        "results": results(shown, search.point),
+        "results": results(shown, search.point, settings.site_url),
         "next_cursor": encode_cursor(search.sort, shown[-1]["sort"]) if more and shown else None,
         "facets": facets(response["aggregations"], search),
-        "query": {
-            "point": {"lat": search.point.lat, "lon": search.point.lon, **resolved} if search.point else None,
-            "radius_mi": search.radius_mi if search.point else None,
-            "q": search.text, "filters": {p: list(v) for p, v in search.filters.items()},
-            "sort": search.sort, "size": search.size,
-            "page": None if search.after is not None else params.page,
-        },
+        "query": query_echo(search, resolved, resolution, None if search.after is not None else params.page),
     })
 
 
-@router.get("/v1/facilities.csv", summary="Search facilities, as CSV",
-            response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-async def search_csv(client: Client, settings: Settings, params: Params):
-    search, _, response = await run_search(client, settings, params, facet_counts=False,
-                                           size=defaults.CSV_ROW_CAP)
+async def every_match(client: AsyncElasticsearch, settings: ApiSettings,
+                      params: SearchParams) -> tuple[int, AsyncIterator[list[dict]]]:
+    """The number of matches, and all of them as result items, a batch at a time, in the search's
+    order. One point in time holds the index as it was, so an alias swap during a long export
+    neither repeats nor skips a facility; memory holds one batch, whatever the total."""
+    search, _, _ = params.search()
+    search = replace(search, size=defaults.EXPORT_BATCH, offset=0, after=None)
+    pit = (await client.open_point_in_time(index=settings.alias, keep_alive=defaults.EXPORT_KEEP_ALIVE))["id"]
+    try:
+        search, response = await run_search(client, search, facet_counts=False,
+                                            pit={"id": pit, "keep_alive": defaults.EXPORT_KEEP_ALIVE})
+    except Exception:
+        await client.close_point_in_time(id=pit)
+        raise
+
+    async def batches() -> AsyncIterator[list[dict]]:
+        hits = response["hits"]["hits"]
+        try:
+            while hits:
+                yield results(hits, search.point, settings.site_url)
+                body = search_body(replace(search, after=tuple(hits[-1]["sort"])), facets=False)
+                body.update(size=search.size, track_total_hits=False,
+                            pit={"id": pit, "keep_alive": defaults.EXPORT_KEEP_ALIVE})
+                hits = (await client.search(**body))["hits"]["hits"]
+        finally:
+            await client.close_point_in_time(id=pit)
+
+    return response["hits"]["total"]["value"], batches()
+
+
+async def csv_lines(batches: AsyncIterator[list[dict]]) -> AsyncIterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for item in results(response["hits"]["hits"], search.point):
-        writer.writerow(csv_row(item))
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="iop-finder-facilities.csv"',
-        "X-Total-Count": str(response["hits"]["total"]["value"]),
-        "X-Row-Cap": str(defaults.CSV_ROW_CAP),
-    })
+    async for items in batches:
+        for item in items:
+            writer.writerow(csv_row(item))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
-@router.get("/v1/facilities/{facility_id}", summary="One facility, with provenance")
+async def ndjson_lines(batches: AsyncIterator[list[dict]]) -> AsyncIterator[bytes]:
+    async for items in batches:
+        yield b"".join(orjson.dumps(item) + b"\n" for item in items)
+
+
+async def export(client: AsyncElasticsearch, settings: ApiSettings, params: SearchParams, lines,
+                 media_type: str, extension: str) -> StreamingResponse:
+    total, batches = await every_match(client, settings, params)
+    return StreamingResponse(lines(batches), media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="iop-finder-facilities.{extension}"',
+        "X-Total-Count": str(total)})
+
+
+@router.get("/v1/facilities.csv", summary="Every matching facility, as CSV",
+            response_class=Response, responses={**ERROR_RESPONSES, **CSV_RESPONSE})
+async def search_csv(client: Client, settings: Settings, params: Params):
+    return await export(client, settings, params, csv_lines, "text/csv; charset=utf-8", "csv")
+
+
+@router.get("/v1/facilities.ndjson", summary="Every matching facility, one JSON object a line",
+            response_class=Response, responses={**ERROR_RESPONSES, **NDJSON_RESPONSE})
+async def search_ndjson(client: Client, settings: Settings, params: Params):
+    return await export(client, settings, params, ndjson_lines, "application/x-ndjson", "ndjson")
+
+
+@router.get("/v1/facilities/{facility_id}", summary="One facility, with provenance",
+            response_model=FacilityRecord, responses={**ERROR_RESPONSES, **NOT_FOUND})
 async def facility(client: Client, settings: Settings,
                    facility_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]):
     try:
-        response = await client.get(index=settings.alias, id=facility_id)
+        # names_expanded: a field the index keeps for search, not part of the record
+        response = await client.get(index=settings.alias, id=facility_id, source_excludes=["names_expanded"])
     except NotFoundError as error:
         if error.message == "index_not_found_exception":
             raise  # search is unavailable, not the facility unknown

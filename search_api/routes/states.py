@@ -4,11 +4,13 @@ from fastapi import APIRouter
 
 from facility.states import STATE_NAMES
 from search_api.deps import Client, Settings
+from search_api.schemas import UNAVAILABLE, StatesResponse
 
 router = APIRouter()
 
 
-@router.get("/v1/states", summary="States and territories with facility counts")
+@router.get("/v1/states", summary="States and territories with facility counts",
+            response_model=StatesResponse, responses=UNAVAILABLE)
 async def states(client: Client, settings: Settings):
     response = await client.search(index=settings.alias, size=0, aggs={"states": {
         "terms": {"field": "address.state", "size": len(STATE_NAMES) + 10},

@@ -109,9 +109,9 @@ def test_corrupt_input_never_touches_the_live_index(es, alias, tmp_path):
 
 
 def test_same_facility_in_two_files_merges_with_both_sources(es, alias, tmp_path):
-    directory = make_facility(website=None)
+    directory = make_facility(name="Blue Ridge Outpt Trt Ctr", website=None)
     crawled = make_facility(
-        website="https://blueridge.example.org",
+        name="Blue Ridge Outpt Trt Ctr", website="https://blueridge.example.org",
         sources=[source("findtreatment", RETRIEVED + timedelta(days=3), record_id="frid-1")],
         updated_at=RETRIEVED + timedelta(days=3))
     files = []
@@ -124,4 +124,5 @@ def test_same_facility_in_two_files_merges_with_both_sources(es, alias, tmp_path
     stored = es.get(index=alias, id=directory.id)["_source"]
     assert stored["website"] == "https://blueridge.example.org"
     assert [s["name"] for s in stored["sources"]] == ["findtreatment", "test"]
+    assert stored["names_expanded"] == "blue ridge outpatient treatment center"
     assert tally.notes["records merged by id"] == 1

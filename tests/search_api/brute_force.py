@@ -32,6 +32,20 @@ SERVICE_TERMS = {
     "mat_naltrexone": {("opioid_medications", "naltrexone")},
     "detox": {("care_types", "detox")},
     "transitional_housing": {("care_types", "transitional_housing")},
+    "group_counseling": {("other_services", "group_counseling")},
+    "individual_counseling": {("other_services", "individual_counseling")},
+    "family_counseling": {("other_services", "family_counseling")},
+    "aftercare": {("other_services", "aftercare_continuing_care")},
+    "drug_testing": {("other_services", "drug_or_alcohol_urine_screening"),
+                     ("other_services", "drug_and_alcohol_oral_fluid_testing"),
+                     ("other_services", "breathalyzer_or_blood_alcohol")},
+    "case_management": {("other_services", "case_management_service")},
+    "transportation": {("other_services", "transportation_assistance")},
+    "child_care": {("other_services", "child_care_for_clients_children")},
+    "accepts_mat_prescribed_elsewhere": {("opioid_treatment", "accepts_mat_prescribed_elsewhere"),
+                                         ("other_services", "accepts_clients_using_medication")},
+    "alcohol_medications": {("other_services", "this_facility_administers_prescribes"),
+                            ("medications", "acamprosate_campral"), ("medications", "disulfiram")},
 }
 SITE_SERVICES = {"evening", "weekend"}  # stated on the facility's own website
 
@@ -46,12 +60,16 @@ def offers(record: dict, service: str) -> bool:
     return has_terms(record, SERVICE_TERMS[service])
 
 
-def matches(record: dict, param: str, values) -> bool:
+def matches(record: dict, param: str, values, every: bool = False) -> bool:
+    """Any of the values; with `every` (the group is in match_all), all of them."""
+    combine = all if every else any
     if param == "service":
-        return any(offers(record, v) for v in values)
+        return combine(offers(record, v) for v in values)
     if param == "state":
-        return record["address"]["state"] in values
-    return has_terms(record, {(GROUP_OF[param], v) for v in values})
+        return combine(record["address"]["state"] == v for v in values)
+    if param == "code":
+        return combine(v in record["service_codes"] for v in values)
+    return combine(has_terms(record, {(GROUP_OF[param], v)}) for v in values)
 
 
 def within(records: list[dict], lat: float, lon: float, radius_mi: float) -> dict[str, float]:
@@ -68,6 +86,7 @@ def within(records: list[dict], lat: float, lon: float, radius_mi: float) -> dic
     return found
 
 
-def select(records: list[dict], filters: dict[str, list[str]], skip: str | None = None) -> list[dict]:
+def select(records: list[dict], filters: dict[str, list[str]], skip: str | None = None,
+           match_all: tuple[str, ...] = ()) -> list[dict]:
     return [r for r in records
-            if all(matches(r, p, v) for p, v in filters.items() if p != skip and v)]
+            if all(matches(r, p, v, p in match_all) for p, v in filters.items() if p != skip and v)]

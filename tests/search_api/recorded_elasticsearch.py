@@ -10,7 +10,7 @@ query builders change, record again against a node holding the 2022 directory un
 """
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
@@ -42,7 +42,11 @@ SCENARIOS = {
     "search_near_zip": Scenario("/v1/facilities", {"zip": "22902", "radius_mi": 10, "level": "iop", "size": 1}),
     "search_text_in_state": Scenario("/v1/facilities", {"q": "Region Ten", "state": "VA", "size": 1}),
     "search_by_therapy": Scenario("/v1/facilities", {"therapy": "trauma_counseling", "state": "VT", "size": 1}),
+    "search_place": Scenario("/v1/facilities", {"place": "Charlottesvile, VA", "level": "iop", "size": 1}),
+    "search_codes_all": Scenario("/v1/facilities", {"code": ["OIT", "ODT"], "match_all": "code", "state": "VT",
+                                                    "size": 1}),
     "csv_near_zip": Scenario("/v1/facilities.csv", {"zip": "22902", "radius_mi": 5, "level": "iop"}),
+    "ndjson_in_state": Scenario("/v1/facilities.ndjson", {"state": "VT", "level": "iop", "service": "telehealth"}),
     "facility": Scenario("/v1/facilities/07f51516406bea36"),
     "facility_unknown": Scenario("/v1/facilities/0000000000000000"),
     "states": Scenario("/v1/states"),
@@ -72,6 +76,12 @@ class Calls:
 
     async def get(self, **arguments):
         return await self.call("get", arguments)
+
+    async def open_point_in_time(self, **arguments):
+        return await self.call("open_point_in_time", arguments)
+
+    async def close_point_in_time(self, **arguments):
+        return await self.call("close_point_in_time", arguments)
 
     async def call(self, method: str, arguments: dict):
         raise NotImplementedError
@@ -142,7 +152,7 @@ def record_all(settings: ApiSettings) -> None:
     RECORDED.mkdir(exist_ok=True)
     for name, scenario in SCENARIOS.items():
         exchanges: list[dict] = []
-        app = create_app(replace(settings, alias=scenario.alias))
+        app = create_app(settings.model_copy(update={"alias": scenario.alias}))
 
         async def recording(request: Request) -> Recorder:  # around the client the app made
             return Recorder(request.app.state.es, exchanges)

@@ -38,13 +38,22 @@ def offline_api():
     ({"sort": "distance"}, "sort", "needs lat and lon or zip"),
     ({"sort": "price"}, "sort", "'distance'"),
     ({"page": 501, "size": 20}, "page", "follow next_cursor"),
+    ({"code": "XYZ"}, "code", "'OIT'"),
+    ({"code": "oit"}, "code", "'OIT'"),
+    ({"match_all": "insurance"}, "match_all", "'payment'"),
+    ({"service": "massage"}, "service", "'group_counseling'"),
+    ({"place": ""}, "place", "at least 1 character"),
+    ({"place": "   "}, "place", "empty"),
+    ({"place": "Qwxzv, VA"}, "place", "closest"),
+    ({"place": "Boston", "zip": "22902"}, "place", "one of place, zip"),
+    ({"place": "95, -78"}, "place", "latitude"),
     ({"cursor": "not-a-cursor"}, "cursor", "malformed cursor"),
     ({"cursor": encode_cursor("name", ["a", "b"]), "page": 2}, "cursor", "either page or cursor"),
     ({"cursor": encode_cursor("distance", [1.5, "b"])}, "cursor", "belongs to sort=distance"),
     ({"cursor": encode_cursor("name", [{"$x": 1}, "b"])}, "cursor", "malformed cursor"),
 ])
 def test_bad_parameters_are_422_naming_the_parameter(offline_api, params, param, words):
-    for path in ("/v1/facilities", "/v1/facilities.csv"):
+    for path in ("/v1/facilities", "/v1/facilities.csv", "/v1/facilities.ndjson"):
         response = offline_api.get(path, params=params)
         assert response.status_code == 422, response.text
         body = response.json()

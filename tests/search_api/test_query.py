@@ -7,11 +7,19 @@ CVILLE = Point(38.03, -78.48)
 
 
 def test_text_is_matched_never_parsed_as_query_syntax():
-    clause = text_clause('name:"x" OR *')
-    assert clause["multi_match"]["query"] == 'name:"x" OR *'
-    assert clause["multi_match"]["fields"] == ["name^3", "name2^2", "address.city^1"]
+    clause = text_clause('name:"x" OR *')["bool"]
+    fuzzy = clause["must"][0]["multi_match"]
+    assert fuzzy["query"] == 'name:"x" OR *' and fuzzy["operator"] == "and"
+    assert fuzzy["fields"] == ["name^3", "name2^2", "address.city^1", "names_expanded^1"]
     assert text_clause(None) is None and text_clause("") is None
     assert "query_string" not in str(search_body(Search(text="a AND b")))
+
+
+def test_text_forgives_typos_but_ranks_the_words_as_typed_and_the_exact_name_first():
+    clause = text_clause("Region Ten CSB")["bool"]
+    assert clause["must"][0]["multi_match"]["fuzziness"] == "AUTO"
+    assert "fuzziness" not in clause["should"][0]["multi_match"]
+    assert clause["should"][1] == {"term": {"name.sort": {"value": "region ten csb", "boost": 10.0}}}
 
 
 def test_radius_counts_the_band_until_it_is_checked():
@@ -30,6 +38,31 @@ def test_radius_counts_the_band_until_it_is_checked():
     assert unchecked["aggs"]["band"]["geo_distance"]["ranges"] == [{"from": 24.75 * (1 - 1e-6)}]
     assert band_aggregation(Search(point=CVILLE, inside_band=())) is None
     assert band_aggregation(Search()) is None
+
+
+def test_match_all_ands_a_groups_values():
+    assert group_clause("payment", ("medicaid", "medicare"), match_all=True) == {"bool": {"filter": [
+        {"term": {"payment": "medicaid"}}, {"term": {"payment": "medicare"}}]}}
+    assert group_clause("code", ("OIT", "ODT"), match_all=True) == {"bool": {"filter": [
+        {"term": {"service_codes": "OIT"}}, {"term": {"service_codes": "ODT"}}]}}
+    assert group_clause("service", ("telehealth", "drug_testing"), match_all=True) == {"bool": {"filter": [
+        {"term": {"telehealth": True}}, {"terms": {"service_codes": ["DAUT", "DAOF", "BABA"]}}]}}
+    search = Search(filters={"payment": ("medicaid", "medicare"), "level": ("iop", "php")},
+                    match_all=frozenset({"payment"}))
+    assert post_filter(search) == {"bool": {"filter": [
+        group_clause("payment", ("medicaid", "medicare"), match_all=True),
+        {"terms": {"levels_of_care": ["iop", "php"]}}]}}
+
+
+def test_codes_filter_but_are_not_counted_in_facets():
+    assert group_clause("code", ("OIT", "MD")) == {"terms": {"service_codes": ["OIT", "MD"]}}
+    counted = [param for aggregation in facet_aggregations(Search(filters={"code": ("OIT",)})).values()
+               for param in aggregation["aggs"]]
+    assert "code" not in counted and "level" in counted
+
+
+def test_a_state_place_is_searched_whole():
+    assert main_query(Search(in_state="VA")) == {"bool": {"filter": [{"term": {"address.state": "VA"}}]}}
 
 
 def test_or_within_a_group_and_across_groups():
@@ -82,5 +115,5 @@ def test_body_pages_by_offset_or_cursor():
     assert "aggs" not in search_body(Search(), facets=False)
     assert main_query(Search()) == {"match_all": {}}
     with_text = main_query(Search(point=CVILLE, text="hope"))
-    assert with_text["bool"]["must"][0]["multi_match"]["query"] == "hope"
+    assert with_text["bool"]["must"][0] == text_clause("hope")
     assert "geo_distance" in with_text["bool"]["filter"][0]

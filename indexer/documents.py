@@ -1,0 +1,30 @@
+"""What the index stores for a facility: its record, plus a field only search reads.
+
+`names_expanded` holds the names with SAMHSA's abbreviations spelled out ("Outpt Trt Ctr" →
+"outpatient treatment center"), so that the words people type find them; the distribution has no
+synonym filter to do this at search time. It is left out when records are read back.
+"""
+
+import orjson
+
+from facility.abbreviations import expand, expansions_of
+from facility.model import Facility
+
+SEARCH_ONLY_FIELDS = ["names_expanded"]
+
+
+def names_expanded(record: Facility) -> str | None:
+    names = [expand(name) for name in (record.name, record.name2) if name and expansions_of(name)]
+    return " / ".join(names) or None
+
+
+def document_json(record: Facility) -> str:
+    body = record.model_dump_json()
+    expanded = names_expanded(record)
+    if expanded is None:
+        return body
+    return body[:-1] + ',"names_expanded":' + orjson.dumps(expanded).decode() + "}"
+
+
+def stored_record(source: dict) -> Facility:
+    return Facility.model_validate({k: v for k, v in source.items() if k not in SEARCH_ONLY_FIELDS})

@@ -2,17 +2,13 @@
 
 from facility.geo import distance_miles
 from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES, has_service
+from facility.hours import stated_hours
 from facility.paths import facility_path
 from search_api.query import Point, Search
 
-def hours(site: dict) -> list[str]:
-    """When the facility's website says its program meets: schema.org hours as given, else its
-    stated schedules ("Mon, Wed, Thu 18:00–21:00")."""
-    if site.get("opening_hours"):
-        return list(site["opening_hours"])
-    return [" ".join(part for part in (", ".join(d.title() for d in s.get("days") or []),
-                                       "–".join(t for t in (s.get("starts"), s.get("ends")) if t)) if part)
-            for s in site.get("schedules") or [] if s.get("days") or s.get("starts")]
+def page_url(source: dict, site_url: str) -> str | None:
+    """The site has a page for every IOP (sitegen builds them from the same index)."""
+    return site_url + facility_path(source) if "iop" in (source.get("levels_of_care") or []) else None
 
 
 def result(source: dict, point: Point | None, site_url: str = "") -> dict:
@@ -29,7 +25,7 @@ def result(source: dict, point: Point | None, site_url: str = "") -> dict:
     item["services"] = [name for name, service in SERVICES.items() if has_service(source, service)]
     item["notices"] = [{"value": name, "label": notice.label} for name, notice in NOTICES.items()
                        if has_service(source, notice)]
-    item["hours"] = hours(site)
+    item["hours"] = stated_hours(source)
     item["evening"] = bool(site.get("evening"))
     item["weekend"] = bool(site.get("weekend"))
     item["telehealth"] = source.get("telehealth")
@@ -39,8 +35,7 @@ def result(source: dict, point: Point | None, site_url: str = "") -> dict:
     for key in ("ages", "genders", "languages", "populations"):
         item[key] = source.get(key) or []
     item["verified_on"] = source.get("verified_on")
-    # The site has a page for every IOP (sitegen builds them from the same index).
-    item["page_url"] = site_url + facility_path(source) if item["offers_iop"] else None
+    item["page_url"] = page_url(source, site_url)
     return item
 
 

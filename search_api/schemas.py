@@ -125,6 +125,7 @@ class FacilityRecord(Facility):
     """A facility as stored, with every source's statement."""
     # Named `provenance` in JSON only: in Python that name is Facility's validator.
     statements: list[SourceStatement] = Field(alias="provenance")
+    page_url: str | None = Field(description="the facility's page on the site (IOPs only)")
 
 
 class StateCount(BaseModel):

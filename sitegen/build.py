@@ -12,7 +12,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from sitegen.pages import Site, city_context, facility_context, home_context, state_context
+from sitegen.pages import (Site, city_context, compare_context, facility_context, home_context, near_me_context,
+                           state_context)
 
 # The site's templates and assets beside the packages in a checkout; where the packages are installed
 # elsewhere (the Docker image), IOPFINDER_SITE_DIR names them (read by the `iopfinder` command's JobSettings).
@@ -43,18 +44,24 @@ def build_site(facilities: list[dict], out: Path, api_url: str, base_url: str,
     staging = out.with_name(out.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(site_dir / "static", staging / "static")
-    paths: list[str] = []
+    paths: list[str] = []  # the sitemap's
+    written = 0
 
-    def write(path: str, template: str, context: dict) -> None:
+    def write(path: str, template: str, context: dict, listed: bool = True) -> None:
+        nonlocal written
         target = staging / path.strip("/") / "index.html" if path.endswith("/") else staging / path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(env.get_template(template).render(**common, path=path, **context), encoding="utf-8")
-        if path.endswith("/"):
+        page_url = common["base_url"] + path
+        target.write_text(env.get_template(template).render(**common, path=path, page_url=page_url, **context),
+                          encoding="utf-8")
+        if listed and path.endswith("/"):
             paths.append(path)
+        written += 1
         progress(1)
 
     write("/", "home.html", home_context(site))
-    write("/near-me/", "near_me.html", {"title": "IOPs near you", **home_context(site)})
+    write("/near-me/", "near_me.html", near_me_context(site))
+    write("/compare/", "compare.html", compare_context(), listed=False)  # its content is the visitor's choice
     for state, cities in site.cities.items():
         write(f"/states/{state.lower()}/", "state.html", state_context(site, state))
         for city_slug in cities:
@@ -71,5 +78,5 @@ def build_site(facilities: list[dict], out: Path, api_url: str, base_url: str,
         out.rename(previous)
     staging.rename(out)
     shutil.rmtree(previous, ignore_errors=True)
-    return BuildSummary(pages=len(paths) + 3, facilities=len(site.by_slug), states=len(site.cities),
+    return BuildSummary(pages=written, facilities=len(site.by_slug), states=len(site.cities),
                         cities=sum(len(c) for c in site.cities.values()), seconds=time.perf_counter() - started)

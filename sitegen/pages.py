@@ -1,20 +1,24 @@
 """Template contexts, built in Python so that templates only present.
 
 Every value a page shows comes from here: labels from the taxonomy, phones formatted with
-`tel:` targets, websites linked only when they are plain http(s) addresses.
+`tel:` targets, websites linked only when they are plain http(s) addresses. The pages whose
+scripts show records (near me, compare) get the labels they need from `script_labels`.
 """
 
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from urllib.parse import urlencode
 
 from facility import defaults
-from facility.filter_groups import SERVICES, has_service
+from facility.filter_groups import NOTICES, SERVICES, Service, has_service
+from facility.hours import schedule_text, stated_hours
 from facility.provenance import sources_of, statement
 from facility.states import STATE_NAMES
 from facility.taxonomy import GROUPS, default_taxonomy
 from facility.paths import facility_slug, slugify
+from facility.places import PlaceNotFound, resolve
 from sitegen.places import Grid, city_centre
 
 PHONE_KINDS = {"main": "Main", "intake": "Intake", "hotline": "Hotline"}
@@ -24,6 +28,22 @@ DETAIL_GROUPS = ["payment", "payment_assistance", "ages", "genders", "population
 CONTACT_FIELDS = ("name", "name2", "address", "phones", "website", "location")
 LEVEL_FIELDS = ("levels_of_care", "telehealth", "co_occurring")
 STATE_PAYMENTS = [("medicaid", "Medicaid"), ("medicare", "Medicare"), ("private", "Private insurance")]
+# A result card's payment line ("Medicaid · Medicare · Private insurance · Sliding fee"): short labels
+# for the payment and payment_assistance values, in the order the line lists them.
+PAYMENT_SHORT = {
+    "medicaid": "Medicaid", "medicare": "Medicare", "private": "Private insurance", "military": "TRICARE",
+    "state_financed": "State-financed insurance", "ihs_tribal": "IHS/tribal/urban funds",
+    "government_funding": "Government funding", "samhsa_block_grant": "SAMHSA funding", "self_pay": "Cash",
+    "free": "Free", "sliding_fee": "Sliding fee", "payment_assistance": "Payment assistance",
+}
+# The services a result card names (the facility page lists them all).
+CARD_FEATURES = ("telehealth", "co_occurring", "evening", "weekend")
+OPIOID_MEDICATIONS = {"buprenorphine": "Buprenorphine", "methadone": "Methadone", "naltrexone": "Naltrexone"}
+# The record fields whose values the near-me and compare scripts show by their taxonomy labels.
+SCRIPT_LABEL_FIELDS = ("levels_of_care", "ages", "genders", "populations", "languages")
+# A facility's details on a printed referral sheet; the others show on screen only.
+PRINTED_DETAILS = {"payment", "payment_assistance", "ages", "genders", "populations", "languages",
+                   "opioid_medications"}
 
 
 @dataclass
@@ -76,25 +96,62 @@ def website(url: str | None) -> dict | None:
     return {"text": url, "href": url if SAFE_URL.match(url) else None}
 
 
-def key_services(facility: dict) -> list[str]:
-    found = [service.label for service in SERVICES.values() if has_service(facility, service)]
-    if "spanish" in (facility.get("languages") or []):
-        found.append("Spanish")
-    if "adolescents" in (facility.get("populations") or []):
-        found.append("Adolescents")
-    return found
+def services(facility: dict) -> list[str]:
+    return [service.label for service in SERVICES.values() if has_service(facility, service)]
+
+
+def notices(facility: dict) -> list[str]:
+    """What every view points out about the facility, e.g. "Does not treat alcohol use disorder"."""
+    return [notice.label for notice in NOTICES.values() if has_service(facility, notice)]
+
+
+def payment_line(facility: dict) -> list[str]:
+    accepted = {*(facility.get("payment") or []), *(facility.get("payment_assistance") or [])}
+    return [short for value, short in PAYMENT_SHORT.items() if value in accepted]
+
+
+def card_phones(facility: dict) -> list[dict]:
+    """The first main and the first intake number: what a caller or a referrer dials."""
+    first = {}
+    for entry in facility.get("phones") or []:
+        first.setdefault(entry["kind"], entry)
+    return [phone(first[kind]) for kind in ("main", "intake") if kind in first]
+
+
+def _service_test(service: Service) -> dict:
+    """A service as data: true when `field` is `value` (a boolean) or holds any of `value` (a list)."""
+    value = service.value if isinstance(service.value, (bool, tuple)) else (service.value,)
+    return {"label": service.label, "field": service.field, "value": value}
+
+
+def script_labels() -> dict:
+    """What the near-me and compare scripts need to show a record: labels by field, the short
+    payment labels, and each service and notice as the test it is (label, field, value)."""
+    return {
+        "fields": {field: dict(_labels(field)) for field in SCRIPT_LABEL_FIELDS},
+        "payment": PAYMENT_SHORT, "opioid_medications": OPIOID_MEDICATIONS, "card_features": CARD_FEATURES,
+        "services": {name: _service_test(service) for name, service in SERVICES.items()},
+        "notices": {name: _service_test(notice) for name, notice in NOTICES.items()},
+    }
 
 
 def summary(facility: dict, site: Site, miles: float | None = None) -> dict:
-    """A facility as a list entry."""
+    """A facility as a list entry: what deciding whether to call needs."""
     address = facility["address"]
     return {
         "name": facility["name"], "name2": facility.get("name2"),
         "url": f"/facilities/{site.slug_of[facility['id']]}/",
+        "iop": "iop" in (facility.get("levels_of_care") or []),
         "address": ", ".join(p for p in (address.get("street1"), address["city"], address["state"]) if p),
-        "phone": phone(facility["phones"][0]) if facility.get("phones") else None,
-        "payment": [label("payment", v) for v in facility.get("payment") or []],
-        "services": key_services(facility),
+        "phones": card_phones(facility),
+        "payment": payment_line(facility),
+        "features": [SERVICES[name].label for name in CARD_FEATURES if has_service(facility, SERVICES[name])],
+        "hours": stated_hours(facility),
+        "opioid_medications": [OPIOID_MEDICATIONS.get(v, v) for v in facility.get("opioid_medications") or []],
+        "alcohol_medications": has_service(facility, SERVICES["alcohol_medications"]),
+        "languages": [label("languages", v) for v in facility.get("languages") or []],
+        "notices": notices(facility),
+        "as_of": facility.get("verified_on"),
         "miles": round(miles, 1) if miles is not None else None,
     }
 
@@ -104,6 +161,23 @@ def home_context(site: Site) -> dict:
     return {"title": "Find an intensive outpatient program (IOP)",
             "states": [{"code": code, "name": name, "count": counts[code], "url": f"/states/{code.lower()}/"}
                        for code, name in STATE_NAMES.items() if counts[code]]}
+
+
+def place_search_url(place: str) -> str | None:
+    """The near-me search around a place, when the API will know the place."""
+    try:
+        resolve(place)
+    except PlaceNotFound:
+        return None
+    return "/near-me/?" + urlencode({"place": place})
+
+
+def near_me_context(site: Site) -> dict:
+    return {**home_context(site), "title": "IOPs near you", "labels": script_labels()}
+
+
+def compare_context() -> dict:
+    return {"title": "Compare programs", "labels": script_labels()}
 
 
 def state_context(site: Site, state: str) -> dict:
@@ -119,6 +193,7 @@ def state_context(site: Site, state: str) -> dict:
             "count": sum("sliding_fee" in (f.get("payment_assistance") or []) for f in facilities)}],
         "cities": [{"name": site.city_names[(state, slug)], "count": len(found),
                     "url": f"/states/{state.lower()}/{slug}/"} for slug, found in cities],
+        "search_url": "/near-me/?" + urlencode({"state": state}),
     }
 
 
@@ -134,19 +209,8 @@ def city_context(site: Site, state: str, city_slug: str) -> dict:
         "title": f"Intensive outpatient programs in {name}, {state}",
         "state": {"code": state, "name": STATE_NAMES[state], "url": f"/states/{state.lower()}/"},
         "city": name, "radius": defaults.CITY_RADIUS_MI, "in_city": len(in_city), "facilities": entries,
+        "search_url": place_search_url(f"{name}, {state}"),
     }
-
-
-def _clock(value: str) -> str:
-    hours, minutes = map(int, value.split(":"))
-    return f"{hours % 12 or 12}:{minutes:02d} {'am' if hours < 12 else 'pm'}"
-
-
-def _schedule(schedule: dict) -> str:
-    days = ", ".join(day.capitalize() for day in schedule.get("days") or [])
-    hours = f"{_clock(schedule['starts'])}–{_clock(schedule['ends'])}" if schedule.get("starts") else ""
-    kinds = [kind for kind in ("evening", "weekend") if schedule.get(kind)]
-    return " ".join(p for p in (days, hours) if p) + (f" ({' and '.join(kinds)})" if kinds else "")
 
 
 def site_facts_context(facts: dict) -> dict:
@@ -156,7 +220,7 @@ def site_facts_context(facts: dict) -> dict:
         cited.setdefault(evidence["field"], []).append({"sentence": evidence["sentence"], "url": evidence["url"]})
     said = {True: "offered", False: "not offered"}
     points = [
-        ("IOP schedule", "; ".join(_schedule(s) for s in facts.get("schedules") or []), "schedules"),
+        ("IOP schedule", "; ".join(schedule_text(s) for s in facts.get("schedules") or []), "schedules"),
         ("Hours per week", f"{facts['hours_per_week']:g}" if facts.get("hours_per_week") else "", "hours_per_week"),
         ("Insurance accepted", ", ".join(facts.get("insurance_carriers") or []), "insurance_carriers"),
         ("Medicaid plans accepted", ", ".join(facts.get("medicaid_plans") or []), "medicaid_plans"),
@@ -195,6 +259,7 @@ def facility_context(site: Site, facility: dict) -> dict:
         "title": facility["name"] + (f" – {facility['name2']}" if facility.get("name2") else ""),
         "facility": {
             "name": facility["name"], "name2": facility.get("name2"),
+            "iop": "iop" in (facility.get("levels_of_care") or []),
             "street": [p for p in (address.get("street1"), address.get("street2")) if p],
             "locality": f"{address['city']}, {address['state']} {address['zip']}",
             "phones": phones, "website": link,
@@ -204,8 +269,9 @@ def facility_context(site: Site, facility: dict) -> dict:
                        for v in facility.get("levels_of_care") or []],
             "levels_sources": sources_of(facility, LEVEL_FIELDS),
             "details": [{"label": GROUPS[g], "values": [label(g, v) for v in facility.get(g) or []],
-                         "sources": sources_of(facility, (g,))}
+                         "sources": sources_of(facility, (g,)), "printed": g in PRINTED_DETAILS}
                         for g in DETAIL_GROUPS if facility.get(g)],
+            "services": services(facility), "notices": notices(facility),
             "telehealth": facility.get("telehealth"), "co_occurring": facility.get("co_occurring"),
             "sources": [{"statement": statement(s), "record": s.get("record_id"), "read": s["retrieved_at"][:10]}
                         for s in facility.get("sources") or []],

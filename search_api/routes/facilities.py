@@ -20,7 +20,7 @@ from search_api.deps import Client, Settings
 from search_api.errors import NotFound
 from search_api.params import SearchParams, encode_cursor, search_params
 from search_api.query import Search, search_body
-from search_api.results import CSV_COLUMNS, csv_row, facets, results
+from search_api.results import CSV_COLUMNS, csv_row, facets, page_url, results
 from search_api.schemas import (CSV_RESPONSE, ERROR_RESPONSES, NDJSON_RESPONSE, NOT_FOUND, FacilityRecord,
                                 SearchResponse)
 from search_api.settings import ApiSettings
@@ -161,4 +161,4 @@ async def facility(client: Client, settings: Settings,
             raise  # search is unavailable, not the facility unknown
         raise NotFound(f"no facility with id {facility_id}") from None
     record = response["_source"]
-    return FastJSONResponse({**record, "provenance": by_source(record)})
+    return FastJSONResponse({**record, "provenance": by_source(record), "page_url": page_url(record, settings.site_url)})

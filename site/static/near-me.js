@@ -1,23 +1,88 @@
-// The "near me" page: a ZIP or the browser's location → the IOP Finder API → results.
+// The "near me" page: a ZIP code, a place (a city, a state, pasted coordinates) or the browser's
+// location → the IOP Finder API → results.
+// IOPs first: a search whose URL names no level is a search for IOPs; "level=all" in the page's
+// URL stands for every level (the API is then asked without one).
 // Everything is built with DOM methods and textContent, so no listing text is ever parsed as HTML.
 // The search lives in the URL (shareable, bookmarkable); coordinates are rounded to 2 decimals
-// (about a kilometre) before they leave the browser.
+// (about a kilometre) before they leave the browser. The programs picked for comparison live in
+// sessionStorage, so the choice survives paging and new searches in this tab.
 (function () {
   "use strict";
+
+  // ---- Every user-facing text of this script, in one place (for the message catalogs) ----
+  var TEXT = {
+    iopsNear: function (place) { return "IOPs near " + place; },
+    iopsIn: function (place) { return "IOPs in " + place; },
+    programsNear: function (place, levels) { return "Programs near " + place + ": " + levels; },
+    programsIn: function (place, levels) { return "Programs in " + place + ": " + levels; },
+    allLevels: "all levels of care",
+    yourLocation: "your location",
+    zipPlace: function (zip, city, state) { return zip + " (" + city + ", " + state + ")"; },
+    found: function (count, iopOnly, scope) {
+      var noun = iopOnly ? (count === 1 ? "IOP" : "IOPs") : (count === 1 ? "program" : "programs");
+      return count + " " + noun + " " + scope;
+    },
+    noneFound: function (iopOnly, scope) {
+      return "No " + (iopOnly ? "IOPs" : "programs") + " found " + scope + ". Try a wider distance or fewer filters.";
+    },
+    within: function (miles, place) { return "within " + miles + " miles of " + place; },
+    inPlace: function (place) { return "in " + place; },
+    showing: function (first, last) { return ", showing " + first + "–" + last; },
+    corrected: function (place, typed) { return "Showing results for " + place + " (you typed " + typed + ")."; },
+    didYouMean: "Did you mean ",
+    separator: "; ",
+    questionMark: "?",
+    searching: "Searching…",
+    locating: "Finding your location…",
+    needPlace: "Please enter a ZIP code, city or state.",
+    noLocation: "Your location is not available. Please enter a ZIP code, city or state instead.",
+    didNotWork: function (message) { return "That search did not work: " + message; },
+    unreachable: "The search service is not reachable right now. Please try again in a minute, " +
+      "or browse programs by state from the home page.",
+    previousPage: "Previous page",
+    nextPage: "Next page",
+    matchAll: "Only programs with all of these",
+    iopBadge: "IOP",
+    miles: function (miles) { return miles.toFixed(1) + " mi"; },
+    phoneKinds: { main: "Main", intake: "Intake" },
+    payment: "Payment: ",
+    hours: "Hours (from its website): ",
+    opioidMedications: "Opioid use disorder medications: ",
+    languages: "Languages: ",
+    asOf: function (date) { return "Information as of " + date; },
+    compare: "Compare",
+    compareSelected: function (count) { return "Compare selected (" + count + ")"; },
+    tooMany: function (max) { return "You can compare up to " + max + " programs. Unselect one to add another."; }
+  };
+
   var main = document.getElementById("main");
   var api = main.getAttribute("data-api-url") || "";
+  var labels = JSON.parse(document.getElementById("labels").textContent);
+  var heading = document.getElementById("heading");
   var form = document.getElementById("search");
-  var zip = document.getElementById("zip");
+  var where = document.getElementById("where");
   var radius = document.getElementById("radius");
   var filters = document.getElementById("filters");
-  var statusLine = document.getElementById("status");
+  var statusBox = document.getElementById("status");
   var list = document.getElementById("results");
   var pager = document.getElementById("pager");
   var locate = document.getElementById("locate");
-  var GROUPS = []; // the API's filter groups (from its taxonomy), less the state a page already sets
+  var compareBar = document.getElementById("compare-bar");
+  var compareLink = document.getElementById("compare-link");
+  var compareNote = document.getElementById("compare-note");
+  var titleSuffix = document.title.slice(document.title.lastIndexOf(" · "));
   var SIZE = 20;
+  var ALL_LEVELS = "all";
+  var NOT_IN_PANEL = ["state", "code"]; // the API's groups that pages set by link, never by checkbox
+  var FORM_KEYS = ["lat", "lon", "zip", "place", "radius_mi", "page", "locate"];
+  var MAX_COMPARE = 5;
+  var PICKED_KEY = "iopfinder.compare";
+  var SEARCH_KEY = "iopfinder.search"; // the compare page's way back
+  var panel = []; // the filter groups shown as checkboxes (from the API's taxonomy)
+  var stateNames = {};
   var point = null; // {lat, lon}, rounded, when the browser's location is used
-  var labels = {}; // group → value → label, from the API's taxonomy
+  var searches = 0; // answers to an earlier search than the latest are dropped
+  var picked = readPicked();
 
   function el(tag, text, attributes) {
     var node = document.createElement(tag);
@@ -26,68 +91,86 @@
     return node;
   }
 
-  function slugify(text) {
-    return text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "x";
-  }
-
-  function facilityPath(item) {
-    var a = item.address;
-    return "/facilities/" + slugify([item.name, a.city, a.state, item.id.slice(0, 6)].join(" ")) + "/";
-  }
+  function round(value) { return Math.round(value * 100) / 100; }
 
   function phoneText(phone) {
     var d = phone.number.slice(2);
     return "(" + d.slice(0, 3) + ") " + d.slice(3, 6) + "-" + d.slice(6) + (phone.extension ? " ext. " + phone.extension : "");
   }
 
-  function round(value) { return Math.round(value * 100) / 100; }
+  function named(field, values) {
+    return values.map(function (value) { return labels.fields[field][value] || value; });
+  }
 
-  function checked(group) {
-    return Array.prototype.map.call(filters.querySelectorAll("input[name='" + group + "']:checked"),
+  function store(key, value) {
+    try { sessionStorage.setItem(key, value); } catch (error) { /* storage is off: kept while the page is open */ }
+  }
+
+  function readPicked() {
+    try {
+      var ids = JSON.parse(sessionStorage.getItem(PICKED_KEY) || "[]");
+      return Array.isArray(ids) ? ids.filter(function (id) { return /^[0-9a-f]{16}$/.test(id); }).slice(0, MAX_COMPARE) : [];
+    } catch (error) { return []; }
+  }
+
+  function checked(name) {
+    return Array.prototype.map.call(filters.querySelectorAll("input[name='" + name + "']:checked"),
       function (box) { return box.value; });
   }
 
-  function currentParams(page) {
+  // The search as the page's URL holds it.
+  function pageParams(page) {
+    var url = new URLSearchParams(location.search);
     var params = new URLSearchParams();
+    var text = where.value.trim();
     if (point) { params.set("lat", point.lat); params.set("lon", point.lon); }
-    else if (zip.value) { params.set("zip", zip.value.trim()); }
+    else if (/^[0-9]{5}$/.test(text)) { params.set("zip", text); }
+    else if (text) { params.set("place", text); }
     params.set("radius_mi", radius.value);
-    GROUPS.forEach(function (group) { checked(group).forEach(function (v) { params.append(group, v); }); });
-    (new URLSearchParams(location.search)).getAll("state").forEach(function (s) {
-      if (!point && !zip.value) params.append("state", s);
+    if (panel.length) {
+      panel.forEach(function (group) { checked(group).forEach(function (v) { params.append(group, v); }); });
+      if (!params.has("level")) params.set("level", ALL_LEVELS);
+      checked("match_all").forEach(function (group) { params.append("match_all", group); });
+    }
+    var located = params.has("lat") || params.has("zip") || params.has("place");
+    url.forEach(function (value, key) {
+      var carried = panel.length ? NOT_IN_PANEL.indexOf(key) >= 0 : FORM_KEYS.indexOf(key) < 0;
+      if (carried && !(key === "state" && located)) params.append(key, value);
     });
+    if (!params.has("level")) params.set("level", "iop");
     if (page > 1) params.set("page", page);
     return params;
   }
 
-  function buildFilters(taxonomy, selected) {
+  function buildFilters(taxonomy) {
     filters.textContent = "";
-    GROUPS = taxonomy.groups.map(function (group) { return group.param; })
-      .filter(function (param) { return param !== "state"; });
+    panel = taxonomy.groups.map(function (group) { return group.param; })
+      .filter(function (param) { return NOT_IN_PANEL.indexOf(param) < 0; });
     taxonomy.groups.forEach(function (group) {
-      labels[group.param] = {};
-      group.values.forEach(function (value) { labels[group.param][value.value] = value.label; });
-      if (GROUPS.indexOf(group.param) < 0) return;
+      if (group.param === "state") group.values.forEach(function (value) { stateNames[value.value] = value.label; });
+      if (panel.indexOf(group.param) < 0) return;
       var details = el("details");
-      if (selected.getAll(group.param).length) details.open = true;
       details.appendChild(el("summary", group.label));
       var fieldset = el("fieldset");
       fieldset.appendChild(el("legend", group.label, { "class": "visually-hidden" }));
       group.values.forEach(function (value) {
-        var id = "f-" + group.param + "-" + value.value;
-        var label = el("label", null, { "class": "check", "for": id });
-        var box = el("input", null, { type: "checkbox", id: id, name: group.param, value: value.value });
-        box.checked = selected.getAll(group.param).indexOf(value.value) >= 0;
-        box.addEventListener("change", function () { run(1, true); });
-        label.appendChild(box);
-        label.appendChild(el("span", value.label));
+        var label = checkbox("f-" + group.param + "-" + value.value, group.param, value.value, value.label);
         label.appendChild(el("span", "", { "class": "count", "data-count": group.param + ":" + value.value }));
         fieldset.appendChild(label);
       });
+      fieldset.appendChild(checkbox("f-all-" + group.param, "match_all", group.param, TEXT.matchAll, "match-all"));
       details.appendChild(fieldset);
       filters.appendChild(details);
     });
+  }
+
+  function checkbox(id, name, value, text, extraClass) {
+    var label = el("label", null, { "class": "check" + (extraClass ? " " + extraClass : ""), "for": id });
+    var box = el("input", null, { type: "checkbox", id: id, name: name, value: value });
+    box.addEventListener("change", function () { run(1, true); });
+    label.appendChild(box);
+    label.appendChild(el("span", text));
+    return label;
   }
 
   function showCounts(facets) {
@@ -98,50 +181,161 @@
     });
   }
 
-  function render(body, page) {
-    list.textContent = "";
-    body.results.forEach(function (item) {
-      var li = el("li");
-      var heading = el("h2");
-      if (item.levels_of_care && item.levels_of_care.indexOf("iop") >= 0) {
-        heading.appendChild(el("a", item.name, { href: facilityPath(item) }));
-      } else {
-        heading.textContent = item.name;
-      }
-      li.appendChild(heading);
-      if (item.name2) li.appendChild(el("p", item.name2, { "class": "program" }));
-      var where = [item.address.street1, item.address.city, item.address.state].filter(Boolean).join(", ");
-      var line = el("p", where);
-      if (item.distance_mi !== undefined) {
-        line.appendChild(document.createTextNode(" · "));
-        line.appendChild(el("span", item.distance_mi.toFixed(1) + " mi", { "class": "miles" }));
-      }
-      li.appendChild(line);
-      if (item.phones && item.phones.length) {
-        var p = el("p");
-        p.appendChild(el("a", phoneText(item.phones[0]), { href: "tel:" + item.phones[0].number }));
-        li.appendChild(p);
-      }
-      if (item.payment && item.payment.length) {
-        var names = item.payment.map(function (v) { return (labels.payment || {})[v] || v; });
-        li.appendChild(el("p", "Payment: " + names.join(", "), { "class": "tags" }));
-      }
-      list.appendChild(li);
-    });
+  // Where the search was made, as the API resolved it: {name, near} (near: around a point; else within).
+  function placeOf(query) {
+    if (query.place) return { name: query.place.name, near: query.place.kind !== "state" };
+    if (query.point && query.point.source === "zip") {
+      return { name: TEXT.zipPlace(query.point.zip, query.point.city, query.point.state), near: true };
+    }
+    if (query.point) return { name: TEXT.yourLocation, near: true };
+    return { name: (query.filters.state || []).map(function (s) { return stateNames[s] || s; }).join(", "), near: false };
+  }
+
+  function line(text, className) {
+    var p = el("p", text);
+    if (className) p.className = className;
+    statusBox.appendChild(p);
+    return p;
+  }
+
+  function rerunLink(place) {
+    var params = pageParams(1);
+    ["lat", "lon", "zip", "state"].forEach(function (key) { params.delete(key); });
+    params.set("place", place.name);
+    return el("a", place.name, { href: "?" + params.toString() });
+  }
+
+  function showStatus(body, page, iopOnly, place) {
+    var query = body.query;
+    var scope = query.radius_mi ? TEXT.within(query.radius_mi, place.name) : TEXT.inPlace(place.name);
     var shown = body.results.length;
-    var where = body.query.point ? " within " + body.query.radius_mi + " miles" : "";
-    statusLine.className = "";
-    statusLine.textContent = body.total === 0 ? "No programs found" + where + ". Try a wider distance or fewer filters."
-      : body.total + (body.total === 1 ? " program" : " programs") + " found" + where +
-        (body.total > shown ? ", showing " + ((page - 1) * SIZE + 1) + "–" + ((page - 1) * SIZE + shown) : "") + ".";
+    statusBox.textContent = "";
+    statusBox.className = "";
+    line(body.total === 0 ? TEXT.noneFound(iopOnly, scope)
+      : TEXT.found(body.total, iopOnly, scope) +
+        (body.total > shown ? TEXT.showing((page - 1) * SIZE + 1, (page - 1) * SIZE + shown) : "") + ".");
+    if (query.corrected_from) line(TEXT.corrected(query.place.name, query.corrected_from), "note");
+    if (query.alternatives && query.alternatives.length) {
+      var p = line(TEXT.didYouMean, "note");
+      query.alternatives.forEach(function (place, i) {
+        if (i) p.appendChild(document.createTextNode(TEXT.separator));
+        p.appendChild(rerunLink(place));
+      });
+      p.appendChild(document.createTextNode(TEXT.questionMark));
+    }
+    statusBox.setAttribute("aria-busy", "false");
+  }
+
+  function tags(text) { return el("p", text, { "class": "tags" }); }
+
+  function card(item) {
+    var li = el("li", null, { "data-id": item.id });
+    var title = el("h2");
+    if (item.offers_iop) {
+      title.appendChild(el("span", TEXT.iopBadge, { "class": "badge" }));
+      title.appendChild(document.createTextNode(" "));
+    }
+    title.appendChild(item.page_url ? el("a", item.name, { href: item.page_url }) : document.createTextNode(item.name));
+    li.appendChild(title);
+    if (item.name2) li.appendChild(el("p", item.name2, { "class": "program" }));
+    (item.notices || []).forEach(function (notice) { li.appendChild(el("p", notice.label, { "class": "notice" })); });
+    var address = el("p", [item.address.street1, item.address.city, item.address.state].filter(Boolean).join(", "));
+    if (item.distance_mi !== undefined) {
+      address.appendChild(document.createTextNode(" · "));
+      address.appendChild(el("span", TEXT.miles(item.distance_mi), { "class": "miles" }));
+    }
+    li.appendChild(address);
+    var phones = el("p");
+    ["main", "intake"].forEach(function (kind) {
+      var phone = (item.phones || []).filter(function (p) { return p.kind === kind; })[0];
+      if (!phone) return;
+      if (phones.childNodes.length) phones.appendChild(document.createTextNode(" · "));
+      phones.appendChild(document.createTextNode(TEXT.phoneKinds[kind] + ": "));
+      phones.appendChild(el("a", phoneText(phone), { href: "tel:" + phone.number + (phone.extension ? ";ext=" + phone.extension : "") }));
+    });
+    if (phones.childNodes.length) li.appendChild(phones);
+    var accepted = (item.payment || []).concat(item.payment_assistance || []);
+    var payment = Object.keys(labels.payment).filter(function (v) { return accepted.indexOf(v) >= 0; })
+      .map(function (v) { return labels.payment[v]; });
+    if (payment.length) {
+      var pays = tags("");
+      pays.appendChild(el("span", TEXT.payment, { "class": "visually-hidden" }));
+      pays.appendChild(document.createTextNode(payment.join(" · ")));
+      li.appendChild(pays);
+    }
+    var features = labels.card_features.filter(function (name) { return (item.services || []).indexOf(name) >= 0; })
+      .map(function (name) { return labels.services[name].label; });
+    if (features.length) li.appendChild(tags(features.join(" · ")));
+    if (item.hours && item.hours.length) li.appendChild(tags(TEXT.hours + item.hours.join("; ")));
+    var medications = [];
+    if (item.opioid_medications && item.opioid_medications.length) {
+      medications.push(TEXT.opioidMedications + item.opioid_medications.map(function (v) {
+        return labels.opioid_medications[v] || v;
+      }).join(", "));
+    }
+    if (item.alcohol_medications) medications.push(labels.services.alcohol_medications.label);
+    if (medications.length) li.appendChild(tags(medications.join(" · ")));
+    if (item.languages && item.languages.length) li.appendChild(tags(TEXT.languages + named("languages", item.languages).join(", ")));
+    var foot = el("div", null, { "class": "card-foot" });
+    if (item.verified_on) foot.appendChild(el("p", TEXT.asOf(item.verified_on), { "class": "as-of" }));
+    foot.appendChild(compareBox(item));
+    li.appendChild(foot);
+    return li;
+  }
+
+  function compareBox(item) {
+    var id = "cmp-" + item.id;
+    var label = el("label", null, { "class": "check compare", "for": id });
+    var box = el("input", null, { type: "checkbox", id: id, value: item.id });
+    box.checked = picked.indexOf(item.id) >= 0;
+    box.addEventListener("change", function () {
+      var at = picked.indexOf(item.id);
+      compareNote.textContent = "";
+      if (box.checked && at < 0) {
+        if (picked.length >= MAX_COMPARE) {
+          box.checked = false;
+          compareNote.textContent = TEXT.tooMany(MAX_COMPARE);
+          return;
+        }
+        picked.push(item.id);
+      } else if (!box.checked && at >= 0) {
+        picked.splice(at, 1);
+      }
+      store(PICKED_KEY, JSON.stringify(picked));
+      showPicked();
+    });
+    label.appendChild(box);
+    label.appendChild(el("span", TEXT.compare));
+    label.appendChild(el("span", " " + item.name, { "class": "visually-hidden" }));
+    return label;
+  }
+
+  function showPicked() {
+    compareBar.hidden = picked.length === 0;
+    compareLink.textContent = TEXT.compareSelected(picked.length);
+    compareLink.href = "/compare/?ids=" + picked.join(",");
+  }
+
+  function render(body, page) {
+    var query = body.query;
+    var levels = query.filters.level || [];
+    var iopOnly = levels.length === 1 && levels[0] === "iop";
+    var place = placeOf(query);
+    var levelNames = levels.length ? named("levels_of_care", levels).join(", ") : TEXT.allLevels;
+    heading.textContent = iopOnly ? (place.near ? TEXT.iopsNear : TEXT.iopsIn)(place.name)
+      : (place.near ? TEXT.programsNear : TEXT.programsIn)(place.name, levelNames);
+    document.title = heading.textContent + titleSuffix;
+    list.textContent = "";
+    body.results.forEach(function (item) { list.appendChild(card(item)); });
+    showStatus(body, page, iopOnly, place);
     pager.textContent = "";
     if (page > 1) {
-      var back = el("button", "Previous page", { type: "button", "class": "secondary" });
+      var back = el("button", TEXT.previousPage, { type: "button", "class": "secondary" });
       back.addEventListener("click", function () { run(page - 1, true); });
       pager.appendChild(back);
     }
-    if ((page - 1) * SIZE + shown < body.total && page * SIZE < 10000) {
-      var next = el("button", "Next page", { type: "button", "class": "secondary" });
+    if ((page - 1) * SIZE + body.results.length < body.total && page * SIZE < 10000) {
+      var next = el("button", TEXT.nextPage, { type: "button", "class": "secondary" });
       next.addEventListener("click", function () { run(page + 1, true); });
       pager.appendChild(next);
     }
@@ -151,68 +345,87 @@
   function fail(message) {
     list.textContent = "";
     pager.textContent = "";
-    statusLine.className = "error";
-    statusLine.textContent = message;
+    statusBox.textContent = "";
+    statusBox.className = "error";
+    line(message);
+    statusBox.setAttribute("aria-busy", "false");
   }
 
   function run(page, push) {
-    var params = currentParams(page);
-    if (!params.has("lat") && !params.has("zip") && !params.has("state")) return;
-    if (push) history.pushState(null, "", "?" + params.toString());
-    statusLine.className = "";
-    statusLine.textContent = "Searching…";
-    params.set("size", SIZE);
-    fetch(api + "/v1/facilities?" + params.toString(), { headers: { Accept: "application/json" } })
+    var params = pageParams(page);
+    if (!["lat", "zip", "place", "state"].some(function (key) { return params.has(key); })) return;
+    history[push ? "pushState" : "replaceState"](null, "", "?" + params.toString());
+    store(SEARCH_KEY, location.pathname + location.search);
+    var asked = ++searches;
+    statusBox.className = "";
+    statusBox.textContent = TEXT.searching;
+    statusBox.setAttribute("aria-busy", "true");
+    var query = new URLSearchParams(params);
+    if (query.get("level") === ALL_LEVELS) query.delete("level");
+    query.set("size", SIZE);
+    fetch(api + "/v1/facilities?" + query.toString(), { headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
-          if (response.status === 422) throw new Error(body.message || "Please check the ZIP code.");
+          if (asked !== searches) return;
+          // The API names the parameter first ("place: …"); the visitor knows which box they filled.
+          if (response.status === 422) throw new Error((body.message || "").replace(/^[a-z_]+: /, ""));
           if (!response.ok) throw new Error("");
           render(body, page);
         });
       })
       .catch(function (error) {
+        if (asked !== searches) return;
         fail(error.message && error.message.indexOf("fetch") < 0 && error.message.indexOf("NetworkError") < 0
-          ? "That search did not work: " + error.message
-          : "The search service is not reachable right now. Please try again in a minute, or browse programs by state from the home page.");
+          ? TEXT.didNotWork(error.message) : TEXT.unreachable);
       });
   }
 
   function fromUrl() {
     var params = new URLSearchParams(location.search);
     point = params.has("lat") && params.has("lon") ? { lat: round(+params.get("lat")), lon: round(+params.get("lon")) } : null;
-    zip.value = params.get("zip") || "";
+    where.value = point ? "" : params.get("zip") || params.get("place") || "";
     if (params.get("radius_mi")) radius.value = params.get("radius_mi");
+    var levels = params.getAll("level");
     Array.prototype.forEach.call(filters.querySelectorAll("input[type=checkbox]"), function (box) {
-      box.checked = params.getAll(box.name).indexOf(box.value) >= 0;
+      box.checked = params.getAll(box.name).indexOf(box.value) >= 0 ||
+        (box.name === "level" && box.value === "iop" && !levels.length);
+      if (box.checked && box.name !== "match_all") box.closest("details").open = true;
     });
-    return params;
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     point = null;
-    if (!/^[0-9]{5}$/.test(zip.value.trim())) { fail("Please enter a 5-digit ZIP code."); zip.focus(); return; }
+    if (!where.value.trim()) { fail(TEXT.needPlace); where.focus(); return; }
     run(1, true);
   });
 
   if ("geolocation" in navigator) {
     locate.hidden = false;
     locate.addEventListener("click", function () {
-      statusLine.textContent = "Finding your location…";
+      statusBox.textContent = TEXT.locating;
       navigator.geolocation.getCurrentPosition(function (position) {
         point = { lat: round(position.coords.latitude), lon: round(position.coords.longitude) };
-        zip.value = "";
+        where.value = "";
         run(1, true);
-      }, function () { fail("Your location is not available. Please enter a ZIP code instead."); },
-      { maximumAge: 600000, timeout: 15000 });
+      }, function () { fail(TEXT.noLocation); }, { maximumAge: 600000, timeout: 15000 });
     });
   }
 
+  document.getElementById("compare-clear").addEventListener("click", function () {
+    picked = [];
+    store(PICKED_KEY, "[]");
+    Array.prototype.forEach.call(list.querySelectorAll(".compare input"), function (box) { box.checked = false; });
+    compareNote.textContent = "";
+    showPicked();
+  });
+
   window.addEventListener("popstate", function () { fromUrl(); run(+(new URLSearchParams(location.search).get("page")) || 1, false); });
 
+  showPicked();
   var initial = new URLSearchParams(location.search);
   fetch(api + "/v1/taxonomy").then(function (r) { return r.json(); }).then(function (taxonomy) {
-    buildFilters(taxonomy, initial);
+    buildFilters(taxonomy);
     filters.parentNode.hidden = false;
   }).catch(function () { /* filters stay hidden; the search itself reports an outage */ }).then(function () {
     fromUrl();

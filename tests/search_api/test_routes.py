@@ -9,6 +9,7 @@ import pytest
 from elastic_transport import ConnectionError as TransportConnectionError
 
 from facility.filter_groups import FILTER_GROUPS
+from facility.paths import facility_path
 from facility.states import STATE_NAMES
 from search_api.query import group_clause
 from search_api.results import CSV_COLUMNS
@@ -62,7 +63,8 @@ def test_search_by_a_misspelled_city():
     assert query["corrected_from"] == "Charlottesvile, VA"
     assert query["point"]["source"] == "place" and query["radius_mi"] == 25
     first = body["results"][0]
-    assert first["offers_iop"] and first["page_url"].startswith("/facilities/") and first["distance_mi"] <= 25
+    assert first["offers_iop"] and first["distance_mi"] <= 25
+    assert first["page_url"] == facility_path(first)
 
 
 def test_codes_all_at_one_place():
@@ -84,6 +86,8 @@ def test_one_facility_with_provenance():
     body = replayed("facility").json()
     assert body["id"] == "07f51516406bea36" and body["name"] == "Region Ten Community Services Board"
     assert body["provenance"][0]["statement"] == "Listed in SAMHSA's 2022 directory (survey of 2021)"
+    assert "iop" not in body["levels_of_care"] and body["page_url"] is None  # the site has pages for IOPs only
+    assert "names_expanded" not in body  # kept in the index for search only
 
 
 def test_unknown_facility_is_404():

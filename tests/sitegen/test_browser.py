@@ -1,51 +1,18 @@
 """The built site in a real browser (Debian's Chromium driven by Playwright), served with the
-real API on localhost: search, filters, keyboard use, accessibility, privacy, outage, layout."""
+real API on localhost: search, filters, keyboard use, accessibility, privacy, outage, layout.
+Comparing and printing are tests/sitegen/test_compare.py."""
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from iopfinder.elasticsearch_node import free_port
-from search_api.main import create_app
-from search_api.settings import ApiSettings
 from facility.paths import facility_slug
+from iopfinder.elasticsearch_node import free_port
 from tests.search_api.live_server import live_server
+from tests.sitegen.browsing import SCREENSHOTS, scroll_width, serious_violations, site_app, wait_for_results
 
 pytestmark = pytest.mark.integration
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def site_app(site_dir: Path, es_url: str, alias: str):
-    return create_app(ApiSettings(elasticsearch_url=es_url, alias=alias), site=site_dir)
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site, es_url, api_index):
-    with live_server(site_app(built_site[0], es_url, api_index)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +22,42 @@ def page_paths(iop_records) -> dict[str, str]:
             "facility": f"/facilities/{facility_slug(facility)}/", "near-me": "/near-me/?zip=22902&level=iop"}
 
 
-def wait_for_results(page):
-    expect(page.locator("#status")).to_contain_text("found", timeout=15_000)
+def result_ids(page) -> list[str]:
+    return page.locator("#results > li").evaluate_all("items => items.map(item => item.dataset.id)")
+
+
+def test_near_me_from_the_navigation_lists_exactly_the_apis_iops(page, site_url):
+    """No level in the URL: near-me searches IOPs, says so, and shows what the API gives, in its order."""
+    page.goto(site_url + "/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Near me").click()
+    page.fill("#where", "22902")
+    page.keyboard.press("Enter")
+    wait_for_results(page)
+    expected = page.request.get(f"{site_url}/v1/facilities?zip=22902&level=iop").json()["results"]
+    assert result_ids(page) == [item["id"] for item in expected] and expected
+    expect(page.locator("h1")).to_have_text("IOPs near 22902 (Charlottesville, VA)")
+    expect(page.locator("#status")).to_contain_text(f"{len(expected)} IOPs within 25 miles of 22902 (Charlottesville, VA)")
+    assert page.locator("#results > li .badge").all_inner_texts() == ["IOP"] * len(expected)
+    assert parse_qs(urlparse(page.url).query)["level"] == ["iop"]
+    page.locator("summary", has_text="Filter by").click()
+    expect(page.locator("#f-level-iop")).to_be_checked()
+
+
+def test_choosing_other_levels_names_them_in_the_heading(page, site_url):
+    page.goto(f"{site_url}/near-me/?zip=22902&level=iop&level=outpatient")
+    wait_for_results(page)
+    expect(page.locator("h1")).to_have_text(
+        "Programs near 22902 (Charlottesville, VA): Outpatient, Intensive outpatient (IOP)")
+    assert page.locator("#results > li").count() > page.locator("#results > li .badge").count() > 0
+    page.locator("summary", has_text="Filter by").click()
+    page.locator("#f-level-iop").uncheck()
+    page.locator("#f-level-outpatient").uncheck()
+    expect(page.locator("h1")).to_have_text("Programs near 22902 (Charlottesville, VA): all levels of care")
+    wait_for_results(page)
+    assert parse_qs(urlparse(page.url).query)["level"] == ["all"]
+    page.reload()  # "all" stays all: the URL's level=all is not the IOP default
+    wait_for_results(page)
+    expect(page.locator("h1")).to_contain_text("all levels of care")
 
 
 def test_near_me_22902_lists_charlottesville_iops_by_distance(page, site_url):
@@ -68,6 +69,60 @@ def test_near_me_22902_lists_charlottesville_iops_by_distance(page, site_url):
     miles = [float(text.split()[0]) for text in page.locator("#results .miles").all_inner_texts()]
     assert miles == sorted(miles) and miles[-1] <= 25
     assert page.locator("#status").get_attribute("role") == "status"
+
+
+def test_a_place_typed_on_the_home_page_is_searched(page, site_url):
+    page.goto(site_url + "/")
+    page.fill("#where", "Charlottesville, VA")
+    page.keyboard.press("Enter")
+    wait_for_results(page)
+    assert parse_qs(urlparse(page.url).query)["place"] == ["Charlottesville, VA"]
+    expected = page.request.get(f"{site_url}/v1/facilities",
+                                params={"place": "Charlottesville, VA", "level": "iop"}).json()["results"]
+    assert result_ids(page) == [item["id"] for item in expected] and expected
+    expect(page.locator("h1")).to_have_text("IOPs near Charlottesville, VA")
+    expect(page.locator("#status")).to_contain_text("within 25 miles of Charlottesville, VA")
+
+
+def test_a_corrected_place_says_so_and_other_meanings_rerun_the_search(page, site_url):
+    page.goto(f"{site_url}/near-me/?place=Charlotesville%2C+VA")
+    wait_for_results(page)
+    expect(page.locator("#status")).to_contain_text(
+        "Showing results for Charlottesville, VA (you typed Charlotesville, VA).")
+    expect(page.locator("h1")).to_have_text("IOPs near Charlottesville, VA")
+    page.goto(f"{site_url}/near-me/?place=Springfield")
+    wait_for_results(page)
+    expect(page.locator("#status")).to_contain_text("Did you mean ")
+    other = page.locator("#status a").first
+    name = other.inner_text()
+    assert name.startswith("Springfield, ") and name not in page.locator("h1").inner_text()
+    other.click()
+    wait_for_results(page)
+    expect(page.locator("h1")).to_have_text(f"IOPs near {name}")
+    assert parse_qs(urlparse(page.url).query)["place"] == [name]
+
+
+def test_an_unknown_place_is_explained_in_the_status_line(page, site_url):
+    page.goto(f"{site_url}/near-me/?place=Xqzzyville")
+    status = page.locator("#status")
+    expect(status).to_have_class("error", timeout=15_000)
+    expect(status).to_contain_text("Xqzzyville")
+    expect(status).to_contain_text("closest")
+    assert "place:" not in status.inner_text()  # the API's parameter name means nothing to a visitor
+    assert page.locator("#results > li").count() == 0
+
+
+def test_place_suggestions_send_only_the_typed_text(page, site_url):
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/v1/places" in request.url else None)
+    page.goto(f"{site_url}/near-me/?zip=22902")
+    wait_for_results(page)
+    page.fill("#where", "")
+    page.locator("#where").press_sequentially("Charlot", delay=40)
+    expect(page.locator("#place-suggestions option[value='Charlottesville, VA']")).to_have_count(1)
+    assert 1 <= len(asked) <= 2, asked  # one request once typing pauses, not one a keystroke
+    assert all(set(parse_qs(urlparse(url).query)) == {"prefix"} for url in asked), asked  # no coordinates
+    assert parse_qs(urlparse(asked[-1]).query)["prefix"] == ["Charlot"]
 
 
 def test_a_filter_changes_results_and_url(page, site_url):
@@ -83,6 +138,21 @@ def test_a_filter_changes_results_and_url(page, site_url):
     assert query["payment"] == ["military"] and query["zip"] == ["22902"]
 
 
+def test_match_all_asks_for_every_chosen_value_of_a_group(page, site_url):
+    search = "zip=22902&radius_mi=100&service=telehealth&service=group_counseling"
+    page.goto(f"{site_url}/near-me/?{search}")
+    wait_for_results(page)
+    any_of = page.locator("#status").inner_text()
+    page.locator("summary", has_text="Filter by").click()
+    page.locator("#f-all-service").check()
+    expect(page.locator("#status")).not_to_have_text(any_of, timeout=15_000)
+    wait_for_results(page)
+    assert parse_qs(urlparse(page.url).query)["match_all"] == ["service"]
+    expected = page.request.get(f"{site_url}/v1/facilities?{search}&level=iop&match_all=service").json()
+    assert result_ids(page) == [item["id"] for item in expected["results"]]
+    expect(page.locator("#status")).to_contain_text(f"{expected['total']} IOPs within 100 miles")
+
+
 def tab_to(page, selector: str, limit: int = 80) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -93,20 +163,18 @@ def tab_to(page, selector: str, limit: int = 80) -> None:
 
 def test_near_me_works_with_the_keyboard_alone(page, site_url):
     page.goto(f"{site_url}/near-me/")
-    tab_to(page, "#zip")
+    tab_to(page, "#where")
     page.keyboard.type("22902")
     page.keyboard.press("Enter")
     wait_for_results(page)
     first_status = page.locator("#status").inner_text()
     tab_to(page, ".filter-panel > summary")
     page.keyboard.press("Enter")
-    tab_to(page, "#filters details > summary")  # the first group: level of care
-    page.keyboard.press("Enter")
-    tab_to(page, "#f-level-iop")
+    tab_to(page, "#f-level-outpatient")  # the level group is open: IOP, the default, is checked
     page.keyboard.press("Space")
     expect(page.locator("#status")).not_to_have_text(first_status, timeout=15_000)
     wait_for_results(page)
-    assert parse_qs(urlparse(page.url).query)["level"] == ["iop"]
+    assert sorted(parse_qs(urlparse(page.url).query)["level"]) == ["iop", "outpatient"]
     tab_to(page, "#results a")
     assert page.evaluate("document.activeElement.getAttribute('href')").startswith("/facilities/")
 
@@ -131,11 +199,7 @@ def test_no_serious_or_critical_accessibility_violations(browser, site_url, page
         page.goto(site_url + path)
         if name == "near-me":
             wait_for_results(page)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
-                   if v["impact"] in ("serious", "critical")]
-        assert not serious, (name, serious)
+        assert not serious_violations(page), name
     context.close()
 
 
@@ -148,8 +212,7 @@ def test_mobile_first_layout_and_screenshots(browser, site_url, page_paths):
             page.goto(site_url + path)
             if name == "near-me":
                 wait_for_results(page)
-            scroll_width = page.evaluate("document.documentElement.scrollWidth")
-            assert scroll_width <= width, (name, width, scroll_width)
+            assert scroll_width(page) <= width, (name, width, scroll_width(page))
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
         context.close()
 

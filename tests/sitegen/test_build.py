@@ -17,11 +17,13 @@ def test_every_page_type_is_written(built_site, iop_records):
     assert summary.facilities == len(iop_records) == 5_525
     assert summary.states == 56
     assert (out / "index.html").is_file() and (out / "near-me" / "index.html").is_file()
+    assert (out / "compare" / "index.html").is_file()
     assert (out / "states" / "va" / "index.html").is_file()
     assert (out / "states" / "va" / "charlottesville" / "index.html").is_file()
-    assert (out / "404.html").is_file() and (out / "static" / "near-me.js").is_file()
+    assert (out / "404.html").is_file()
+    assert all((out / "static" / name).is_file() for name in ("near-me.js", "compare.js", "print.js", "suggest.js"))
     assert len(list((out / "facilities").iterdir())) == 5_525
-    assert summary.pages == 2 + summary.states + summary.cities + summary.facilities + 3
+    assert summary.pages == 3 + summary.states + summary.cities + summary.facilities + 3
     assert not (out.parent / "www.partial").exists()
 
 
@@ -36,8 +38,9 @@ def test_sitemap_and_robots(built_site):
     out, summary = built_site
     sitemap = (out / "sitemap.xml").read_text()
     locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
-    assert len(locations) == summary.pages - 3
+    assert len(locations) == summary.pages - 4  # not the 404 page, robots.txt, the sitemap, nor compare
     assert "https://iopfinder.example/states/va/charlottesville/" in locations
+    assert "https://iopfinder.example/compare/" not in locations
     assert "Sitemap: https://iopfinder.example/sitemap.xml" in (out / "robots.txt").read_text()
 
 
@@ -48,6 +51,7 @@ def test_state_page_counts(built_site, iop_records):
     assert f"<strong>{medicaid}</strong> Medicaid" in page
     assert f"{len(va)} programs in Virginia" in page
     assert 'href="/states/va/charlottesville/"' in page
+    assert 'href="/near-me/?state=VA"' in page  # near-me searches IOPs unless levels are chosen
 
 
 def test_city_lists_iops_within_25_miles_nearest_first(iop_records):
@@ -138,3 +142,45 @@ def test_facility_page_shows_what_its_website_says_with_the_sentences(tmp_path):
     assert "describes the facility as of 2026-11-20" in text
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert 'href="javascript' not in html
+
+
+def text_of(html: str) -> str:
+    return unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))
+
+
+def test_city_list_cards_show_what_deciding_needs(built_site, iop_records):
+    html = (built_site[0] / "states" / "va" / "charlottesville" / "index.html").read_text()
+    allies = next(f for f in iop_records if f["name"] == "Addiction Allies LLC" and f["address"]["city"] == "Charlottesville")
+    card = text_of(html.split(f'href="/facilities/{facility_slug(allies)}/"')[1].split("</li>")[0])
+    assert "Main: (434) 962-1645 · Intake: (434) 400-9668" in card
+    assert "Medicaid · Medicare · Private insurance · Cash" in card
+    assert "Telehealth · Co-occurring mental health care" in card
+    assert "Opioid use disorder medications: Buprenorphine, Naltrexone · Medications for alcohol use disorder" in card
+    assert "Languages: Spanish" in card and f"Information as of {allies['verified_on']}" in card
+    assert html.count('<span class="badge">IOP</span>') == html.count("<li>")
+    assert 'href="/near-me/?place=Charlottesville%2C+VA"' in html
+
+
+def test_facility_page_shows_notices_services_page_url_and_print_button(built_site, iop_records):
+    facility = next(f for f in iop_records if "NAUT" in f["service_codes"] and "GCO" in f["service_codes"])
+    html = (built_site[0] / "facilities" / facility_slug(facility) / "index.html").read_text()
+    text = text_of(html)
+    assert '<p class="notice">Does not treat alcohol use disorder</p>' in html
+    assert "Services" in text and "Group counseling" in text
+    assert f"Page: https://iopfinder.example/facilities/{facility_slug(facility)}/" in text
+    assert '<button type="button" data-print hidden>Print referral sheet</button>' in html  # shown by print.js
+    assert '<script src="/static/print.js" defer></script>' in html
+
+
+def test_compare_page_is_unlisted_and_carries_its_labels_as_data(built_site):
+    html = (built_site[0] / "compare" / "index.html").read_text()
+    assert '<meta name="robots" content="noindex">' in html
+    assert "This comparison needs JavaScript." in html
+    labels = json.loads(html.split('<script type="application/json" id="labels">')[1].split("</script>")[0])
+    assert labels["services"]["alcohol_medications"] == {
+        "label": "Medications for alcohol use disorder", "field": "service_codes", "value": ["PMAT", "ACM", "DSF"]}
+    assert labels["notices"]["no_alcohol_treatment"]["value"] == ["NAUT"]
+    assert labels["fields"]["levels_of_care"]["iop"] == "Intensive outpatient (IOP)"
+    # The Content-Security-Policy allows no inline script: every script is a file or data.
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert all('src="/static/' in attrs or 'type="application/json"' in attrs for attrs in scripts)

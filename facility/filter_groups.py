@@ -9,6 +9,7 @@ record, so the same definition builds the Elasticsearch clause and the per-resul
 `code` takes any SAMHSA service code. `NOTICES` are tests whose matches every view points out.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from facility.states import STATE_NAMES
@@ -20,6 +21,14 @@ class Service:
     label: str
     field: str  # dotted for a field of a nested object: "site.evening"
     value: object  # a tuple: any of these values
+    # Worked out once: every search result is tested against every service.
+    path: tuple[str, ...] = dataclasses.field(init=False, repr=False)
+    any_of: frozenset = dataclasses.field(init=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "path", tuple(self.field.split(".")))
+        any_of = self.value if isinstance(self.value, tuple) else (self.value,)
+        object.__setattr__(self, "any_of", frozenset(any_of))
 
 
 @dataclass(frozen=True)
@@ -105,9 +114,8 @@ FILTER_GROUPS: dict[str, FilterGroup] = {group.param: group for group in (
 
 def has_service(document: dict, service: Service) -> bool:
     present = document
-    for part in service.field.split("."):
+    for part in service.path:
         present = present.get(part) if isinstance(present, dict) else None
     if isinstance(service.value, bool):
         return present == service.value
-    wanted = service.value if isinstance(service.value, tuple) else (service.value,)
-    return any(value in (present or []) for value in wanted)
+    return not service.any_of.isdisjoint(present or ())

@@ -1,5 +1,13 @@
 # IOP Finder's Python image: the API by default; the import, crawl, index and site-build jobs run
 # the same image with another command (see docker-compose.yml).
+
+# The site build draws its maps from the US Census Bureau's state outlines in the npm package
+# us-atlas, pinned by package-lock.json (the runtime dependencies only: axe-core is for tests).
+FROM node:20-slim AS atlas
+WORKDIR /atlas
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 IOPFINDER_SITE_DIR=/app/site
@@ -18,6 +26,8 @@ COPY search_api ./search_api
 COPY sitegen ./sitegen
 COPY iopfinder ./iopfinder
 COPY site ./site
+# Where the build looks for it: node_modules beside the site directory, as in a checkout.
+COPY --from=atlas /atlas/node_modules/us-atlas/states-10m.json ./node_modules/us-atlas/states-10m.json
 RUN pip install --no-deps . && mkdir -p /data /srv/site && chown iopfinder /data /srv/site
 
 USER iopfinder

@@ -4,7 +4,7 @@ DATA ?= $(wildcard ../shared/data)
 STAGED := var/staged/samhsa-directory-2022.jsonl
 BIN := .venv/bin
 
-.PHONY: setup demo test test-offline lock upgrade bench resilience
+.PHONY: setup demo test test-offline lock upgrade bench resilience catalogs
 
 setup:
 	@bash scripts/setup.sh
@@ -24,7 +24,7 @@ test: setup
 	$(BIN)/pytest
 
 # Every test that needs neither Elasticsearch, Java nor ../shared/data (tests/conftest.py marks the
-# others `integration`); sets up the Python packages only.
+# others `integration`); sets up the Python and npm packages only.
 test-offline:
 	@bash scripts/setup.sh python
 	$(BIN)/pytest -m "not integration"
@@ -38,6 +38,32 @@ bench: setup
 	$(BIN)/python benchmarks/api_latency.py
 	$(BIN)/python benchmarks/site_build.py
 	$(BIN)/python benchmarks/crawl_throughput.py
+
+# The domain's catalogs (gettext domain `facility`, facility/locale): extract the texts marked in
+# facility/*.py and those of taxonomy.csv (babel.cfg) into the template, update each language's .po
+# from it (changed texts come back fuzzy with the previous English, gone ones are dropped; the
+# tests fail until every message is translated and none is fuzzy), then compile each to check it
+# and print how much is translated. The repository keeps .po files only: the service compiles
+# them in memory. The site's catalog (gettext domain `site`, site/locale: the templates and
+# sitegen's texts, the scripts' included) is made the same way; the site build compiles it.
+FACILITY_LOCALE := facility/locale
+SITE_LOCALE := site/locale
+
+catalogs:
+	@bash scripts/setup.sh python
+	$(BIN)/pybabel extract -F babel.cfg -o $(FACILITY_LOCALE)/facility.pot --add-location=file \
+		--add-comments=Translators: --project="IOP Finder" --copyright-holder="IOP Finder contributors" \
+		facility/taxonomy.csv $(sort $(wildcard facility/*.py))
+	$(BIN)/pybabel update -i $(FACILITY_LOCALE)/facility.pot -d $(FACILITY_LOCALE) -D facility \
+		--previous --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -o $(SITE_LOCALE)/site.pot --add-location=file \
+		--add-comments=Translators: --project="IOP Finder" --copyright-holder="IOP Finder contributors" \
+		$(sort $(wildcard site/templates/*.html sitegen/*.py))
+	$(BIN)/pybabel update -i $(SITE_LOCALE)/site.pot -d $(SITE_LOCALE) -D site --previous --ignore-obsolete
+	@for po in $(FACILITY_LOCALE)/*/LC_MESSAGES/facility.po $(SITE_LOCALE)/*/LC_MESSAGES/site.po; do \
+		lang=$$(basename $$(dirname $$(dirname $$po))); \
+		$(BIN)/pybabel compile --statistics -l $$lang -i $$po -o /dev/null || exit 1; \
+	done
 
 # The locks, with hashes, for Python 3.11 on Linux x86_64: requirements.lock (runtime and test
 # packages, installed by scripts/setup.sh) and requirements-runtime.lock (the Docker image).

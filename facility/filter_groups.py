@@ -7,11 +7,15 @@ Most groups are taxonomy groups: their values are the taxonomy's facet values of
 `service` is a curated group of things people ask for by name, each a (field, value) test on the
 record, so the same definition builds the Elasticsearch clause and the per-result summary.
 `code` takes any SAMHSA service code. `NOTICES` are tests whose matches every view points out.
+
+Labels and help texts are English, marked with `N_` for the `facility` catalog; `facility.i18n`
+gives them in each language.
 """
 
 import dataclasses
 from dataclasses import dataclass
 
+from facility.i18n import N_
 from facility.states import STATE_NAMES
 from facility.taxonomy import GROUPS, default_taxonomy
 
@@ -45,33 +49,33 @@ class FilterGroup:
 
 
 SERVICES: dict[str, Service] = {
-    "co_occurring": Service("Co-occurring mental health care", "co_occurring", True),
-    "telehealth": Service("Telehealth", "telehealth", True),
-    "mat_buprenorphine": Service("Buprenorphine for opioid use disorder", "opioid_medications", "buprenorphine"),
-    "mat_methadone": Service("Methadone for opioid use disorder", "opioid_medications", "methadone"),
-    "mat_naltrexone": Service("Naltrexone for opioid use disorder", "opioid_medications", "naltrexone"),
-    "detox": Service("Detoxification", "care_types", "detox"),
-    "transitional_housing": Service("Transitional housing or sober home", "care_types", "transitional_housing"),
+    "co_occurring": Service(N_("Co-occurring mental health care"), "co_occurring", True),
+    "telehealth": Service(N_("Telehealth"), "telehealth", True),
+    "mat_buprenorphine": Service(N_("Buprenorphine for opioid use disorder"), "opioid_medications", "buprenorphine"),
+    "mat_methadone": Service(N_("Methadone for opioid use disorder"), "opioid_medications", "methadone"),
+    "mat_naltrexone": Service(N_("Naltrexone for opioid use disorder"), "opioid_medications", "naltrexone"),
+    "detox": Service(N_("Detoxification"), "care_types", "detox"),
+    "transitional_housing": Service(N_("Transitional housing or sober home"), "care_types", "transitional_housing"),
     # Stated on the facility's own website (crawl sites), with the sentence kept as evidence.
-    "evening": Service("Evening hours (per the facility's website)", "site.evening", True),
-    "weekend": Service("Weekend hours (per the facility's website)", "site.weekend", True),
+    "evening": Service(N_("Evening hours (per the facility's website)"), "site.evening", True),
+    "weekend": Service(N_("Weekend hours (per the facility's website)"), "site.weekend", True),
     # SAMHSA's service codes, by the names people ask for.
-    "group_counseling": Service("Group counseling", "service_codes", "GCO"),
-    "individual_counseling": Service("Individual counseling", "service_codes", "ICO"),
-    "family_counseling": Service("Family counseling", "service_codes", "FCO"),
-    "aftercare": Service("Aftercare and continuing care", "service_codes", "ACC"),
-    "drug_testing": Service("Drug and alcohol testing", "service_codes", ("DAUT", "DAOF", "BABA")),
-    "case_management": Service("Case management", "service_codes", "CM"),
-    "transportation": Service("Transportation assistance", "service_codes", "TA"),
-    "child_care": Service("Child care for clients' children", "service_codes", "CCC"),
-    "accepts_mat_prescribed_elsewhere": Service("Accepts clients on medication prescribed elsewhere",
+    "group_counseling": Service(N_("Group counseling"), "service_codes", "GCO"),
+    "individual_counseling": Service(N_("Individual counseling"), "service_codes", "ICO"),
+    "family_counseling": Service(N_("Family counseling"), "service_codes", "FCO"),
+    "aftercare": Service(N_("Aftercare and continuing care"), "service_codes", "ACC"),
+    "drug_testing": Service(N_("Drug and alcohol testing"), "service_codes", ("DAUT", "DAOF", "BABA")),
+    "case_management": Service(N_("Case management"), "service_codes", "CM"),
+    "transportation": Service(N_("Transportation assistance"), "service_codes", "TA"),
+    "child_care": Service(N_("Child care for clients' children"), "service_codes", "CCC"),
+    "accepts_mat_prescribed_elsewhere": Service(N_("Accepts clients on medication prescribed elsewhere"),
                                                 "service_codes", ("MOA", "ACMA")),
     # Prescribes medication for alcohol use disorder, or gives acamprosate or disulfiram.
-    "alcohol_medications": Service("Medications for alcohol use disorder", "service_codes", ("PMAT", "ACM", "DSF")),
+    "alcohol_medications": Service(N_("Medications for alcohol use disorder"), "service_codes", ("PMAT", "ACM", "DSF")),
 }
 
 NOTICES: dict[str, Service] = {
-    "no_alcohol_treatment": Service("Does not treat alcohol use disorder", "service_codes", "NAUT"),
+    "no_alcohol_treatment": Service(N_("Does not treat alcohol use disorder"), "service_codes", "NAUT"),
 }
 
 
@@ -86,7 +90,7 @@ def taxonomy_group(param: str, field: str, help: str) -> FilterGroup:
 
 def code_group() -> FilterGroup:
     terms = default_taxonomy().by_code.values()
-    return FilterGroup("code", "SAMHSA service code", "SAMHSA service code (any of; names in /v1/taxonomy)",
+    return FilterGroup("code", N_("SAMHSA service code"), N_("SAMHSA service code (any of; names in /v1/taxonomy)"),
                        {t.code: t.samhsa_name.strip() for t in terms}, {t.code: t.description for t in terms},
                        field="service_codes", faceted=False)
 
@@ -97,17 +101,17 @@ def service_group(param: str, label: str, help: str, services: dict[str, Service
 
 
 FILTER_GROUPS: dict[str, FilterGroup] = {group.param: group for group in (
-    taxonomy_group("level", "levels_of_care", "level of care (any of)"),
-    taxonomy_group("payment", "payment", "payment accepted (any of)"),
-    taxonomy_group("assistance", "payment_assistance", "payment assistance (any of)"),
-    taxonomy_group("age", "ages", "ages accepted (any of)"),
-    taxonomy_group("gender", "genders", "genders accepted (any of)"),
-    taxonomy_group("population", "populations", "programs for (any of)"),
-    taxonomy_group("language", "languages", "languages (any of)"),
-    taxonomy_group("therapy", "therapies", "therapies and approaches (any of)"),
-    service_group("service", "Services", "services (any of)", SERVICES),
+    taxonomy_group("level", "levels_of_care", N_("level of care (any of)")),
+    taxonomy_group("payment", "payment", N_("payment accepted (any of)")),
+    taxonomy_group("assistance", "payment_assistance", N_("payment assistance (any of)")),
+    taxonomy_group("age", "ages", N_("ages accepted (any of)")),
+    taxonomy_group("gender", "genders", N_("genders accepted (any of)")),
+    taxonomy_group("population", "populations", N_("programs for (any of)")),
+    taxonomy_group("language", "languages", N_("languages (any of)")),
+    taxonomy_group("therapy", "therapies", N_("therapies and approaches (any of)")),
+    service_group("service", N_("Services"), N_("services (any of)"), SERVICES),
     code_group(),
-    FilterGroup("state", "State or territory", "state or territory code (any of)", dict(STATE_NAMES),
+    FilterGroup("state", N_("State or territory"), N_("state or territory code (any of)"), dict(STATE_NAMES),
                 dict(STATE_NAMES), field="address.state", lists_unfound=False),
 )}
 

@@ -2,8 +2,10 @@
 content was true (`as_of`), and which sources gave a group of fields (via `field_sources`).
 
 Works on records as stored (plain dicts with ISO dates), so the API and the site share it.
+Statements are in the reader's language when given the `facility` domain's gettext (`_`).
 """
 
+from facility.hours import Translate, english
 from facility.model import source_label
 
 DIRECTORY = "samhsa-national-directory"
@@ -11,20 +13,22 @@ FINDTREATMENT = "samhsa-findtreatment"
 WEBSITE = "facility-website"
 
 
-def statement(source: dict) -> str:
+def statement(source: dict, _: Translate = english) -> str:
     """One sentence naming the source and when its content was true."""
     as_of = str(source["as_of"])[:10]
+    if source["name"] == DIRECTORY and source.get("edition"):
+        return _("Listed in SAMHSA's %(edition)s directory (survey of %(year)s)") % {
+            "edition": source["edition"], "year": as_of[:4]}
     if source["name"] == DIRECTORY:
-        edition = f" {source['edition']}" if source.get("edition") else ""
-        return f"Listed in SAMHSA's{edition} directory (survey of {as_of[:4]})"
+        return _("Listed in SAMHSA's directory (survey of %(year)s)") % {"year": as_of[:4]}
     if source["name"] == FINDTREATMENT:
-        return f"Listed on SAMHSA's FindTreatment.gov locator, read on {as_of}"
+        return _("Listed on SAMHSA's FindTreatment.gov locator, read on %(date)s") % {"date": as_of}
     if source["name"] == WEBSITE:
-        return f"Read on the facility's website on {as_of}"
-    return f"{source['name']}, as of {as_of}"
+        return _("Read on the facility's website on %(date)s") % {"date": as_of}
+    return _("%(source)s, as of %(date)s") % {"source": source["name"], "date": as_of}
 
 
-def sources_of(record: dict, fields: tuple[str, ...]) -> list[dict]:
+def sources_of(record: dict, fields: tuple[str, ...], _: Translate = english) -> list[dict]:
     """The sources that gave any of `fields` (the newest of each label), as
     {"statement", "as_of"}, newest first."""
     wanted = {record.get("field_sources", {}).get(field) for field in fields} - {None}
@@ -34,7 +38,7 @@ def sources_of(record: dict, fields: tuple[str, ...]) -> list[dict]:
         if label in wanted and (label not in newest or str(source["as_of"]) > str(newest[label]["as_of"])):
             newest[label] = source
     ordered = sorted(newest.values(), key=lambda source: str(source["as_of"]), reverse=True)
-    return [{"statement": statement(source), "as_of": str(source["as_of"])[:10]} for source in ordered]
+    return [{"statement": statement(source, _), "as_of": str(source["as_of"])[:10]} for source in ordered]
 
 
 def by_source(record: dict) -> list[dict]:

@@ -25,28 +25,30 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
+from facility.i18n import N_
 from facility.normalize import match_key
 
 # The directory edition the SAMHSA descriptions in taxonomy.csv come from.
 DESCRIPTIONS_EDITION = 2022
 
-# The Facility list fields that facet values fill, in display order, with their labels.
+# The Facility list fields that facet values fill, in display order, with their labels
+# (translated where they are shown: facility.i18n).
 GROUPS: dict[str, str] = {
-    "levels_of_care": "Level of care",
-    "care_types": "Type of care",
-    "payment": "Payment accepted",
-    "payment_assistance": "Payment assistance",
-    "ages": "Ages accepted",
-    "genders": "Genders accepted",
-    "populations": "Special programs and populations",
-    "languages": "Languages",
-    "opioid_medications": "Opioid use disorder medications",
-    "opioid_treatment": "Opioid treatment",
-    "medications": "Medications",
-    "therapies": "Therapies and approaches",
-    "operated_by": "Operated by",
-    "accreditations": "Licenses and accreditation",
-    "other_services": "Other services",
+    "levels_of_care": N_("Level of care"),
+    "care_types": N_("Type of care"),
+    "payment": N_("Payment accepted"),
+    "payment_assistance": N_("Payment assistance"),
+    "ages": N_("Ages accepted"),
+    "genders": N_("Genders accepted"),
+    "populations": N_("Special programs and populations"),
+    "languages": N_("Languages"),
+    "opioid_medications": N_("Opioid use disorder medications"),
+    "opioid_treatment": N_("Opioid treatment"),
+    "medications": N_("Medications"),
+    "therapies": N_("Therapies and approaches"),
+    "operated_by": N_("Operated by"),
+    "accreditations": N_("Licenses and accreditation"),
+    "other_services": N_("Other services"),
 }
 
 

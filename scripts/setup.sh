@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything IOP Finder needs on a fresh Debian machine; safe to run again.
 # System packages (Java 17, Maven) come from Debian, Python packages from PyPI into .venv exactly as
-# requirements.lock pins them (hashes checked), and the Elasticsearch distribution from Maven
-# Central into a cache outside the repository. `setup.sh python` installs the Python packages only
-# (all that `make test-offline` needs).
+# requirements.lock pins them (hashes checked), the Elasticsearch distribution from Maven Central
+# into a cache outside the repository, and npm packages into node_modules as package-lock.json pins
+# them (us-atlas, the outlines the site build draws its maps from; axe-core for the browser tests).
+# `setup.sh python` installs the Python and npm packages only (all that `make test-offline` needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +25,14 @@ python_packages() {
   fi
 }
 
-if [ "${1:-}" = python ]; then python_packages; exit; fi
+node_packages() {
+  command -v npm >/dev/null || { echo "npm is needed (apt-get install npm)" >&2; exit 1; }
+  if [ ! -f node_modules/us-atlas/states-10m.json ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+if [ "${1:-}" = python ]; then python_packages; node_packages; exit; fi
 
 missing=()
 if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then missing+=(openjdk-17-jre-headless); fi
@@ -40,8 +48,6 @@ if ((${#missing[@]})); then
 fi
 
 python_packages
-
-# axe-core (accessibility checks injected into pages by the browser tests), pinned by package-lock.json
-[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --loglevel=error
+node_packages
 
 .venv/bin/iopfinder es install

@@ -8,9 +8,11 @@ from elasticsearch import AsyncElasticsearch
 from elasticsearch.serializer import OrjsonSerializer
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from facility.geo import zip_point
+from facility.i18n import DEFAULT, LANGUAGES, vocabulary
 from facility.places import warm as warm_places
 from search_api.errors import add_handlers
 from search_api.protection import Edge
@@ -22,6 +24,20 @@ FAST_SERIALIZERS = {mimetype: OrjsonSerializer() for mimetype in
                     ("application/json", "application/vnd.elasticsearch+json")}
 
 
+class SiteFiles(StaticFiles):
+    """The built site, as nginx serves it in production: a page missing under a language's prefix
+    ("/es/…") gets that language's 404 page."""
+
+    async def get_response(self, path: str, scope) -> Response:
+        response = await super().get_response(path, scope)
+        lang = path.split("/", 1)[0]
+        if response.status_code == 404 and lang in LANGUAGES and lang != DEFAULT:
+            full_path, found = self.lookup_path(f"{lang}/404.html")
+            if found:
+                return FileResponse(full_path, stat_result=found, status_code=404)
+        return response
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     # Nothing connects at import time; the client is made here and reaches routes through deps.
@@ -31,6 +47,8 @@ async def lifespan(app: FastAPI):
                                       serializers=FAST_SERIALIZERS)
     zip_point("00000")  # load the ZIP and place tables now, not on the first visitor's request
     warm_places()
+    for lang in LANGUAGES:  # each language's labels, compiled from its catalog
+        vocabulary(lang)
     # Everything made so far lives as long as the process (about 300,000 objects, most of them
     # the ZIP table). Frozen, the garbage collector no longer walks them: a full collection
     # over them stalled every request in flight for about 0.3 s.
@@ -53,5 +71,5 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
     for resource in (facilities, places, states, taxonomy, geocode, health, docs):
         app.include_router(resource.router)
     if site is not None:
-        app.mount("/", StaticFiles(directory=site, html=True), name="site")
+        app.mount("/", SiteFiles(directory=site, html=True), name="site")
     return app

@@ -3,6 +3,9 @@
 Every problem becomes a 422 whose message names the parameter (and, for enumerations, the
 valid values, which the OpenAPI schema also lists). The filter parameters are not written out
 here: each group in `facility.filter_groups` becomes one.
+
+The language of labels and descriptions is `lang`, else the first of ours that Accept-Language
+prefers, else English; answers that depend on it say so in Content-Language and Vary.
 """
 
 import base64
@@ -10,21 +13,28 @@ import binascii
 import inspect
 import json
 import math
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Depends, Header, Query
 
 from facility import defaults
 from facility.filter_groups import FILTER_GROUPS, FilterGroup
 from facility.geo import zip_point
+from facility.i18n import DEFAULT, LANGUAGES
 from facility.places import Resolution, resolve
 from search_api.errors import invalid
 from search_api.query import Point, Search
 
 
 GroupName = Enum("GroupName", {param: param for param in FILTER_GROUPS}, type=str)
+Language = Enum("Language", {code: code for code in LANGUAGES}, type=str)
+
+# One language range of Accept-Language ("es-MX", "es;q=0.9"): its primary subtag and weight.
+LANGUAGE_RANGE = re.compile(r"\s*([a-z]{1,8})(?:-[a-z0-9]{1,8})*\s*"
+                            r"(?:;\s*q\s*=\s*(0(?:\.\d{0,3})?|1(?:\.0{0,3})?))?\s*", re.IGNORECASE)
 
 
 class SortOrder(str, Enum):
@@ -153,6 +163,33 @@ async def search_params(
     chosen = {param: tuple(dict.fromkeys(v.value for v in filters[param] or [])) for param in FILTER_GROUPS}
     together = frozenset(group.value for group in match_all or [])
     return SearchParams(lat, lon, zip, place, radius_mi, q, chosen, together, sort, size, page, cursor)
+
+
+def preferred_language(accept_language: str | None) -> str:
+    """The language of ours that an Accept-Language header prefers most ("es-MX,es;q=0.9" → "es");
+    English when it names none of them (or is malformed)."""
+    ranked = []
+    for position, item in enumerate((accept_language or "").split(",")):
+        found = LANGUAGE_RANGE.fullmatch(item)
+        weight = float(found[2] or 1) if found else 0
+        if weight and found[1].lower() in LANGUAGES:
+            ranked.append((-weight, position, found[1].lower()))
+    return min(ranked)[2] if ranked else DEFAULT
+
+
+async def language(
+    lang: Annotated[Language | None, Query(description="language of labels and descriptions; default: "
+                                                       "the one Accept-Language prefers, else en")] = None,
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> str:
+    return lang.value if lang else preferred_language(accept_language)
+
+
+Lang = Annotated[str, Depends(language)]
+
+
+def language_headers(lang: str) -> dict[str, str]:
+    return {"Content-Language": lang, "Vary": "Accept-Language"}
 
 
 def encode_cursor(sort: str, values: list) -> str:

@@ -3,6 +3,7 @@
 from facility.geo import distance_miles
 from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES, has_service
 from facility.hours import stated_hours
+from facility.i18n import gettext_for, vocabulary
 from facility.paths import facility_path
 from search_api.query import Point, Search
 
@@ -11,7 +12,7 @@ def page_url(source: dict, site_url: str) -> str | None:
     return site_url + facility_path(source) if "iop" in (source.get("levels_of_care") or []) else None
 
 
-def result(source: dict, point: Point | None, site_url: str = "") -> dict:
+def result(source: dict, point: Point | None, site_url: str = "", lang: str = "en") -> dict:
     """One search result: what a person or a coordinator needs to decide whether to call."""
     site = source.get("site") or {}
     levels = source.get("levels_of_care") or []
@@ -23,9 +24,9 @@ def result(source: dict, point: Point | None, site_url: str = "") -> dict:
         location = source["location"]
         item["distance_mi"] = round(distance_miles((point.lat, point.lon), (location["lat"], location["lon"])), 2)
     item["services"] = [name for name, service in SERVICES.items() if has_service(source, service)]
-    item["notices"] = [{"value": name, "label": notice.label} for name, notice in NOTICES.items()
+    item["notices"] = [{"value": name, "label": vocabulary(lang).notices[name]} for name, notice in NOTICES.items()
                        if has_service(source, notice)]
-    item["hours"] = stated_hours(source)
+    item["hours"] = stated_hours(source, gettext_for(lang))
     item["evening"] = bool(site.get("evening"))
     item["weekend"] = bool(site.get("weekend"))
     item["telehealth"] = source.get("telehealth")
@@ -39,15 +40,17 @@ def result(source: dict, point: Point | None, site_url: str = "") -> dict:
     return item
 
 
-def results(hits: list[dict], point: Point | None, site_url: str = "") -> list[dict]:
-    items = [result(hit["_source"], point, site_url) for hit in hits]
+def results(hits: list[dict], point: Point | None, site_url: str = "", lang: str = "en") -> list[dict]:
+    items = [result(hit["_source"], point, site_url, lang) for hit in hits]
     if point is not None:
         # Elasticsearch orders by spherical distance; order the page by the geodesic we show.
         items.sort(key=lambda item: (item.get("distance_mi", float("inf")), item["id"]))
     return items
 
 
-def facets(aggregations: dict, search: Search) -> dict:
+def facets(aggregations: dict, search: Search, lang: str) -> dict:
+    """Each faceted group's label and values with their counts, labelled in `lang`."""
+    words = vocabulary(lang)
     out = {}
     counted = {param: counts for aggregation in aggregations.values() for param, counts in aggregation.items()
                if param in FILTER_GROUPS}
@@ -61,10 +64,10 @@ def facets(aggregations: dict, search: Search) -> dict:
             found = {bucket["key"]: bucket["doc_count"] for bucket in counts["buckets"]}
         selected = search.filters.get(param, ())
         out[param] = {
-            "label": group.label,
+            "label": words.groups[param],
             "values": [{"value": value, "label": label, "count": found.get(value, 0),
                         "selected": value in selected}
-                       for value, label in group.values.items()
+                       for value, label in words.values[param].items()
                        if found.get(value) or value in selected or group.lists_unfound],
         }
     return out

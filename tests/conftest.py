@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
+from playwright.sync_api import sync_playwright
 
 from crawler.importers.locator_coords import LocatorCoordinates
 from crawler.importers.samhsa_directory import Directory, import_directory
@@ -20,6 +21,7 @@ from facility.tally import Tally
 from indexer.build import BuildOptions, build
 from indexer.records import read_records
 from iopfinder.elasticsearch_node import LocalNode, NodeSettings, scratch_node
+from tests.sitegen.browsing import CHROMIUM_ARGS
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DIRECTORY_2022 = SHARED_DATA / "samhsa" / "National_Directory_SA_Facilities_2022.xlsx"
@@ -119,3 +121,13 @@ def api_index(es, imported_2022) -> str:
     for index in es.indices.get(index=f"{API_ALIAS}-*"):
         es.indices.delete(index=index)
     assert result.documents == 12_175
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright: one for the whole session (a second sync
+    Playwright cannot start while one runs)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -42,5 +42,6 @@ def site_build(
         summary = build_site(facilities, out, api_url, base_url, advance, site_dir)
     tally = Tally(read=summary.facilities, written=summary.pages)
     print_summary(f"Built the site in {out}", tally, {
-        "states": summary.states, "cities": summary.cities, "facility pages": summary.facilities,
+        "languages": summary.languages, "states": summary.states, "cities": summary.cities,
+        "facilities": summary.facilities,
         "seconds": f"{summary.seconds:.1f}", "pages per second": f"{summary.pages / summary.seconds:,.0f}"})

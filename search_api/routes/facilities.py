@@ -18,7 +18,7 @@ from facility.provenance import by_source
 from search_api.band import searches
 from search_api.deps import Client, Settings
 from search_api.errors import NotFound
-from search_api.params import SearchParams, encode_cursor, search_params
+from search_api.params import Lang, SearchParams, encode_cursor, language_headers, search_params
 from search_api.query import Search, search_body
 from search_api.results import CSV_COLUMNS, csv_row, facets, page_url, results
 from search_api.schemas import (CSV_RESPONSE, ERROR_RESPONSES, NDJSON_RESPONSE, NOT_FOUND, FacilityRecord,
@@ -65,7 +65,7 @@ def query_echo(search: Search, resolved: dict | None, resolution: Resolution | N
 
 @router.get("/v1/facilities", summary="Search facilities", response_model=SearchResponse,
             responses=ERROR_RESPONSES)
-async def search_facilities(client: Client, settings: Settings, params: Params):
+async def search_facilities(client: Client, settings: Settings, params: Params, lang: Lang):
     search, resolved, resolution = params.search()
     search, response = await run_search(client, search, facet_counts=True, index=settings.alias)
     hits = response["hits"]["hits"]
@@ -74,15 +74,15 @@ async def search_facilities(client: Client, settings: Settings, params: Params):
     more = len(hits) > search.size if search.after is not None else search.offset + len(shown) < total
     return FastJSONResponse({
         "total": total,
-        "results": results(shown, search.point, settings.site_url),
+        "results": results(shown, search.point, settings.site_url, lang),
         "next_cursor": encode_cursor(search.sort, shown[-1]["sort"]) if more and shown else None,
-        "facets": facets(response["aggregations"], search),
+        "facets": facets(response["aggregations"], search, lang),
         "query": query_echo(search, resolved, resolution, None if search.after is not None else params.page),
-    })
+    }, headers=language_headers(lang))
 
 
-async def every_match(client: AsyncElasticsearch, settings: ApiSettings,
-                      params: SearchParams) -> tuple[int, AsyncIterator[list[dict]]]:
+async def every_match(client: AsyncElasticsearch, settings: ApiSettings, params: SearchParams,
+                      lang: str) -> tuple[int, AsyncIterator[list[dict]]]:
     """The number of matches, and all of them as result items, a batch at a time, in the search's
     order. One point in time holds the index as it was, so an alias swap during a long export
     neither repeats nor skips a facility; memory holds one batch, whatever the total."""
@@ -100,7 +100,7 @@ async def every_match(client: AsyncElasticsearch, settings: ApiSettings,
         hits = response["hits"]["hits"]
         try:
             while hits:
-                yield results(hits, search.point, settings.site_url)
+                yield results(hits, search.point, settings.site_url, lang)
                 body = search_body(replace(search, after=tuple(hits[-1]["sort"])), facets=False)
                 body.update(size=search.size, track_total_hits=False,
                             pit={"id": pit, "keep_alive": defaults.EXPORT_KEEP_ALIVE})
@@ -129,24 +129,24 @@ async def ndjson_lines(batches: AsyncIterator[list[dict]]) -> AsyncIterator[byte
         yield b"".join(orjson.dumps(item) + b"\n" for item in items)
 
 
-async def export(client: AsyncElasticsearch, settings: ApiSettings, params: SearchParams, lines,
+async def export(client: AsyncElasticsearch, settings: ApiSettings, params: SearchParams, lang: str, lines,
                  media_type: str, extension: str) -> StreamingResponse:
-    total, batches = await every_match(client, settings, params)
+    total, batches = await every_match(client, settings, params, lang)
     return StreamingResponse(lines(batches), media_type=media_type, headers={
         "Content-Disposition": f'attachment; filename="iop-finder-facilities.{extension}"',
-        "X-Total-Count": str(total)})
+        "X-Total-Count": str(total), **language_headers(lang)})
 
 
 @router.get("/v1/facilities.csv", summary="Every matching facility, as CSV",
             response_class=Response, responses={**ERROR_RESPONSES, **CSV_RESPONSE})
-async def search_csv(client: Client, settings: Settings, params: Params):
-    return await export(client, settings, params, csv_lines, "text/csv; charset=utf-8", "csv")
+async def search_csv(client: Client, settings: Settings, params: Params, lang: Lang):
+    return await export(client, settings, params, lang, csv_lines, "text/csv; charset=utf-8", "csv")
 
 
 @router.get("/v1/facilities.ndjson", summary="Every matching facility, one JSON object a line",
             response_class=Response, responses={**ERROR_RESPONSES, **NDJSON_RESPONSE})
-async def search_ndjson(client: Client, settings: Settings, params: Params):
-    return await export(client, settings, params, ndjson_lines, "application/x-ndjson", "ndjson")
+async def search_ndjson(client: Client, settings: Settings, params: Params, lang: Lang):
+    return await export(client, settings, params, lang, ndjson_lines, "application/x-ndjson", "ndjson")
 
 
 @router.get("/v1/facilities/{facility_id}", summary="One facility, with provenance",

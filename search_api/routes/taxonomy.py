@@ -1,17 +1,29 @@
 """The filter groups, with their values' labels and descriptions (what the site's filters show)."""
 
-from fastapi import APIRouter
+from functools import cache
+
+from fastapi import APIRouter, Response
 
 from facility.filter_groups import FILTER_GROUPS
-from search_api.schemas import UNAVAILABLE, TaxonomyResponse
+from facility.i18n import vocabulary
+from search_api.params import Lang, language_headers
+from search_api.schemas import UNAVAILABLE, UNPROCESSABLE, TaxonomyResponse
 
 router = APIRouter()
 
 
+@cache
+def groups(lang: str) -> list[dict]:
+    """The same for every request in a language: built once."""
+    words = vocabulary(lang)
+    return [{"param": param, "label": words.groups[param],
+             "values": [{"value": value, "label": label, "description": words.descriptions[param].get(value, label)}
+                        for value, label in words.values[param].items()]}
+            for param in FILTER_GROUPS]
+
+
 @router.get("/v1/taxonomy", summary="Filter groups, their values, labels and descriptions",
-            response_model=TaxonomyResponse, responses=UNAVAILABLE)
-async def taxonomy():
-    return {"groups": [{"param": g.param, "label": g.label,
-                        "values": [{"value": v, "label": label, "description": g.descriptions.get(v, label)}
-                                   for v, label in g.values.items()]}
-                       for g in FILTER_GROUPS.values()]}
+            response_model=TaxonomyResponse, responses={**UNPROCESSABLE, **UNAVAILABLE})
+async def taxonomy(response: Response, lang: Lang):
+    response.headers.update(language_headers(lang))
+    return {"groups": groups(lang)}

@@ -4,37 +4,16 @@
 (function () {
   "use strict";
 
-  // ---- Every user-facing text of this script, in one place (for the message catalogs) ----
-  var TEXT = {
-    loading: "Loading the programs…",
-    none: "No programs to compare yet. On the search page, tick “Compare” on up to 5 programs.",
-    missing: function (count) {
-      return count === 1 ? "1 program could not be found; it may no longer be listed."
-        : count + " programs could not be found; they may no longer be listed.";
-    },
-    unreachable: "The search service is not reachable right now. Please try again in a minute.",
-    caption: function (count) { return count + " programs side by side"; },
-    detail: "Program",
-    rows: {
-      notices: "Please note", address: "Address", phones: "Phone numbers", levels: "Levels of care",
-      payment: "Payment accepted", assistance: "Payment assistance", ages: "Ages", genders: "Genders",
-      populations: "Programs for", languages: "Languages", services: "Services", hours: "Hours (from its website)",
-      telehealth: "Telehealth", coOccurring: "Co-occurring mental health care", asOf: "Information as of",
-      page: "Page"
-    },
-    yes: "Yes",
-    notListed: "Not listed",
-    noPage: "No page (not an IOP)",
-    phoneKinds: { main: "Main", intake: "Intake", hotline: "Hotline" },
-    pageLine: "Page: "
-  };
-
   var MAX = 5;
-  var SEARCH_KEY = "iopfinder.search"; // the last search on the near-me page, for the way back
+  var SEARCH_KEY = "iopfinder.search"; // the last search on the near-me page (its query string), for the way back
   var main = document.getElementById("main");
   var api = main.getAttribute("data-api-url") || "";
   var base = main.getAttribute("data-base-url") || "";
+  var prefix = main.getAttribute("data-site-prefix") || ""; // where this language's pages live ("/es")
+  var lang = document.documentElement.lang; // the API answers in it
   var labels = JSON.parse(document.getElementById("labels").textContent);
+  // Every word this script shows, in the page's language (written from the message catalogs).
+  var TEXT = JSON.parse(document.getElementById("text").textContent);
   var statusLine = document.getElementById("compare-status");
   var holder = document.getElementById("comparison");
 
@@ -45,9 +24,23 @@
     return node;
   }
 
+  // A message with its %(name)s placeholders filled in.
+  function say(message, values) {
+    return message.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  }
+
+  // A count's message: its singular form for 1, else its plural.
+  function sayCount(forms, count, values) { return say(count === 1 ? forms.one : forms.other, values); }
+
+  // A path of the site (from the API: "/facilities/x/") in this page's language.
+  function local(url) {
+    return url.charAt(0) === "/" && url.indexOf(prefix + "/") !== 0 ? prefix + url : url;
+  }
+
   function phoneText(phone) {
     var d = phone.number.slice(2);
-    return "(" + d.slice(0, 3) + ") " + d.slice(3, 6) + "-" + d.slice(6) + (phone.extension ? " ext. " + phone.extension : "");
+    var number = "(" + d.slice(0, 3) + ") " + d.slice(3, 6) + "-" + d.slice(6);
+    return phone.extension ? say(TEXT.extension, { number: number, extension: phone.extension }) : number;
   }
 
   function has(record, test) {
@@ -76,7 +69,7 @@
     var site = record.site || {};
     if (site.opening_hours && site.opening_hours.length) return site.opening_hours;
     return (site.schedules || []).map(function (s) {
-      var days = (s.days || []).map(function (d) { return d.charAt(0).toUpperCase() + d.slice(1); }).join(", ");
+      var days = (s.days || []).map(function (d) { return TEXT.days[d] || d; }).join(", ");
       return [days, [s.starts, s.ends].filter(Boolean).join("–")].filter(Boolean).join(" ");
     });
   }
@@ -98,8 +91,8 @@
 
   // Only IOPs have a page on the site; the API names it (a path, or a whole URL when configured so).
   function pageLink(record) {
-    var url = record.page_url;
-    if (!url) return TEXT.noPage;
+    if (!record.page_url) return TEXT.noPage;
+    var url = local(record.page_url);
     return el("a", url.charAt(0) === "/" ? base + url : url, { href: url });
   }
 
@@ -133,12 +126,13 @@
   function table(records) {
     var wrap = el("div", null, { "class": "table-wrap", role: "region", "aria-labelledby": "comparison-caption", tabindex: "0" });
     var grid = el("table", null, { "class": "comparison" });
-    grid.appendChild(el("caption", TEXT.caption(records.length), { id: "comparison-caption" }));
+    grid.appendChild(el("caption", sayCount(TEXT.caption, records.length, { count: records.length }),
+      { id: "comparison-caption" }));
     var head = el("tr");
     head.appendChild(el("th", TEXT.detail, { scope: "col" }));
     records.forEach(function (r) {
       var th = el("th", null, { scope: "col" });
-      th.appendChild(r.page_url ? el("a", r.name, { "class": "name", href: r.page_url })
+      th.appendChild(r.page_url ? el("a", r.name, { "class": "name", href: local(r.page_url) })
         : el("span", r.name, { "class": "name" }));
       if (r.name2) th.appendChild(el("span", r.name2, { "class": "program" }));
       head.appendChild(th);
@@ -161,22 +155,30 @@
 
   function show(records, missing) {
     holder.textContent = "";
-    statusLine.textContent = missing ? TEXT.missing(missing) : "";
+    statusLine.textContent = missing ? sayCount(TEXT.missing, missing, { count: missing }) : "";
     if (!records.length) return;
     holder.appendChild(table(records));
-    holder.appendChild(el("p", TEXT.pageLine + base + location.pathname + location.search, { "class": "page-url" }));
+    var url = base + location.pathname + location.search;
+    holder.appendChild(el("p", say(TEXT.pageLine, { url: url }), { "class": "page-url" }));
   }
 
+  // The way back: this language's near-me page with the last search (its query string) kept.
   var back = null;
   try { back = sessionStorage.getItem(SEARCH_KEY); } catch (error) { /* storage is off: back to a new search */ }
-  if (back && back.indexOf("/near-me/") === 0) document.getElementById("back").href = back;
+  var backLink = document.getElementById("back");
+  if (back && back.charAt(0) === "?") backLink.href = backLink.getAttribute("href") + back;
+  // The language switch leads to this same comparison in the other language.
+  Array.prototype.forEach.call(document.querySelectorAll("a[data-language-switch]"), function (link) {
+    link.setAttribute("href", link.getAttribute("href").split("?")[0] + location.search);
+  });
 
   var ids = (new URLSearchParams(location.search).get("ids") || "").split(",")
     .filter(function (id, i, all) { return /^[0-9a-f]{16}$/.test(id) && all.indexOf(id) === i; }).slice(0, MAX);
   if (!ids.length) { statusLine.textContent = TEXT.none; return; }
   statusLine.textContent = TEXT.loading;
   Promise.all(ids.map(function (id) {
-    return fetch(api + "/v1/facilities/" + id, { headers: { Accept: "application/json" } }).then(function (response) {
+    return fetch(api + "/v1/facilities/" + id + "?lang=" + encodeURIComponent(lang),
+      { headers: { Accept: "application/json" } }).then(function (response) {
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(String(response.status));
       return response.json();

@@ -9,55 +9,13 @@
 (function () {
   "use strict";
 
-  // ---- Every user-facing text of this script, in one place (for the message catalogs) ----
-  var TEXT = {
-    iopsNear: function (place) { return "IOPs near " + place; },
-    iopsIn: function (place) { return "IOPs in " + place; },
-    programsNear: function (place, levels) { return "Programs near " + place + ": " + levels; },
-    programsIn: function (place, levels) { return "Programs in " + place + ": " + levels; },
-    allLevels: "all levels of care",
-    yourLocation: "your location",
-    zipPlace: function (zip, city, state) { return zip + " (" + city + ", " + state + ")"; },
-    found: function (count, iopOnly, scope) {
-      var noun = iopOnly ? (count === 1 ? "IOP" : "IOPs") : (count === 1 ? "program" : "programs");
-      return count + " " + noun + " " + scope;
-    },
-    noneFound: function (iopOnly, scope) {
-      return "No " + (iopOnly ? "IOPs" : "programs") + " found " + scope + ". Try a wider distance or fewer filters.";
-    },
-    within: function (miles, place) { return "within " + miles + " miles of " + place; },
-    inPlace: function (place) { return "in " + place; },
-    showing: function (first, last) { return ", showing " + first + "–" + last; },
-    corrected: function (place, typed) { return "Showing results for " + place + " (you typed " + typed + ")."; },
-    didYouMean: "Did you mean ",
-    separator: "; ",
-    questionMark: "?",
-    searching: "Searching…",
-    locating: "Finding your location…",
-    needPlace: "Please enter a ZIP code, city or state.",
-    noLocation: "Your location is not available. Please enter a ZIP code, city or state instead.",
-    didNotWork: function (message) { return "That search did not work: " + message; },
-    unreachable: "The search service is not reachable right now. Please try again in a minute, " +
-      "or browse programs by state from the home page.",
-    previousPage: "Previous page",
-    nextPage: "Next page",
-    matchAll: "Only programs with all of these",
-    iopBadge: "IOP",
-    miles: function (miles) { return miles.toFixed(1) + " mi"; },
-    phoneKinds: { main: "Main", intake: "Intake" },
-    payment: "Payment: ",
-    hours: "Hours (from its website): ",
-    opioidMedications: "Opioid use disorder medications: ",
-    languages: "Languages: ",
-    asOf: function (date) { return "Information as of " + date; },
-    compare: "Compare",
-    compareSelected: function (count) { return "Compare selected (" + count + ")"; },
-    tooMany: function (max) { return "You can compare up to " + max + " programs. Unselect one to add another."; }
-  };
-
   var main = document.getElementById("main");
   var api = main.getAttribute("data-api-url") || "";
+  var prefix = main.getAttribute("data-site-prefix") || ""; // where this language's pages live ("/es")
+  var lang = document.documentElement.lang; // the API answers in it (filter labels, counts' labels)
   var labels = JSON.parse(document.getElementById("labels").textContent);
+  // Every word this script shows, in the page's language (written from the message catalogs).
+  var TEXT = JSON.parse(document.getElementById("text").textContent);
   var heading = document.getElementById("heading");
   var form = document.getElementById("search");
   var where = document.getElementById("where");
@@ -69,6 +27,8 @@
   var locate = document.getElementById("locate");
   var compareBar = document.getElementById("compare-bar");
   var compareLink = document.getElementById("compare-link");
+  var comparePath = compareLink.getAttribute("href");
+  var switches = document.querySelectorAll("a[data-language-switch]");
   var compareNote = document.getElementById("compare-note");
   var titleSuffix = document.title.slice(document.title.lastIndexOf(" · "));
   var SIZE = 20;
@@ -93,9 +53,23 @@
 
   function round(value) { return Math.round(value * 100) / 100; }
 
+  // A message with its %(name)s placeholders filled in.
+  function say(message, values) {
+    return message.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  }
+
+  // A count's message: its singular form for 1, else its plural.
+  function sayCount(forms, count, values) { return say(count === 1 ? forms.one : forms.other, values); }
+
+  // A path of the site (from the API: "/facilities/x/") in this page's language.
+  function local(url) {
+    return url.charAt(0) === "/" && url.indexOf(prefix + "/") !== 0 ? prefix + url : url;
+  }
+
   function phoneText(phone) {
     var d = phone.number.slice(2);
-    return "(" + d.slice(0, 3) + ") " + d.slice(3, 6) + "-" + d.slice(6) + (phone.extension ? " ext. " + phone.extension : "");
+    var number = "(" + d.slice(0, 3) + ") " + d.slice(3, 6) + "-" + d.slice(6);
+    return phone.extension ? say(TEXT.extension, { number: number, extension: phone.extension }) : number;
   }
 
   function named(field, values) {
@@ -185,7 +159,8 @@
   function placeOf(query) {
     if (query.place) return { name: query.place.name, near: query.place.kind !== "state" };
     if (query.point && query.point.source === "zip") {
-      return { name: TEXT.zipPlace(query.point.zip, query.point.city, query.point.state), near: true };
+      var zip = query.point;
+      return { name: say(TEXT.zipPlace, { zip: zip.zip, city: zip.city, state: zip.state }), near: true };
     }
     if (query.point) return { name: TEXT.yourLocation, near: true };
     return { name: (query.filters.state || []).map(function (s) { return stateNames[s] || s; }).join(", "), near: false };
@@ -207,21 +182,24 @@
 
   function showStatus(body, page, iopOnly, place) {
     var query = body.query;
-    var scope = query.radius_mi ? TEXT.within(query.radius_mi, place.name) : TEXT.inPlace(place.name);
+    var scope = query.radius_mi ? say(TEXT.within, { miles: query.radius_mi, place: place.name })
+      : say(TEXT.inPlace, { place: place.name });
     var shown = body.results.length;
     statusBox.textContent = "";
     statusBox.className = "";
-    line(body.total === 0 ? TEXT.noneFound(iopOnly, scope)
-      : TEXT.found(body.total, iopOnly, scope) +
-        (body.total > shown ? TEXT.showing((page - 1) * SIZE + 1, (page - 1) * SIZE + shown) : "") + ".");
-    if (query.corrected_from) line(TEXT.corrected(query.place.name, query.corrected_from), "note");
+    var first = (page - 1) * SIZE + 1;
+    line(body.total === 0 ? say(iopOnly ? TEXT.noIops : TEXT.noPrograms, { scope: scope })
+      : sayCount(iopOnly ? TEXT.foundIops : TEXT.foundPrograms, body.total, { count: body.total, scope: scope }) +
+        (body.total > shown ? say(TEXT.showing, { first: first, last: first + shown - 1 }) : "") + ".");
+    if (query.corrected_from) line(say(TEXT.corrected, { place: query.place.name, typed: query.corrected_from }), "note");
     if (query.alternatives && query.alternatives.length) {
-      var p = line(TEXT.didYouMean, "note");
+      var around = TEXT.didYouMean.split("%(places)s"); // the links go where the message names them
+      var p = line(around[0], "note");
       query.alternatives.forEach(function (place, i) {
-        if (i) p.appendChild(document.createTextNode(TEXT.separator));
+        if (i) p.appendChild(document.createTextNode("; "));
         p.appendChild(rerunLink(place));
       });
-      p.appendChild(document.createTextNode(TEXT.questionMark));
+      p.appendChild(document.createTextNode(around[1]));
     }
     statusBox.setAttribute("aria-busy", "false");
   }
@@ -235,14 +213,18 @@
       title.appendChild(el("span", TEXT.iopBadge, { "class": "badge" }));
       title.appendChild(document.createTextNode(" "));
     }
-    title.appendChild(item.page_url ? el("a", item.name, { href: item.page_url }) : document.createTextNode(item.name));
+    title.appendChild(item.page_url ? el("a", item.name, { href: local(item.page_url) })
+      : document.createTextNode(item.name));
     li.appendChild(title);
     if (item.name2) li.appendChild(el("p", item.name2, { "class": "program" }));
-    (item.notices || []).forEach(function (notice) { li.appendChild(el("p", notice.label, { "class": "notice" })); });
+    (item.notices || []).forEach(function (notice) {
+      var known = labels.notices[notice.value];
+      li.appendChild(el("p", known ? known.label : notice.label, { "class": "notice" }));
+    });
     var address = el("p", [item.address.street1, item.address.city, item.address.state].filter(Boolean).join(", "));
     if (item.distance_mi !== undefined) {
       address.appendChild(document.createTextNode(" · "));
-      address.appendChild(el("span", TEXT.miles(item.distance_mi), { "class": "miles" }));
+      address.appendChild(el("span", say(TEXT.miles, { miles: item.distance_mi.toFixed(1) }), { "class": "miles" }));
     }
     li.appendChild(address);
     var phones = el("p");
@@ -259,25 +241,27 @@
       .map(function (v) { return labels.payment[v]; });
     if (payment.length) {
       var pays = tags("");
-      pays.appendChild(el("span", TEXT.payment, { "class": "visually-hidden" }));
+      pays.appendChild(el("span", TEXT.payment + " ", { "class": "visually-hidden" }));
       pays.appendChild(document.createTextNode(payment.join(" · ")));
       li.appendChild(pays);
     }
     var features = labels.card_features.filter(function (name) { return (item.services || []).indexOf(name) >= 0; })
       .map(function (name) { return labels.services[name].label; });
     if (features.length) li.appendChild(tags(features.join(" · ")));
-    if (item.hours && item.hours.length) li.appendChild(tags(TEXT.hours + item.hours.join("; ")));
+    if (item.hours && item.hours.length) li.appendChild(tags(say(TEXT.hours, { hours: item.hours.join("; ") })));
     var medications = [];
     if (item.opioid_medications && item.opioid_medications.length) {
-      medications.push(TEXT.opioidMedications + item.opioid_medications.map(function (v) {
+      medications.push(say(TEXT.opioidMedications, { medications: item.opioid_medications.map(function (v) {
         return labels.opioid_medications[v] || v;
-      }).join(", "));
+      }).join(", ") }));
     }
     if (item.alcohol_medications) medications.push(labels.services.alcohol_medications.label);
     if (medications.length) li.appendChild(tags(medications.join(" · ")));
-    if (item.languages && item.languages.length) li.appendChild(tags(TEXT.languages + named("languages", item.languages).join(", ")));
+    if (item.languages && item.languages.length) {
+      li.appendChild(tags(say(TEXT.languages, { languages: named("languages", item.languages).join(", ") })));
+    }
     var foot = el("div", null, { "class": "card-foot" });
-    if (item.verified_on) foot.appendChild(el("p", TEXT.asOf(item.verified_on), { "class": "as-of" }));
+    if (item.verified_on) foot.appendChild(el("p", say(TEXT.asOf, { date: item.verified_on }), { "class": "as-of" }));
     foot.appendChild(compareBox(item));
     li.appendChild(foot);
     return li;
@@ -294,7 +278,7 @@
       if (box.checked && at < 0) {
         if (picked.length >= MAX_COMPARE) {
           box.checked = false;
-          compareNote.textContent = TEXT.tooMany(MAX_COMPARE);
+          compareNote.textContent = say(TEXT.tooMany, { max: MAX_COMPARE });
           return;
         }
         picked.push(item.id);
@@ -312,9 +296,12 @@
 
   function showPicked() {
     compareBar.hidden = picked.length === 0;
-    compareLink.textContent = TEXT.compareSelected(picked.length);
-    compareLink.href = "/compare/?ids=" + picked.join(",");
+    compareLink.textContent = say(TEXT.compareSelected, { count: picked.length });
+    compareLink.href = comparePath + "?ids=" + picked.join(",");
   }
+
+  // The list's results and the search as the API answered it, for the map (static/map.js).
+  function showOnMap(body) { list.dispatchEvent(new CustomEvent("results", { detail: body })); }
 
   function render(body, page) {
     var query = body.query;
@@ -322,11 +309,12 @@
     var iopOnly = levels.length === 1 && levels[0] === "iop";
     var place = placeOf(query);
     var levelNames = levels.length ? named("levels_of_care", levels).join(", ") : TEXT.allLevels;
-    heading.textContent = iopOnly ? (place.near ? TEXT.iopsNear : TEXT.iopsIn)(place.name)
-      : (place.near ? TEXT.programsNear : TEXT.programsIn)(place.name, levelNames);
+    heading.textContent = iopOnly ? say(place.near ? TEXT.iopsNear : TEXT.iopsIn, { place: place.name })
+      : say(place.near ? TEXT.programsNear : TEXT.programsIn, { place: place.name, levels: levelNames });
     document.title = heading.textContent + titleSuffix;
     list.textContent = "";
     body.results.forEach(function (item) { list.appendChild(card(item)); });
+    showOnMap(body);
     showStatus(body, page, iopOnly, place);
     pager.textContent = "";
     if (page > 1) {
@@ -344,6 +332,7 @@
 
   function fail(message) {
     list.textContent = "";
+    showOnMap({ results: [] });
     pager.textContent = "";
     statusBox.textContent = "";
     statusBox.className = "error";
@@ -351,11 +340,19 @@
     statusBox.setAttribute("aria-busy", "false");
   }
 
+  // The language switch leads to this same search in the other language.
+  function keepSearchOnSwitch() {
+    Array.prototype.forEach.call(switches, function (link) {
+      link.setAttribute("href", link.getAttribute("href").split("?")[0] + location.search);
+    });
+  }
+
   function run(page, push) {
     var params = pageParams(page);
     if (!["lat", "zip", "place", "state"].some(function (key) { return params.has(key); })) return;
     history[push ? "pushState" : "replaceState"](null, "", "?" + params.toString());
-    store(SEARCH_KEY, location.pathname + location.search);
+    keepSearchOnSwitch();
+    store(SEARCH_KEY, location.search);
     var asked = ++searches;
     statusBox.className = "";
     statusBox.textContent = TEXT.searching;
@@ -363,6 +360,7 @@
     var query = new URLSearchParams(params);
     if (query.get("level") === ALL_LEVELS) query.delete("level");
     query.set("size", SIZE);
+    query.set("lang", lang);
     fetch(api + "/v1/facilities?" + query.toString(), { headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
@@ -376,14 +374,16 @@
       .catch(function (error) {
         if (asked !== searches) return;
         fail(error.message && error.message.indexOf("fetch") < 0 && error.message.indexOf("NetworkError") < 0
-          ? TEXT.didNotWork(error.message) : TEXT.unreachable);
+          ? say(TEXT.didNotWork, { message: error.message }) : TEXT.unreachable);
       });
   }
 
-  function fromUrl() {
+  // keepTyped: on first load, text typed while the page was loading stays unless the URL names a place.
+  function fromUrl(keepTyped) {
     var params = new URLSearchParams(location.search);
     point = params.has("lat") && params.has("lon") ? { lat: round(+params.get("lat")), lon: round(+params.get("lon")) } : null;
-    where.value = point ? "" : params.get("zip") || params.get("place") || "";
+    var given = point ? "" : params.get("zip") || params.get("place") || "";
+    if (given || !keepTyped) where.value = given;
     if (params.get("radius_mi")) radius.value = params.get("radius_mi");
     var levels = params.getAll("level");
     Array.prototype.forEach.call(filters.querySelectorAll("input[type=checkbox]"), function (box) {
@@ -420,15 +420,20 @@
     showPicked();
   });
 
-  window.addEventListener("popstate", function () { fromUrl(); run(+(new URLSearchParams(location.search).get("page")) || 1, false); });
+  window.addEventListener("popstate", function () {
+    fromUrl(false);
+    keepSearchOnSwitch();
+    run(+(new URLSearchParams(location.search).get("page")) || 1, false);
+  });
 
   showPicked();
   var initial = new URLSearchParams(location.search);
-  fetch(api + "/v1/taxonomy").then(function (r) { return r.json(); }).then(function (taxonomy) {
+  var taxonomyUrl = api + "/v1/taxonomy?lang=" + encodeURIComponent(lang);
+  fetch(taxonomyUrl).then(function (r) { return r.json(); }).then(function (taxonomy) {
     buildFilters(taxonomy);
     filters.parentNode.hidden = false;
   }).catch(function () { /* filters stay hidden; the search itself reports an outage */ }).then(function () {
-    fromUrl();
+    fromUrl(true);
     if (initial.get("locate") === "1" && !locate.hidden) { locate.click(); return; }
     run(+initial.get("page") || 1, false);
   });

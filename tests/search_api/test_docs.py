@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from iopfinder.elasticsearch_node import free_port
 from search_api.main import create_app
@@ -19,7 +19,6 @@ from tests.search_api.live_server import live_server
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DOCS_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
@@ -156,10 +155,9 @@ def test_the_docs_page_keeps_its_policy_beside_the_site(tmp_path):
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's Chromium (scripts/setup.sh installs it)")
-def test_the_docs_page_in_a_browser(spec):
+def test_the_docs_page_in_a_browser(spec, browser):
     operation_count = sum(1 for _ in operations(spec))
-    with live_server(offline_app()) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with live_server(offline_app()) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         requested, console = [], []
         page.on("request", lambda request: requested.append(request.url))
@@ -177,7 +175,7 @@ def test_the_docs_page_in_a_browser(spec):
         page.wait_for_load_state("networkidle")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "api-docs.png", full_page=True)
-        browser.close()
+        page.close()
     origins = {f"{urlparse(request).scheme}://{urlparse(request).netloc}" for request in requested
                if not request.startswith("data:")}
     assert origins == {url}, origins

@@ -1,10 +1,9 @@
 import pytest
-from playwright.sync_api import sync_playwright
 
 from sitegen.build import build_site
 from sitegen.data import iop_facilities
 from tests.search_api.live_server import live_server
-from tests.sitegen.browsing import CHROMIUM_ARGS, site_app
+from tests.sitegen.browsing import site_app
 
 
 @pytest.fixture(scope="session")
@@ -25,14 +24,6 @@ def site_url(built_site, es_url, api_index):
     """The built site and the real API on one localhost origin, as in the demo."""
     with live_server(site_app(built_site[0], es_url, api_index)) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

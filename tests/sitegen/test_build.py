@@ -5,8 +5,11 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
+import pytest
+
 from facility.geo import distance_miles
-from sitegen.build import build_site
+from sitegen.build import CHECKOUT_SITE_DIR, build_site
+from sitegen.languages import languages
 from sitegen.pages import Site, city_context
 from facility.paths import facility_slug, slugify
 from tests.facility.factories import make_facility
@@ -23,7 +26,8 @@ def test_every_page_type_is_written(built_site, iop_records):
     assert (out / "404.html").is_file()
     assert all((out / "static" / name).is_file() for name in ("near-me.js", "compare.js", "print.js", "suggest.js"))
     assert len(list((out / "facilities").iterdir())) == 5_525
-    assert summary.pages == 3 + summary.states + summary.cities + summary.facilities + 3
+    assert summary.languages == 2 and len(list((out / "es" / "facilities").iterdir())) == 5_525
+    assert summary.pages == 2 * (3 + summary.states + summary.cities + summary.facilities + 1) + 2
     assert not (out.parent / "www.partial").exists()
 
 
@@ -34,13 +38,20 @@ def test_slugs_are_readable_and_unique(iop_records):
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) for slug in slugs)
 
 
-def test_sitemap_and_robots(built_site):
+def test_sitemap_lists_both_languages_with_alternates_and_robots_names_it(built_site):
     out, summary = built_site
     sitemap = (out / "sitemap.xml").read_text()
-    locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
-    assert len(locations) == summary.pages - 4  # not the 404 page, robots.txt, the sitemap, nor compare
-    assert "https://iopfinder.example/states/va/charlottesville/" in locations
-    assert "https://iopfinder.example/compare/" not in locations
+    entries = re.findall(r"<url><loc>(.*?)</loc>(.*?)</url>", sitemap, re.DOTALL)
+    # Every page in both languages but the 404 pages and compare; not robots.txt nor the sitemap.
+    assert len(entries) == summary.pages - 2 - 2 * 2
+    locations = dict(entries)
+    city = "https://iopfinder.example/states/va/charlottesville/"
+    city_es = "https://iopfinder.example/es/states/va/charlottesville/"
+    for location in (city, city_es):
+        assert re.findall(r'<xhtml:link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)"/>', locations[location]) \
+            == [("en", city), ("es", city_es), ("x-default", city)]
+    assert not any("/compare/" in location for location in locations)
+    assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in sitemap
     assert "Sitemap: https://iopfinder.example/sitemap.xml" in (out / "robots.txt").read_text()
 
 
@@ -56,7 +67,7 @@ def test_state_page_counts(built_site, iop_records):
 
 def test_city_lists_iops_within_25_miles_nearest_first(iop_records):
     site = Site(iop_records)
-    context = city_context(site, "VA", "charlottesville")
+    context = city_context(site, "VA", "charlottesville", languages(CHECKOUT_SITE_DIR / "locale")[0])
     in_city = [f for f in iop_records if f["address"]["state"] == "VA" and slugify(f["address"]["city"]) == "charlottesville"]
     lat = sum(f["location"]["lat"] for f in in_city) / len(in_city)
     lon = sum(f["location"]["lon"] for f in in_city) / len(in_city)
@@ -101,20 +112,41 @@ def test_facility_page_has_contact_levels_provenance_and_json_ld(built_site, iop
     assert f"describes the facility as of {facility['verified_on']}" in shown and facility["verified_on"] < "2022"
 
 
-def test_hostile_record_renders_escaped_and_unlinked(tmp_path):
-    hostile = make_facility(name='<script>window.pwned=1</script>Evil "Clinic"', name2="<b>bold</b>").model_dump(mode="json")
+def test_hostile_record_renders_escaped_and_unlinked_in_both_languages(tmp_path):
+    hostile = make_facility(name='<script>window.pwned=1</script>Evil "Clinic"', name2="<b>bold</b>",
+                            city="<i>Town</i>").model_dump(mode="json")
     hostile["website"] = "javascript:alert(document.cookie)"  # as if it had slipped past validation
     build_site([hostile], tmp_path / "www", api_url="", base_url="https://x.example")
-    page = next((tmp_path / "www" / "facilities").iterdir()) / "index.html"
-    html = page.read_text()
-    assert "<script>window.pwned" not in html and "<b>bold</b>" not in html
-    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
-    parser = Scripts()
-    parser.feed(html)
-    assert not any(href and href.lower().startswith("javascript") for href in parser.links)
-    assert "javascript:alert(document.cookie)" in html  # shown as text, so a reader sees what is there
-    assert parser.json_ld[0]["name"].startswith("<script>") and "url" not in parser.json_ld[0]
-    assert "</script><" not in html.split('application/ld+json">')[1].split("</script>")[0]
+    pages = list((tmp_path / "www").rglob("*.html"))
+    assert len(pages) == 2 * 7  # home, near me, compare, state, city, facility and 404 in each language
+    for page in pages:
+        html = page.read_text()
+        assert "<script>window.pwned" not in html and "<b>bold</b>" not in html and "<i>Town" not in html, page
+        assert 'href="javascript' not in html, page
+    for root in (tmp_path / "www", tmp_path / "www" / "es"):
+        html = next((root / "facilities").iterdir()).joinpath("index.html").read_text()
+        assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html and "&lt;i&gt;Town&lt;/i&gt;" in html
+        state_map = (root / "states" / "va" / "index.html").read_text().split('<div class="map">')[1]
+        assert "<title>&lt;script&gt;window.pwned=1&lt;/script&gt;Evil &#34;Clinic&#34;</title>" in state_map
+        parser = Scripts()
+        parser.feed(html)
+        assert not any(href and href.lower().startswith("javascript") for href in parser.links)
+        assert "javascript:alert(document.cookie)" in html  # shown as text, so a reader sees what is there
+        assert parser.json_ld[0]["name"].startswith("<script>") and "url" not in parser.json_ld[0]
+        assert "</script><" not in html.split('application/ld+json">')[1].split("</script>")[0]
+
+
+def test_a_failed_build_leaves_the_previous_site_whole_in_both_languages(tmp_path):
+    out = tmp_path / "www"
+    good = make_facility().model_dump(mode="json")
+    build_site([good], out, api_url="", base_url="https://x.example")
+    before = {path.relative_to(out): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    broken = make_facility(name="Broken Clinic").model_dump(mode="json")
+    broken["phones"] = [{"kind": "main", "number": None, "extension": None}]  # fails while its pages render
+    with pytest.raises(TypeError):
+        build_site([good, broken], out, api_url="", base_url="https://x.example")
+    assert {path.relative_to(out): path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+    assert (out / "es" / "index.html").is_file()
 
 
 def test_facility_page_shows_what_its_website_says_with_the_sentences(tmp_path):
@@ -142,6 +174,11 @@ def test_facility_page_shows_what_its_website_says_with_the_sentences(tmp_path):
     assert "describes the facility as of 2026-11-20" in text
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert 'href="javascript' not in html
+    spanish = text_of(next((tmp_path / "www" / "es" / "facilities").iterdir()).joinpath("index.html").read_text())
+    assert "Lo que dice el sitio web del centro" in spanish and "Tomado del sitio web del centro el 2026-11-20." in spanish
+    assert "Horario del IOP lun, mar, jue 6:00 p. m.–9:00 p. m. (por la noche)" in spanish
+    assert "Horas por semana 9" in spanish and "Seguros aceptados Aetna, TRICARE" in spanish
+    assert "Telesalud se ofrece" in spanish and "describe el centro al 2026-11-20" in spanish
 
 
 def text_of(html: str) -> str:
@@ -151,7 +188,8 @@ def text_of(html: str) -> str:
 def test_city_list_cards_show_what_deciding_needs(built_site, iop_records):
     html = (built_site[0] / "states" / "va" / "charlottesville" / "index.html").read_text()
     allies = next(f for f in iop_records if f["name"] == "Addiction Allies LLC" and f["address"]["city"] == "Charlottesville")
-    card = text_of(html.split(f'href="/facilities/{facility_slug(allies)}/"')[1].split("</li>")[0])
+    listing = html.split('<ol class="facilities">')[1]  # the list, not the map above it
+    card = text_of(listing.split(f'href="/facilities/{facility_slug(allies)}/"')[1].split("</li>")[0])
     assert "Main: (434) 962-1645 · Intake: (434) 400-9668" in card
     assert "Medicaid · Medicare · Private insurance · Cash" in card
     assert "Telehealth · Co-occurring mental health care" in card

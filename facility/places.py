@@ -22,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from facility import defaults
 from facility.geo import zip_point
 from facility.normalize import clean_text
+from facility.i18n import LANGUAGES, vocabulary
 from facility.states import STATE_NAMES
 
 
@@ -120,7 +121,10 @@ def _tables() -> _Tables:
     for _, key, place in ranked[len(states) :]:
         by_key[key].append(place)
         in_state[place.state].append(key)
-    state_names = [key for _, key, _ in ranked[: len(states)]]
+    # A state is also known by its name in the service's other languages ("Nuevo México").
+    translated = {_key(_words(name)): place for _, _, place in states
+                  for name in {vocabulary(lang).states[place.state] for lang in LANGUAGES}}
+    state_names = list(dict.fromkeys([key for _, key, _ in ranked[: len(states)]] + list(translated)))
     listed = sorted(
         (key + (place.state.lower() if place.kind == "city" else ""), rank, place)
         for rank, (_, key, place) in enumerate(ranked)
@@ -128,6 +132,7 @@ def _tables() -> _Tables:
     return _Tables(
         states={
             **{place.state.lower(): place for _, _, place in states},
+            **translated,
             **{key: place for _, key, place in states},
         },
         cities={key: tuple(places) for key, places in by_key.items()},

@@ -300,3 +300,10 @@ def test_warm_builds_the_tables():
     places._tables.cache_clear()
     warm()
     assert places._tables.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize("typed, code", [("Nuevo México", "NM"), ("nuevo mexico", "NM"),
+                                         ("Carolina del Norte", "NC"), ("Nueva York", "NY"), ("Hawái", "HI")])
+def test_a_state_is_known_by_its_spanish_name_too(typed, code):
+    place = resolve(typed).place
+    assert place.kind == "state" and place.state == code

@@ -14,34 +14,11 @@
   var labels = JSON.parse(document.getElementById("labels").textContent);
   // Every word this script shows, in the page's language (written from the message catalogs).
   var TEXT = JSON.parse(document.getElementById("text").textContent);
+  var shared = window.IOPFinderPage(TEXT, labels, prefix);
+  var el = shared.el, say = shared.say, sayCount = shared.sayCount, local = shared.local,
+    phoneText = shared.phoneText, named = shared.named;
   var statusLine = document.getElementById("compare-status");
   var holder = document.getElementById("comparison");
-
-  function el(tag, text, attributes) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = text;
-    Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
-    return node;
-  }
-
-  // A message with its %(name)s placeholders filled in.
-  function say(message, values) {
-    return message.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
-  }
-
-  // A count's message: its singular form for 1, else its plural.
-  function sayCount(forms, count, values) { return say(count === 1 ? forms.one : forms.other, values); }
-
-  // A path of the site (from the API: "/facilities/x/") in this page's language.
-  function local(url) {
-    return url.charAt(0) === "/" && url.indexOf(prefix + "/") !== 0 ? prefix + url : url;
-  }
-
-  function phoneText(phone) {
-    var d = phone.number.slice(2);
-    var number = "(" + d.slice(0, 3) + ") " + d.slice(3, 6) + "-" + d.slice(6);
-    return phone.extension ? say(TEXT.extension, { number: number, extension: phone.extension }) : number;
-  }
 
   function has(record, test) {
     var present = test.field.split(".").reduce(function (value, part) {
@@ -54,10 +31,6 @@
   function passing(tests, record) {
     return Object.keys(tests).filter(function (name) { return has(record, tests[name]); })
       .map(function (name) { return tests[name].label; });
-  }
-
-  function named(field, values) {
-    return (values || []).map(function (value) { return labels.fields[field][value] || value; });
   }
 
   function paid(values) {

@@ -19,6 +19,7 @@
   var box = document.getElementById("map");
   var svg = box.querySelector("svg");
   var data = JSON.parse(document.getElementById("map-data").textContent);
+  var local = window.IOPFinderPage(null, null, data.prefix).local; // page paths in this page's language
   var width = svg.viewBox.baseVal.width;
   var height = svg.viewBox.baseVal.height;
   var shapes = {}; // state → the promise of its outline
@@ -28,11 +29,6 @@
     var element = document.createElementNS(SVG, tag);
     Object.keys(attributes).forEach(function (key) { element.setAttribute(key, attributes[key]); });
     return element;
-  }
-
-  // A path of the site (from the API: "/facilities/x/") in this page's language.
-  function local(url) {
-    return url.charAt(0) === "/" && url.indexOf(data.prefix + "/") !== 0 ? data.prefix + url : url;
   }
 
   function shape(state) {

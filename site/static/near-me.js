@@ -16,6 +16,9 @@
   var labels = JSON.parse(document.getElementById("labels").textContent);
   // Every word this script shows, in the page's language (written from the message catalogs).
   var TEXT = JSON.parse(document.getElementById("text").textContent);
+  var shared = window.IOPFinderPage(TEXT, labels, prefix);
+  var el = shared.el, say = shared.say, sayCount = shared.sayCount, local = shared.local,
+    phoneText = shared.phoneText, named = shared.named;
   var heading = document.getElementById("heading");
   var form = document.getElementById("search");
   var where = document.getElementById("where");
@@ -44,37 +47,7 @@
   var searches = 0; // answers to an earlier search than the latest are dropped
   var picked = readPicked();
 
-  function el(tag, text, attributes) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = text;
-    Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
-    return node;
-  }
-
   function round(value) { return Math.round(value * 100) / 100; }
-
-  // A message with its %(name)s placeholders filled in.
-  function say(message, values) {
-    return message.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
-  }
-
-  // A count's message: its singular form for 1, else its plural.
-  function sayCount(forms, count, values) { return say(count === 1 ? forms.one : forms.other, values); }
-
-  // A path of the site (from the API: "/facilities/x/") in this page's language.
-  function local(url) {
-    return url.charAt(0) === "/" && url.indexOf(prefix + "/") !== 0 ? prefix + url : url;
-  }
-
-  function phoneText(phone) {
-    var d = phone.number.slice(2);
-    var number = "(" + d.slice(0, 3) + ") " + d.slice(3, 6) + "-" + d.slice(6);
-    return phone.extension ? say(TEXT.extension, { number: number, extension: phone.extension }) : number;
-  }
-
-  function named(field, values) {
-    return values.map(function (value) { return labels.fields[field][value] || value; });
-  }
 
   function store(key, value) {
     try { sessionStorage.setItem(key, value); } catch (error) { /* storage is off: kept while the page is open */ }

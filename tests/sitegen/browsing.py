@@ -38,3 +38,12 @@ def serious_violations(page) -> list[tuple[str, str, int]]:
 
 def scroll_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
+
+
+def tick_filter(page, box: str) -> None:
+    """Ticks a box of the filter panel and waits for the search it starts to be shown."""
+    before = page.locator("#status").inner_text()
+    page.locator("summary", has_text="Filter by").click()
+    page.locator(box).check()
+    expect(page.locator("#status")).not_to_have_text(before, timeout=15_000)
+    wait_for_results(page)

@@ -106,7 +106,9 @@ def test_every_message_is_translated_and_keeps_its_placeholders_and_markup():
 
 def test_scripts_show_only_the_words_their_page_gives_them():
     english = languages(CHECKOUT_SITE_DIR / "locale")[0]
-    for script, text in (("near-me.js", near_me_text(english)), ("compare.js", compare_text(english))):
+    both = near_me_text(english).keys() & compare_text(english).keys()  # page.js serves both pages
+    for script, text in (("near-me.js", near_me_text(english)), ("compare.js", compare_text(english)),
+                         ("page.js", both)):
         source = (CHECKOUT_SITE_DIR / "static" / script).read_text()
         code = re.sub(r"^\s*//.*$|/\*.*?\*/", "", source, flags=re.MULTILINE)
         assert set(re.findall(r"TEXT\.(\w+)", code)) <= set(text), script

@@ -52,6 +52,8 @@ class NodeSettings(EnvSettings):
     heap: str = Field(defaults.ELASTICSEARCH_HEAP, validation_alias="IOPFINDER_ES_HEAP")
     external_url: str | None = Field(None, validation_alias="ELASTICSEARCH_URL")  # set: start nothing
     java_home: Path | None = Field(None, validation_alias="ES_JAVA_HOME")
+    # the `fs` snapshot repository's root (path.repo): shared by every local node, kept across restarts
+    snapshot_dir: Path | None = Field(None, validation_alias="IOPFINDER_SNAPSHOT_DIR")
 
     @classmethod
     def from_env(cls) -> "NodeSettings":
@@ -65,6 +67,10 @@ class NodeSettings(EnvSettings):
     @property
     def default_workdir(self) -> Path:
         return self.cache_dir / "node"
+
+    @property
+    def snapshots(self) -> Path:
+        return self.snapshot_dir or self.cache_dir / "snapshots"
 
 
 def install(settings: NodeSettings, say=print) -> Path:
@@ -170,7 +176,7 @@ class LocalNode:
         command = [str(home / "bin" / "elasticsearch")]
         if os.geteuid() == 0:
             uid, gid = _service_user()
-            for path in [self.workdir, *self.workdir.rglob("*")]:
+            for path in [self.workdir, *self.workdir.rglob("*"), self.settings.snapshots]:
                 os.chown(path, uid, gid)
             command = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", *command]
         log = open(self.workdir / "console.log", "ab")
@@ -196,6 +202,7 @@ class LocalNode:
         config = self.workdir / "config"
         for sub in ("data", "logs", "tmp"):
             (self.workdir / sub).mkdir(parents=True, exist_ok=True)
+        self.settings.snapshots.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(config, ignore_errors=True)
         shutil.copytree(home / "config", config)
         (config / "elasticsearch.yml").write_text("\n".join([
@@ -210,6 +217,7 @@ class LocalNode:
             "cluster.routing.allocation.disk.threshold_enabled: false",
             f"path.data: {self.workdir / 'data'}",
             f"path.logs: {self.workdir / 'logs'}",
+            f"path.repo: {self.settings.snapshots}",
             "",
         ]))
         return config

@@ -28,7 +28,9 @@ COPY iopfinder ./iopfinder
 COPY site ./site
 # Where the build looks for it: node_modules beside the site directory, as in a checkout.
 COPY --from=atlas /atlas/node_modules/us-atlas/states-10m.json ./node_modules/us-atlas/states-10m.json
-RUN pip install --no-deps . && mkdir -p /data /srv/site && chown iopfinder /data /srv/site
+# Owned by the app's user before compose mounts volumes there (an empty volume takes the owner).
+RUN pip install --no-deps . && mkdir -p /data /srv/site /var/cache/iopfinder/http \
+  && chown iopfinder /data /srv/site /var/cache/iopfinder/http
 
 USER iopfinder
 EXPOSE 8000

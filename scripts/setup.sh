@@ -39,6 +39,7 @@ if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then missing+
 command -v mvn >/dev/null || missing+=(maven)
 command -v setpriv >/dev/null || missing+=(util-linux)
 [ -x /usr/bin/chromium ] || missing+=(chromium)  # browser tests drive Debian's Chromium
+[ -x /usr/sbin/nginx ] || missing+=(nginx)  # tests/deploy runs deploy/nginx.conf on Debian's nginx
 command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "Installing system packages: ${missing[*]}"

@@ -56,8 +56,11 @@ def by_status(outcomes: list[Outcome]) -> dict[str, int]:
 
 
 def start_api(env: dict, port: int) -> subprocess.Popen:
-    """`iopfinder serve` in a process of its own, returned once its /readyz answers."""
-    process = subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "serve", "--port", str(port)],
+    """`iopfinder serve` in a process of its own, returned once its /readyz answers.
+
+    -P: the working directory is not put first on the module path, so that PYTHONPATH chooses the
+    code served (a benchmark of another checkout runs with PYTHONPATH set to it)."""
+    process = subprocess.Popen([sys.executable, "-P", "-m", "iopfinder.cli", "serve", "--port", str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:

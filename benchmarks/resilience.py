@@ -1,11 +1,17 @@
 """Resilience under load, against a real local Elasticsearch node and the real API process.
 
-Four scenarios, each with a bounded fixed-rate load that stops by itself:
+Six scenarios, each with a bounded fixed-rate load that stops by itself. On one node:
 1. rebuild under load: a full reindex and alias swap while 50 req/s of searches run;
 2. interrupted rebuild: the indexer is SIGKILLed mid-load; the next run completes and cleans up;
 3. Elasticsearch killed under load: 503 + Retry-After within 2 s, /healthz 200, /readyz 503,
    then searches succeed again within 30 s of the restart without restarting the API;
 4. overload at twice the highest sustainable rate: only 200/429/503, none past 5 s, and recovery.
+Then on a three-node cluster (`iopfinder es start --nodes 3`'s layout), the index with one replica
+and the API given every node's URL:
+5. a node SIGKILLed under 50 req/s: no failed search, and the cluster green again within 60 s of
+   restarting the node;
+6. a full rebuild (one replica) while a node is down, under load: it completes and swaps, no
+   failed search.
 Prints a table and exits non-zero when any scenario fails.
 
     .venv/bin/python benchmarks/resilience.py
@@ -31,11 +37,14 @@ from facility.staging import write_staged
 from facility.tally import Tally
 from indexer.build import live_indices
 from iopfinder.elasticsearch_node import LocalNode, NodeSettings, free_port
+from iopfinder.local_cluster import LocalCluster
 from load import Outcome, by_status, offered_load, percentile, start_api
 
 ALIAS = "resilience"
 RATE = 50
 CLIENT_TIMEOUT_S = 6
+CLUSTER_NODES = 3
+GREEN_WITHIN_S = 60
 SUSTAINED_BY_BENCHMARK = 100  # req/s with p99 ≤ 100 ms in benchmarks/api_latency.py on these machines
 
 
@@ -56,6 +65,20 @@ def searches(records: list[dict], count: int, rng: random.Random) -> list[list[t
         else:
             found.append([("q", rng.choice(words))])
     return found
+
+
+def index_run(env: dict, staged: Path, *options: str) -> subprocess.Popen:
+    """`iopfinder index` of the staged file into the benchmark's alias, in a process of its own that
+    writes what it says to `<staged>.index.log`."""
+    with open(f"{staged}.index.log", "w") as log:
+        return subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "index", str(staged), "--alias", ALIAS,
+                                 *options], env=dict(env, COLUMNS="200"), stdout=log, stderr=subprocess.STDOUT)
+
+
+def index_error(staged: Path) -> str:
+    """The error line of the last index run, if it wrote one."""
+    lines = Path(f"{staged}.index.log").read_text(errors="replace").splitlines()
+    return next((line for line in reversed(lines) if "error" in line.lower()), lines[-1] if lines else "no output")
 
 
 class Stack:
@@ -85,8 +108,7 @@ class Stack:
         return [record.model_dump(mode="json") for record in records]
 
     def index_process(self) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "iopfinder.cli", "index", str(self.staged), "--alias", ALIAS],
-                                env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return index_run(self.env(), self.staged)
 
     def index(self) -> None:
         process = self.index_process()
@@ -99,6 +121,66 @@ class Stack:
             self.api.wait(timeout=10)
         self.node.stop()
         shutil.rmtree(self.node.workdir, ignore_errors=True)
+
+
+class ClusterStack:
+    """Three local nodes forming one cluster, the 2022 directory indexed with one replica, and an API
+    process given every node's URL."""
+
+    def __init__(self, staged: Path):
+        self.root = Path(tempfile.mkdtemp(prefix="iopfinder-cluster-"))
+        self.root.chmod(0o755)  # the nodes' unprivileged user must reach its node directories
+        self.cluster = LocalCluster(NodeSettings.from_env().model_copy(update={"security": False}), self.root / "nodes")
+        self.staged = staged
+        self.api_port = free_port()
+        self.api_url = f"http://127.0.0.1:{self.api_port}"
+        self.api: subprocess.Popen | None = None
+        self.es_url = ""
+
+    def env(self) -> dict:
+        return dict(os.environ, ELASTICSEARCH_URL=self.es_url, IOPFINDER_ALIAS=ALIAS, IOPFINDER_RATE_LIMIT_PER_MINUTE="0")
+
+    def start(self) -> list[str]:
+        """Starts everything; returns `_cat/nodes` as the cluster lists its nodes."""
+        self.es_url = ",".join(self.cluster.start(CLUSTER_NODES, say=lambda message: None).urls)
+        self.index()
+        self.api = start_api(self.env(), self.api_port)
+        return [row["name"] for row in self.client().cat.nodes(format="json", h="name")]
+
+    def client(self) -> Elasticsearch:
+        return Elasticsearch(self.es_url.split(","), max_retries=CLUSTER_NODES)
+
+    def index_process(self) -> subprocess.Popen:
+        return index_run(self.env(), self.staged, "--replicas", "1")
+
+    def index(self) -> None:
+        if self.index_process().wait(timeout=600) != 0:
+            raise RuntimeError("index run on the cluster failed")
+
+    def node_with_primary(self) -> LocalNode:
+        """The node holding the live index's primary shard."""
+        shards = self.client().cat.shards(index=ALIAS, format="json", h="prirep,node")
+        holder = next(row["node"] for row in shards if row["prirep"] == "p")
+        return next(node for node in self.cluster.nodes() if node.layout().name == holder)
+
+    async def green_after(self, started: float) -> float | None:
+        """Seconds from `started` until the cluster reports green with every node, or None past the limit."""
+        client = self.client()
+        while time.perf_counter() - started < GREEN_WITHIN_S:
+            try:
+                health = await asyncio.to_thread(client.cluster.health, wait_for_status="green", timeout="1s")
+                if health["status"] == "green" and health["number_of_nodes"] == CLUSTER_NODES:
+                    return time.perf_counter() - started
+            except Exception:  # a node still joining may answer with an error; keep asking until the limit
+                await asyncio.sleep(0.5)
+        return None
+
+    def stop(self) -> None:
+        if self.api:
+            self.api.terminate()
+            self.api.wait(timeout=10)
+        self.cluster.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 async def run_load(session: aiohttp.ClientSession, url: str, queries, rate: float, seconds: float) -> list[Outcome]:
@@ -241,6 +323,47 @@ async def overload(stack: Stack, session, queries) -> dict:
                f"recovered at 10 req/s: {recovered}")
 
 
+async def node_killed(stack: ClusterStack, session, queries, expected) -> dict:
+    victim = stack.node_with_primary()
+    load = asyncio.create_task(run_load(session, stack.api_url, queries, RATE, 40))
+    await asyncio.sleep(5)
+    await asyncio.to_thread(victim.kill)
+    await asyncio.sleep(10)
+    restarted_at = time.perf_counter()
+    await asyncio.to_thread(victim.launch, lambda message: None)
+    green_s = await stack.green_after(restarted_at)
+    outcomes = await load
+    ok, why = same_totals(outcomes, expected)
+    return row("5 cluster node killed", outcomes, ok and green_s is not None,
+               f"{why}; killed {victim.layout().name} (the live index's primary) 5 s in, restarted it 10 s later; "
+               f"green with {CLUSTER_NODES} nodes {f'{green_s:.1f} s' if green_s else f'not within {GREEN_WITHIN_S} s'} "
+               f"after the restart")
+
+
+async def rebuild_with_node_down(stack: ClusterStack, session, queries, expected) -> dict:
+    client = stack.client()
+    before = live_indices(client, ALIAS)
+    down = stack.cluster.nodes()[-1]
+    await asyncio.to_thread(down.stop)
+    load = asyncio.create_task(run_load(session, stack.api_url, queries, RATE, 30))
+    await asyncio.sleep(3)
+    code = await asyncio.to_thread(stack.index_process().wait, 600)
+    outcomes = await load
+    after = live_indices(client, ALIAS)
+    built = client.indices.get_settings(index=after[0], name="index.number_of_replicas")
+    replicas = built[after[0]]["settings"]["index"]["number_of_replicas"]
+    ok, why = same_totals(outcomes, expected)
+    restarted_at = time.perf_counter()
+    await asyncio.to_thread(down.launch, lambda message: None)
+    green_s = await stack.green_after(restarted_at)
+    swapped = code == 0 and after != before
+    return row("6 rebuild, a node down", outcomes, ok and swapped and green_s is not None,
+               f"{why}; {down.layout().name} stopped; index run exited {code}"
+               f"{f' ({index_error(stack.staged)})' if code else ''}, swapped {before[0][-6:]}→"
+               f"{after[0][-6:]} with {replicas} replica; green again "
+               f"{f'{green_s:.1f} s' if green_s else f'not within {GREEN_WITHIN_S} s'} after the node's restart")
+
+
 async def scenarios(stack: Stack, records: list[dict]) -> list[dict]:
     queries = searches(records, 300, random.Random(11))
     timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT_S)
@@ -256,6 +379,19 @@ async def scenarios(stack: Stack, records: list[dict]) -> list[dict]:
         return rows
 
 
+async def cluster_scenarios(stack: ClusterStack, records: list[dict]) -> list[dict]:
+    queries = searches(records, 300, random.Random(12))
+    timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT_S)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout) as session:
+        expected = await baseline(session, stack.api_url, queries)
+        rows = []
+        for scenario in (node_killed, rebuild_with_node_down):
+            print(f"running {scenario.__name__.replace('_', ' ')} ...", flush=True)
+            rows.append(await scenario(stack, session, queries, expected))
+            print(f"  {rows[-1]['result']}: {rows[-1]['why']}", flush=True)
+        return rows
+
+
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="iopfinder-resilience-"))
     stack = Stack(workdir)
@@ -263,6 +399,14 @@ def main() -> int:
         print("starting Elasticsearch, importing and indexing the 2022 directory, starting the API ...", flush=True)
         records = stack.start()
         rows = asyncio.run(scenarios(stack, records))
+        stack.stop()  # one Elasticsearch at a time on these two cores
+        cluster = ClusterStack(stack.staged)
+        try:
+            print(f"starting a {CLUSTER_NODES}-node cluster, indexing with one replica, starting the API ...", flush=True)
+            print(f"  _cat/nodes: {', '.join(sorted(cluster.start()))}", flush=True)
+            rows += asyncio.run(cluster_scenarios(cluster, records))
+        finally:
+            cluster.stop()
     finally:
         stack.stop()
         shutil.rmtree(workdir, ignore_errors=True)

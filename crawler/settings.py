@@ -1,6 +1,6 @@
 """The Scrapy project's settings (scrapy.cfg names this module): polite by default. Each spider
-adds its pipeline (custom_settings); `iopfinder crawl` adds its output file and progress line
-through crawl_settings()."""
+adds its pipeline and limits (custom_settings); `iopfinder crawl` adds its output file, HTTP cache
+and progress line through crawl_settings()."""
 
 from scrapy.settings import Settings
 
@@ -21,8 +21,12 @@ DOWNLOAD_TIMEOUT = defaults.CRAWL_TIMEOUT_S
 DOWNLOAD_MAXSIZE = defaults.CRAWL_MAX_RESPONSE_BYTES
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"  # revalidates on recrawl
+# `scrapy crawl` in a checkout keeps it in .scrapy/; `iopfinder crawl` in IOPFINDER_HTTP_CACHE_DIR.
 HTTPCACHE_DIR = "var/httpcache"
 TELNETCONSOLE_ENABLED = False
+# How a crawl's outcome is counted and judged (crawler/outcome.py); each spider sets its limits.
+SPIDER_MIDDLEWARES = {"crawler.outcome.AnsweredRequests": 60}
+EXTENSIONS = {"scrapy.extensions.closespider.CloseSpider": None, "crawler.outcome.CrawlLimits": 0}
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 # `scrapy check -s CONTRACT_ORIGIN=http://127.0.0.1:PORT` reads the contracts' samples from a local server.

@@ -6,6 +6,10 @@ ELASTICSEARCH_VERSION = "8.19.21"
 ELASTICSEARCH_HEAP = "512m"
 ELASTICSEARCH_START_TIMEOUT_S = 180
 ELASTICSEARCH_REQUEST_TIMEOUT_S = 60
+ELASTICSEARCH_CLUSTER_HEAP = "256m"  # each node's heap when `iopfinder es start --nodes N` runs several
+ELASTICSEARCH_HTTP_PORT = 9200  # the local node's (or first cluster node's) ports, when free
+ELASTICSEARCH_TRANSPORT_PORT = 9300
+ELASTICSEARCH_ALIVE_S = 2.0  # a node whose HTTP port answers nothing within this is down
 
 # Indexer.
 INDEX_ALIAS = "facilities"
@@ -15,6 +19,13 @@ BULK_DOCS = 2000
 BULK_THREADS = 2
 MIN_KEPT_RATIO = 0.9  # a new index with fewer docs than this share of the live one is not swapped in
 MAX_INVALID_SHARE = 0.05  # more invalid input lines than this share means a corrupt file: no swap
+
+# Indexer: bulk requests turned away (429) and replicas.
+BULK_RETRIES = 8  # resends of what Elasticsearch answered 429 (write queue full) before the build fails
+BULK_BACKOFF_S = 0.5  # the first pause before such a resend; it doubles each time...
+BULK_BACKOFF_MAX_S = 30.0  # ...up to this
+TRANSPORT_RETRY_ON_STATUS = (502, 503, 504)  # what the client itself resends at once (429 waits, above)
+INDEX_GREEN_TIMEOUT_S = 600  # how long a build waits for every replica of the new index before it fails
 
 # Search API.
 SEARCH_RADIUS_MI = 25.0
@@ -61,3 +72,29 @@ SITE_MAX_DEPTH = 3  # links followed from the start page (pages a sitemap lists 
 SITE_MAX_RESPONSE_BYTES = 2 * 1024 * 1024  # a facility's page is far smaller; bigger is skipped
 FINDTREATMENT_URL = "https://findtreatment.gov/locator/listing"
 FINDTREATMENT_PAGE_SIZE = 100
+
+# API observability (/metrics, logs).
+METRICS_REFRESH_S = 15.0  # /metrics reads the live index's count and ages at most this often
+METRICS_LATENCY_BUCKETS_S = (0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+LOG_FORMAT = "text"  # or "json": one JSON object a line
+
+# Backups (snapshots of the live index).
+SNAPSHOT_REPOSITORY = "iopfinder"  # the repository's name, and its folder under every node's path.repo
+SNAPSHOT_TIMEOUT_S = 3600  # a snapshot or restore still running after this is abandoned
+SNAPSHOT_POLL_S = 0.5  # how often progress is read while one runs
+
+# Job outcomes: a job whose failure share (what failed of what it tried) passes its threshold exits 1.
+IMPORT_MAX_FAILURE_SHARE = 0.05  # rows dropped of rows read; an official file dropping more changed shape
+SITE_BUILD_MAX_FAILURE_SHARE = 0.0  # the site is rendered whole or not at all: any page failing fails it
+FINDTREATMENT_MAX_FAILURE_SHARE = 0.1  # one locator: each failed listing page is facilities missing
+FINDTREATMENT_TIME_LIMIT_S = 3600  # a full crawl takes minutes at one request a second
+FINDTREATMENT_ERROR_LIMIT = 20  # failed requests that stop the crawl early (a full crawl makes ~90 requests)
+SITE_CRAWL_MAX_FAILURE_SHARE = 0.5  # thousands of small sites, many moved or gone: only most failing is a fault
+SITE_CRAWL_TIME_LIMIT_S = 12 * 3600  # every listed site at 30 pages each: a few hours
+SITE_CRAWL_ERROR_LIMIT = 10_000
+
+# The search API's answer cache (search_api/cache.py), per API process.
+ANSWER_CACHE_ENTRIES = 2_000  # answers kept at most (a search page is ~5–40 kB)
+ANSWER_CACHE_BYTES = 64 * 1024 * 1024  # and at most this many bytes of them
+ANSWER_CACHE_TTL_S = 300.0  # an answer is never served older than this
+ANSWER_CACHE_CHECK_S = 2.0  # the alias is re-read this often: answers of a swapped-out index stop within it

@@ -1,6 +1,6 @@
 """Merging what several sources say about one facility (same id) into one record.
 
-Field precedence, and where each field's source is kept (`field_sources`):
+Field precedence, and where each field's source is kept (`fields_by_source`):
 1. Listings (the SAMHSA directory import, the FindTreatment locator): the record whose newest
    source is fresher (by `as_of`, the date its content was true, not the day we read it) wins
    field by field; a field it leaves empty (None or an empty list) is
@@ -12,7 +12,7 @@ Field precedence, and where each field's source is kept (`field_sources`):
 Sources are united; `updated_at` follows the latest read, `verified_on` the newest `as_of`.
 """
 
-from facility.model import DESCRIBED_FIELDS, Enrichment, Facility, newest_source, source_label
+from facility.model import DESCRIBED_FIELDS, Enrichment, Facility, compact_sources, newest_source, source_label
 
 _PRECISION = {"address": 2, "zip": 1, "none": 0}
 _LOCATION_FIELDS = ("location", "geo_precision", "geo_source")
@@ -23,22 +23,18 @@ def _freshness(record: Facility):
     return newest.as_of, newest.retrieved_at
 
 
-def _field_source(record: Facility, field: str) -> str:
-    return record.field_sources.get(field) or source_label(newest_source(record.sources))
-
-
-def _stamped(merged: dict, sources: list) -> Facility:
-    seen = set()
-    merged["sources"] = []
+def _stamped(merged: dict, field_labels: dict[str, str], sources: list) -> Facility:
+    seen, united = set(), []
     for source in sources:
         key = (source.name, source.edition, source.record_id, source.url)
         if key not in seen:
             seen.add(key)
-            merged["sources"].append(source.model_dump())
+            united.append(source)
+    merged["sources"] = [source.model_dump() for source in united]
     merged["updated_at"] = max([merged["updated_at"]] + [source.retrieved_at for source in sources])
     merged["verified_on"] = newest_source(sources).as_of
-    merged["field_sources"] = {field: label for field, label in merged["field_sources"].items()
-                               if merged[field] not in (None, [])}
+    merged["fields_by_source"] = compact_sources(
+        {field: label for field, label in field_labels.items() if merged[field] not in (None, [])}, united)
     return Facility.model_validate(merged)
 
 
@@ -48,7 +44,8 @@ def merge(first: Facility, second: Facility) -> Facility:
     newer, older = (second, first) if _freshness(second) >= _freshness(first) else (first, second)
     merged = newer.model_dump()
     fallback = older.model_dump()
-    sources_of = {}
+    newer_labels, older_labels = newer.field_sources(), older.field_sources()
+    field_labels = {}
     for field in DESCRIBED_FIELDS:
         taken_from = newer
         if field in _LOCATION_FIELDS:
@@ -59,12 +56,13 @@ def merge(first: Facility, second: Facility) -> Facility:
                 taken_from = older
         elif merged[field] in (None, []):
             taken_from = older
+        labels = newer_labels
         if taken_from is older:
-            merged[field] = fallback[field]
-        sources_of[field] = _field_source(taken_from, field)
-    merged["field_sources"] = sources_of
+            merged[field], labels = fallback[field], older_labels
+        if field in labels:
+            field_labels[field] = labels[field]
     merged["updated_at"] = max(first.updated_at, second.updated_at)
-    return _stamped(merged, newer.sources + older.sources)
+    return _stamped(merged, field_labels, newer.sources + older.sources)
 
 
 def enrich(record: Facility, enrichment: Enrichment) -> Facility:
@@ -72,13 +70,13 @@ def enrich(record: Facility, enrichment: Enrichment) -> Facility:
     if record.id != enrichment.facility_id:
         raise ValueError(f"enrichment for {enrichment.facility_id} cannot apply to {record.id}")
     merged = record.model_dump()
-    merged["field_sources"] = {field: _field_source(record, field) for field in DESCRIBED_FIELDS}
+    field_labels = record.field_sources()
     label = source_label(enrichment.source)
     site = enrichment.site
     if record.site is None or site.retrieved_at >= record.site.retrieved_at:
-        merged["site"], merged["field_sources"]["site"] = site.model_dump(), label
+        merged["site"], field_labels["site"] = site.model_dump(), label
     if record.website is None:
-        merged["website"], merged["field_sources"]["website"] = site.url, label
+        merged["website"], field_labels["website"] = site.url, label
     if site.telehealth and not record.telehealth:
-        merged["telehealth"], merged["field_sources"]["telehealth"] = True, label
-    return _stamped(merged, record.sources + [enrichment.source])
+        merged["telehealth"], field_labels["telehealth"] = True, label
+    return _stamped(merged, field_labels, record.sources + [enrichment.source])

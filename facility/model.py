@@ -129,8 +129,9 @@ class Facility(Record):
     unknown_codes: list[str] = Field(default=[], description="codes no taxonomy knows")
     site: SiteFacts | None = Field(default=None, description="from the facility's own website")
     sources: list[Source] = Field(min_length=1)
-    field_sources: dict[str, str] = Field(
-        default={}, description="field -> label of the source it came from (facility.provenance)")
+    fields_by_source: dict[str, list[str]] = Field(
+        default={}, description="source label -> the fields it gave, for every source but the newest, "
+                                "which gave every other non-empty field (facility.provenance)")
     updated_at: datetime
     verified_on: date | None = Field(default=None, description="the newest as_of of its sources")
 
@@ -140,19 +141,36 @@ class Facility(Record):
             raise ValueError("geo_precision must be 'none' exactly when location is null")
         return self
 
+    @model_validator(mode="before")
+    @classmethod
+    def fields_by_source_from_field_sources(cls, data):
+        """Staged files written before `fields_by_source` map every field to its source (`field_sources`)."""
+        if isinstance(data, dict) and "field_sources" in data:
+            data = dict(data)
+            data.setdefault("fields_by_source", grouped_by_label(data.pop("field_sources")))
+        return data
+
     @model_validator(mode="after")
     def provenance(self) -> "Facility":
-        # A record fresh from one source says nothing more: every field it has came from there.
-        if not self.field_sources:
-            self.field_sources = attributed(self, source_label(newest_source(self.sources)))
+        # A record fresh from one source has no fields_by_source: every field came from there.
+        if self.fields_by_source:
+            unknown = sorted({field for fields in self.fields_by_source.values() for field in fields}
+                             - set(DESCRIBED_FIELDS))
+            if unknown:
+                raise ValueError(f"fields_by_source names fields a facility does not have: {', '.join(unknown)}")
+            self.fields_by_source.pop(source_label(newest_source(self.sources)), None)
         if self.verified_on is None:
             self.verified_on = newest_source(self.sources).as_of
         return self
 
+    def field_sources(self) -> dict[str, str]:
+        """Every non-empty described field → the label of the source it came from."""
+        return source_of_each_field(vars(self), self.sources, self.fields_by_source)
 
-# Fields that describe the facility (not its bookkeeping): the keys of field_sources.
+
+# Fields that describe the facility (not its bookkeeping): those whose source is kept.
 DESCRIBED_FIELDS = tuple(name for name in Facility.model_fields
-                         if name not in {"id", "sources", "field_sources", "updated_at", "verified_on"})
+                         if name not in {"id", "sources", "fields_by_source", "updated_at", "verified_on"})
 
 
 def newest_source(sources: list[Source]) -> Source:
@@ -161,12 +179,30 @@ def newest_source(sources: list[Source]) -> Source:
 
 
 def source_label(source: Source | dict) -> str:
-    """"name:edition", or the name alone: how field_sources names a source."""
+    """"name:edition", or the name alone: how fields_by_source names a source."""
     name, edition = (source["name"], source.get("edition")) if isinstance(source, dict) else \
         (source.name, source.edition)
     return f"{name}:{edition}" if edition else name
 
 
-def attributed(record: Facility, label: str) -> dict[str, str]:
-    """Every non-empty described field of the record, attributed to one source."""
-    return {name: label for name in DESCRIBED_FIELDS if getattr(record, name) not in (None, [])}
+def grouped_by_label(field_labels: dict[str, str]) -> dict[str, list[str]]:
+    """field → label, turned into label → fields."""
+    fields_of: dict[str, list[str]] = {}
+    for field, label in field_labels.items():
+        fields_of.setdefault(label, []).append(field)
+    return fields_of
+
+
+def source_of_each_field(values: dict, sources: list[Source], fields_by_source: dict[str, list[str]],
+                         ) -> dict[str, str]:
+    """Every non-empty described field of `values` (a record's fields, or a stored record) → the
+    label of its source: as `fields_by_source` says, else the newest source's."""
+    newest = source_label(newest_source(sources))
+    given = {field: label for label, fields in fields_by_source.items() for field in fields}
+    return {name: given.get(name, newest) for name in DESCRIBED_FIELDS if values.get(name) not in (None, [])}
+
+
+def compact_sources(field_labels: dict[str, str], sources: list[Source]) -> dict[str, list[str]]:
+    """`field_labels` as a record keeps them (fields_by_source): the fields of every source but the newest."""
+    newest = source_label(newest_source(sources))
+    return grouped_by_label({field: label for field, label in field_labels.items() if label != newest})

@@ -1,12 +1,12 @@
 """Where a record's facts come from, said plainly: each source's statement with the date its
-content was true (`as_of`), and which sources gave a group of fields (via `field_sources`).
+content was true (`as_of`), and which sources gave a group of fields (via `fields_by_source`).
 
 Works on records as stored (plain dicts with ISO dates), so the API and the site share it.
 Statements are in the reader's language when given the `facility` domain's gettext (`_`).
 """
 
 from facility.hours import Translate, english
-from facility.model import source_label
+from facility.model import Source, grouped_by_label, source_label, source_of_each_field
 
 DIRECTORY = "samhsa-national-directory"
 FINDTREATMENT = "samhsa-findtreatment"
@@ -28,10 +28,16 @@ def statement(source: dict, _: Translate = english) -> str:
     return _("%(source)s, as of %(date)s") % {"source": source["name"], "date": as_of}
 
 
+def _field_sources(record: dict) -> dict[str, str]:
+    sources = [Source.model_validate(source) for source in record.get("sources") or []]
+    return source_of_each_field(record, sources, record.get("fields_by_source") or {}) if sources else {}
+
+
 def sources_of(record: dict, fields: tuple[str, ...], _: Translate = english) -> list[dict]:
     """The sources that gave any of `fields` (the newest of each label), as
     {"statement", "as_of"}, newest first."""
-    wanted = {record.get("field_sources", {}).get(field) for field in fields} - {None}
+    labels = _field_sources(record)
+    wanted = {labels[field] for field in fields if field in labels}
     newest: dict[str, dict] = {}
     for source in record.get("sources") or []:
         label = source_label(source)
@@ -43,9 +49,7 @@ def sources_of(record: dict, fields: tuple[str, ...], _: Translate = english) ->
 
 def by_source(record: dict) -> list[dict]:
     """Every source of the record with its statement, dates and the fields it gave."""
-    fields_of: dict[str, list[str]] = {}
-    for field, label in (record.get("field_sources") or {}).items():
-        fields_of.setdefault(label, []).append(field)
+    fields_of = grouped_by_label(_field_sources(record))
     return [{"name": source["name"], "edition": source.get("edition"), "statement": statement(source),
              "as_of": str(source["as_of"])[:10], "retrieved_at": source["retrieved_at"],
              "fields": fields_of.get(source_label(source), [])}

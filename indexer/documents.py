@@ -18,12 +18,13 @@ def names_expanded(record: Facility) -> str | None:
     return " / ".join(names) or None
 
 
-def document_json(record: Facility) -> str:
-    body = record.model_dump_json()
+def document_json(record: Facility) -> bytes:
+    """The record as JSON (what model_dump_json gives, as bytes, ready for a bulk request)."""
+    body = record.__pydantic_serializer__.to_json(record)
     expanded = names_expanded(record)
     if expanded is None:
         return body
-    return body[:-1] + ',"names_expanded":' + orjson.dumps(expanded).decode() + "}"
+    return body[:-1] + b',"names_expanded":' + orjson.dumps(expanded) + b"}"
 
 
 def stored_record(source: dict) -> Facility:

@@ -1,17 +1,39 @@
 """The index's settings and mapping, as plain data (snapshot-tested).
 
 `dynamic: strict` makes a Facility field without a mapping an error at load time, never a
-silently guessed type. Facets are keyword fields; `location` is a geo_point; names and city
-are text for matching, with keyword sub-fields for facets and a lower-cased one for sorting.
+silently guessed type. Facets are keyword fields; `location` is a geo_point; the fields the
+search box matches (defaults.TEXT_BOOSTS) are text, the name with a lower-cased keyword
+sub-field for sorting and exact matches.
+
+A field gets only what searches use of it, since every term indexed costs each document its
+share of a load: a keyword field terms and doc values when a facet counts it, terms alone when
+a filter (facility.filter_groups) tests it, and nothing beyond `_source` when it is only shown
+(most of a listing's hundred or so service values; `service_codes` keeps every code searchable).
 """
 
+from facility import defaults
+from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES
 from facility.taxonomy import GROUPS
 
 KEYWORD = {"type": "keyword"}
-SEARCHABLE = {
-    "type": "text",
-    "fields": {"keyword": {"type": "keyword"}, "sort": {"type": "keyword", "normalizer": "lowercase"}},
-}
+COUNTED = {group.field for group in FILTER_GROUPS.values() if group.field and group.faceted}
+FILTERED = {group.field for group in FILTER_GROUPS.values() if group.field} | {
+    service.field for service in (*SERVICES.values(), *NOTICES.values())}
+
+
+def keyword(path: str) -> dict:
+    """The keyword mapping of the field at `path` ("address.state"), by what searches do with it."""
+    if path in COUNTED:
+        return KEYWORD
+    if path in FILTERED:
+        return {"type": "keyword", "doc_values": False}
+    return {"type": "keyword", "index": False, "doc_values": False}
+
+
+def text(path: str) -> dict:
+    """The text mapping of the field at `path`: matched when the search box looks there."""
+    return {"type": "text"} if path in defaults.TEXT_BOOSTS else {"type": "text", "index": False}
+
 
 # Kept in _source for the record page, never searched (its keys vary).
 NOT_INDEXED = {"type": "object", "enabled": False}
@@ -20,46 +42,47 @@ MAPPING = {
     "dynamic": "strict",
     "properties": {
         "id": KEYWORD,
-        "name": SEARCHABLE,
-        "name2": SEARCHABLE,
-        "names_expanded": {"type": "text"},  # search only (indexer.documents)
+        "name": {**text("name"), "fields": {"sort": {"type": "keyword", "normalizer": "lowercase"}}},
+        "name2": text("name2"),
+        "names_expanded": text("names_expanded"),  # search only (indexer.documents)
         "address": {
             "properties": {
-                "street1": {"type": "text"},
-                "street2": {"type": "text"},
-                "city": SEARCHABLE,
-                "state": KEYWORD,
-                "zip": KEYWORD,
+                "street1": text("address.street1"),
+                "street2": text("address.street2"),
+                "city": text("address.city"),
+                "state": keyword("address.state"),
+                "zip": keyword("address.zip"),
             }
         },
-        "phones": {"properties": {"kind": KEYWORD, "number": KEYWORD, "extension": KEYWORD}},
-        "website": {"type": "keyword", "index": False},
+        "phones": {"properties": {name: keyword(f"phones.{name}") for name in ("kind", "number", "extension")}},
+        "website": keyword("website"),
         "location": {"type": "geo_point"},
-        "geo_precision": KEYWORD,
-        "geo_source": KEYWORD,
-        **{group: KEYWORD for group in GROUPS},
+        "geo_precision": keyword("geo_precision"),
+        "geo_source": keyword("geo_source"),
+        **{group: keyword(group) for group in GROUPS},
         "telehealth": {"type": "boolean"},
         "co_occurring": {"type": "boolean"},
-        "service_codes": KEYWORD,
-        "unknown_codes": KEYWORD,
+        "service_codes": keyword("service_codes"),
+        "unknown_codes": keyword("unknown_codes"),
         "site": {
             "properties": {
-                "url": {"type": "keyword", "index": False},
+                "url": keyword("site.url"),
                 "pages": {"type": "integer", "index": False},
-                "name": {"type": "keyword", "index": False},
-                "phones": KEYWORD,
+                "name": keyword("site.name"),
+                "phones": keyword("site.phones"),
                 "address": NOT_INDEXED,
                 "location": NOT_INDEXED,
                 "offers_iop": {"type": "boolean"},
-                "schedules": {"properties": {"days": KEYWORD, "starts": KEYWORD, "ends": KEYWORD,
-                                             "evening": {"type": "boolean"}, "weekend": {"type": "boolean"}}},
+                "schedules": {"properties": {
+                    **{name: keyword(f"site.schedules.{name}") for name in ("days", "starts", "ends")},
+                    "evening": {"type": "boolean"}, "weekend": {"type": "boolean"}}},
                 "evening": {"type": "boolean"},
                 "weekend": {"type": "boolean"},
                 "hours_per_week": {"type": "float"},
-                "insurance_carriers": KEYWORD,
-                "medicaid_plans": KEYWORD,
+                "insurance_carriers": keyword("site.insurance_carriers"),
+                "medicaid_plans": keyword("site.medicaid_plans"),
                 "telehealth": {"type": "boolean"},
-                "opening_hours": {"type": "keyword", "index": False},
+                "opening_hours": keyword("site.opening_hours"),
                 "evidence": NOT_INDEXED,
                 "retrieved_at": {"type": "date"},
             }
@@ -69,12 +92,12 @@ MAPPING = {
                 "name": KEYWORD,
                 "edition": KEYWORD,
                 "record_id": KEYWORD,
-                "url": {"type": "keyword", "index": False},
+                "url": keyword("sources.url"),
                 "retrieved_at": {"type": "date"},
                 "as_of": {"type": "date"},
             }
         },
-        "field_sources": NOT_INDEXED,
+        "fields_by_source": NOT_INDEXED,
         "updated_at": {"type": "date"},
         "verified_on": {"type": "date"},
     },

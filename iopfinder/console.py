@@ -19,9 +19,17 @@ def report_error(message: str) -> None:
     console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # one line, however long
 
 
+class Failed(typer.Exit):
+    """How fail() ends a command (exit status 1), with the line it printed, which a job's stats keep."""
+
+    def __init__(self, message: str):
+        super().__init__(1)
+        self.message = message
+
+
 def fail(message: str) -> None:
     report_error(message)
-    raise typer.Exit(1)
+    raise Failed(message)
 
 
 def settings(kind: type[Settings], **given) -> Settings:
@@ -51,5 +59,5 @@ def print_summary(title: str, tally: Tally, extra: dict[str, object] | None = No
     for what, count in sorted(tally.notes.items()):
         table.add_row(what, f"{count:,}")
     for what, value in (extra or {}).items():
-        table.add_row(what, str(value))
+        table.add_row(what, f"{value:,}" if type(value) is int else str(value))
     console.print(table)

@@ -1,36 +1,43 @@
-"""A project-managed local Elasticsearch node for development, tests and CI.
+"""Project-managed local Elasticsearch nodes for development, tests and CI.
 
 Runs the official distribution Elastic publishes to Maven Central for integration testing
 (`org.elasticsearch.distribution.integ-test-zip:elasticsearch`), fetched with `mvn` into a
-cache outside the repository, on the machine's Java 17, bound to 127.0.0.1, single-node,
-security off, with a small heap. Elasticsearch refuses to run as root, so as root the node
-runs as an unprivileged system user. Production uses the official image instead (see
-docker-compose.yml); `ELASTICSEARCH_URL` set means: use that cluster and start nothing.
+cache outside the repository, on the machine's Java 17, bound to 127.0.0.1, with a small heap:
+a single node, or one of several forming a cluster (iopfinder/local_cluster.py), with security
+off or on (TLS on HTTP and transport, the `elastic` password in the keystore). Elasticsearch
+refuses to run as root, so as root the nodes run as an unprivileged system user. Production
+uses the official image instead (see docker-compose.yml); `ELASTICSEARCH_URL` set means: use
+that cluster and start nothing.
 """
 
+import base64
 import json
 import os
-import tempfile
 import pwd
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
+import tempfile
 import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode
 
 from facility import defaults
-from facility.settings import EnvSettings, read_settings
+from facility.settings import EnvSettings, comma_separated, read_settings
 
 ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 SERVICE_USER = "iopfinder-es"
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
 
 
 class NodeError(Exception):
@@ -49,11 +56,19 @@ class NodeSettings(EnvSettings):
 
     cache_dir: Path = Field(default_factory=_default_cache_dir, validation_alias="IOPFINDER_CACHE")
     version: str = Field(defaults.ELASTICSEARCH_VERSION, validation_alias="IOPFINDER_ES_VERSION")
-    heap: str = Field(defaults.ELASTICSEARCH_HEAP, validation_alias="IOPFINDER_ES_HEAP")
-    external_url: str | None = Field(None, validation_alias="ELASTICSEARCH_URL")  # set: start nothing
+    heap: str | None = Field(None, validation_alias="IOPFINDER_ES_HEAP")  # unset: by the number of nodes
+    security: bool = Field(False, validation_alias="IOPFINDER_ES_SECURITY")  # local nodes: TLS, passwords, keys
+    # A cluster of our own (start nothing): its nodes' URLs, comma-separated, and the credentials.
+    external_urls: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias="ELASTICSEARCH_URL")
+    api_key: str | None = Field(None, validation_alias="ELASTICSEARCH_API_KEY")
+    ca_certs: Path | None = Field(None, validation_alias="ELASTICSEARCH_CA_CERTS")
+    username: str | None = Field(None, validation_alias="ELASTICSEARCH_USERNAME")
+    password: str | None = Field(None, validation_alias="ELASTICSEARCH_PASSWORD")
     java_home: Path | None = Field(None, validation_alias="ES_JAVA_HOME")
     # the `fs` snapshot repository's root (path.repo): shared by every local node, kept across restarts
     snapshot_dir: Path | None = Field(None, validation_alias="IOPFINDER_SNAPSHOT_DIR")
+
+    _split_urls = field_validator("external_urls", mode="before")(comma_separated)
 
     @classmethod
     def from_env(cls) -> "NodeSettings":
@@ -65,8 +80,16 @@ class NodeSettings(EnvSettings):
         return self.cache_dir / f"elasticsearch-{self.version}"
 
     @property
-    def default_workdir(self) -> Path:
-        return self.cache_dir / "node"
+    def external_access(self) -> "Access | None":
+        if not self.external_urls:
+            return None
+        return Access(self.external_urls, api_key=self.api_key, ca_certs=str(self.ca_certs) if self.ca_certs else None,
+                      basic_auth=(self.username, self.password or "") if self.username else None)
+
+    @property
+    def local_root(self) -> Path:
+        """Where `iopfinder es start` keeps its nodes, certificates and keys."""
+        return self.cache_dir / "local"
 
     @property
     def snapshots(self) -> Path:
@@ -116,19 +139,65 @@ def _java_home(settings: NodeSettings) -> Path:
     return Path(java).resolve().parents[1]
 
 
-def free_port() -> int:
+def free_port(preferred: int | None = None) -> int:
+    """`preferred` when nothing listens there, else a port the system picks."""
+    with socket.socket() as probe:
+        if preferred and probe.connect_ex(("127.0.0.1", preferred)) != 0:
+            return preferred
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def health(url: str, timeout: float = 2.0) -> str | None:
-    """Cluster health status ('green', 'yellow', 'red'), or None when unreachable."""
+def _opener(access: "Access | None") -> urllib.request.OpenerDirector:
+    handlers: list = [urllib.request.ProxyHandler({})]  # never via a proxy
+    if access and access.ca_certs:
+        handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=access.ca_certs)))
+    return urllib.request.build_opener(*handlers)
+
+
+def fetch(url: str, path: str, access: "Access | None" = None, timeout: float = 2.0) -> dict | list:
+    """GET a JSON answer from one node, as `access` authenticates; raises OSError or ValueError."""
+    request = urllib.request.Request(f"{url}{path}", headers=access.headers() if access else {})
+    with _opener(access).open(request, timeout=timeout) as response:
+        return json.load(response)
+
+
+def health(url: str, timeout: float = 2.0, access: "Access | None" = None) -> str | None:
+    """Cluster health status ('green', 'yellow', 'red') as `url` sees it, or None when unreachable."""
     try:
-        with _DIRECT.open(f"{url}/_cluster/health", timeout=timeout) as response:
-            return json.load(response).get("status")
+        return fetch(url, "/_cluster/health", access, timeout).get("status")
     except (OSError, ValueError):
         return None
+
+
+@dataclass(frozen=True)
+class Access:
+    """How a client reaches a cluster: its nodes' URLs (tried in turn) and the credentials it shows."""
+
+    urls: tuple[str, ...]
+    api_key: str | None = None
+    ca_certs: str | None = None  # the CA that signed the nodes' HTTPS certificates
+    basic_auth: tuple[str, str] | None = None
+
+    def client_options(self) -> dict:
+        """Keyword arguments for `Elasticsearch(...)` and `AsyncElasticsearch(...)`."""
+        options: dict = {"hosts": list(self.urls)}
+        if self.api_key:
+            options["api_key"] = self.api_key
+        if self.basic_auth:
+            options["basic_auth"] = self.basic_auth
+        if self.ca_certs:
+            options["ca_certs"] = self.ca_certs
+        return options
+
+    def headers(self) -> dict[str, str]:
+        if self.api_key:
+            return {"Authorization": f"ApiKey {self.api_key}"}
+        if self.basic_auth:
+            token = base64.b64encode(":".join(self.basic_auth).encode()).decode()
+            return {"Authorization": f"Basic {token}"}
+        return {}
 
 
 def _service_user() -> tuple[int, int]:
@@ -141,13 +210,64 @@ def _service_user() -> tuple[int, int]:
     return entry.pw_uid, entry.pw_gid
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where one node listens, the cluster it belongs to, and whether it runs with security."""
+
+    name: str
+    http_port: int
+    transport_port: int
+    heap: str
+    cluster: tuple[tuple[str, int], ...] = ()  # (name, transport port) of every node; () = single node
+    certs: str | None = None  # directory holding ca.crt, node.crt, node.key: security and TLS on
+    password: str | None = None  # the `elastic` superuser's password, with security on
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.certs else 'http'}://127.0.0.1:{self.http_port}"
+
+    def admin_access(self) -> Access:
+        if not self.certs:
+            return Access((self.url,))
+        return Access((self.url,), ca_certs=str(Path(self.certs) / "ca.crt"), basic_auth=("elastic", self.password))
+
+    def settings_lines(self, node_dir: Path, snapshots: Path) -> list[str]:
+        lines = [
+            "cluster.name: iopfinder-local",
+            f"node.name: {self.name}",
+            "network.host: 127.0.0.1",
+            f"http.port: {self.http_port}",
+            f"transport.port: {self.transport_port}",
+            # a nearly full disk must not turn the test indices read-only
+            "cluster.routing.allocation.disk.threshold_enabled: false",
+            f"path.data: {node_dir / 'data'}",
+            f"path.logs: {node_dir / 'logs'}",
+            f"path.repo: {snapshots}",
+        ]
+        if self.cluster:
+            lines += [f"discovery.seed_hosts: {json.dumps([f'127.0.0.1:{port}' for _, port in self.cluster])}",
+                      f"cluster.initial_master_nodes: {json.dumps([name for name, _ in self.cluster])}"]
+        else:
+            lines.append("discovery.type: single-node")
+        if not self.certs:
+            return [*lines, "xpack.security.enabled: false"]
+        for layer in ("http", "transport"):
+            lines += [f"xpack.security.{layer}.ssl.enabled: true",
+                      f"xpack.security.{layer}.ssl.key: certs/node.key",
+                      f"xpack.security.{layer}.ssl.certificate: certs/node.crt",
+                      f"xpack.security.{layer}.ssl.certificate_authorities: certs/ca.crt"]
+        return [*lines, "xpack.security.enabled: true",
+                "xpack.security.transport.ssl.verification_mode: certificate"]
+
+
 class LocalNode:
     """One node with its own config, data and logs under `workdir`."""
 
     def __init__(self, settings: NodeSettings, workdir: Path):
         self.settings = settings
         self.workdir = workdir
-        self.state_file = workdir / "node.json"
+        self.state_file = workdir / "node.json"  # the running process: pid and URL
+        self.layout_file = workdir / "layout.json"  # how it was configured, to start it again
 
     def state(self) -> dict | None:
         try:
@@ -155,72 +275,108 @@ class LocalNode:
         except (OSError, ValueError):
             return None
 
+    def layout(self) -> Layout | None:
+        try:
+            return Layout(**{key: tuple(map(tuple, value)) if key == "cluster" else value
+                             for key, value in json.loads(self.layout_file.read_text()).items()})
+        except (OSError, ValueError, TypeError):
+            return None
+
     @property
     def url(self) -> str | None:
         state = self.state()
         return state["url"] if state else None
 
+    def admin_access(self) -> Access | None:
+        layout = self.layout()
+        return layout.admin_access() if layout else None
+
+    def alive(self) -> bool:
+        """Its process runs and its HTTP port answers (with or without a cluster to join)."""
+        state = self.state()
+        if not state or not _alive(state["pid"]):
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", self.layout().http_port), defaults.ELASTICSEARCH_ALIVE_S):
+                return True
+        except (OSError, AttributeError):
+            return False
+
     def running(self) -> bool:
         url = self.url
-        return bool(url) and health(url) in ("green", "yellow")
+        return bool(url) and health(url, access=self.admin_access()) in ("green", "yellow")
 
     def start(self, port: int | None = None, say=print) -> str:
+        """Start a single-node cluster (on `port`, or a free one) and wait until it is healthy."""
         if self.running():
             return self.url
-        home = install(self.settings, say)
-        port = port or free_port()
-        config = self._write_config(home, port)
-        env = dict(os.environ, ES_JAVA_HOME=str(_java_home(self.settings)), ES_PATH_CONF=str(config),
-                   ES_TMPDIR=str(self.workdir / "tmp"),
-                   ES_JAVA_OPTS=f"-Xms{self.settings.heap} -Xmx{self.settings.heap}")
-        command = [str(home / "bin" / "elasticsearch")]
-        if os.geteuid() == 0:
-            uid, gid = _service_user()
-            for path in [self.workdir, *self.workdir.rglob("*"), self.settings.snapshots]:
-                os.chown(path, uid, gid)
-            command = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", *command]
-        log = open(self.workdir / "console.log", "ab")
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                   stdin=subprocess.DEVNULL, start_new_session=True, cwd=self.workdir)
-        url = f"http://127.0.0.1:{port}"
-        self.state_file.write_text(json.dumps({"pid": process.pid, "url": url}))
-        say(f"Starting Elasticsearch {self.settings.version} on {url} ...")
-        deadline = time.monotonic() + defaults.ELASTICSEARCH_START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                self.state_file.unlink(missing_ok=True)
-                raise NodeError(f"Elasticsearch exited with {process.returncode}; "
-                                f"last lines of {self.workdir / 'console.log'}:\n{self._log_tail()}")
-            if health(url, timeout=1) in ("green", "yellow"):
-                return url
-            time.sleep(0.5)
-        self.stop()
-        raise NodeError(f"Elasticsearch did not become healthy in "
-                        f"{defaults.ELASTICSEARCH_START_TIMEOUT_S}s:\n{self._log_tail()}")
+        self.configure(Layout(name="iopfinder-local", http_port=port or free_port(),
+                              transport_port=free_port(), heap=self.settings.heap or defaults.ELASTICSEARCH_HEAP))
+        return self.wait_until_healthy(self.launch(say))
 
-    def _write_config(self, home: Path, port: int) -> Path:
+    def configure(self, layout: Layout) -> None:
+        home = install(self.settings)
         config = self.workdir / "config"
         for sub in ("data", "logs", "tmp"):
             (self.workdir / sub).mkdir(parents=True, exist_ok=True)
         self.settings.snapshots.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(config, ignore_errors=True)
         shutil.copytree(home / "config", config)
-        (config / "elasticsearch.yml").write_text("\n".join([
-            "cluster.name: iopfinder-local",
-            "node.name: iopfinder-local",
-            "network.host: 127.0.0.1",
-            f"http.port: {port}",
-            f"transport.port: {free_port()}",
-            "discovery.type: single-node",
-            "xpack.security.enabled: false",
-            # a nearly full disk must not turn the test indices read-only
-            "cluster.routing.allocation.disk.threshold_enabled: false",
-            f"path.data: {self.workdir / 'data'}",
-            f"path.logs: {self.workdir / 'logs'}",
-            f"path.repo: {self.settings.snapshots}",
-            "",
-        ]))
-        return config
+        (config / "elasticsearch.yml").write_text(
+            "\n".join(layout.settings_lines(self.workdir, self.settings.snapshots)) + "\n")
+        if layout.certs:
+            shutil.copytree(layout.certs, config / "certs")
+            self.tool("elasticsearch-keystore", "create")
+            self.tool("elasticsearch-keystore", "add", "-x", "bootstrap.password", given=layout.password)
+        self.layout_file.write_text(json.dumps(asdict(layout)))
+        self.layout_file.chmod(0o600)  # it holds the superuser's password
+
+    def tool(self, tool: str, *arguments: str, given: str | None = None) -> None:
+        """Run one of the distribution's command-line tools on this node's configuration."""
+        result = subprocess.run([str(install(self.settings) / "bin" / tool), *arguments], input=given,
+                                capture_output=True, text=True, env=self._environment())
+        if result.returncode != 0:
+            raise NodeError(f"{tool} {' '.join(arguments)} failed: {(result.stderr or result.stdout)[-1000:]}")
+
+    def _environment(self) -> dict[str, str]:
+        layout = self.layout()
+        heap = layout.heap if layout else defaults.ELASTICSEARCH_HEAP
+        return dict(os.environ, ES_JAVA_HOME=str(_java_home(self.settings)), ES_PATH_CONF=str(self.workdir / "config"),
+                    ES_TMPDIR=str(self.workdir / "tmp"), ES_JAVA_OPTS=f"-Xms{heap} -Xmx{heap}")
+
+    def launch(self, say=print) -> subprocess.Popen:
+        """Start the process as configured; returns without waiting for it to be up."""
+        layout = self.layout()
+        if layout is None:
+            raise NodeError(f"{self.workdir} holds no configured node")
+        command = [str(install(self.settings) / "bin" / "elasticsearch")]
+        if os.geteuid() == 0:
+            uid, gid = _service_user()
+            for path in [self.workdir, *self.workdir.rglob("*"), self.settings.snapshots]:
+                os.chown(path, uid, gid)
+            command = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", *command]
+        with open(self.workdir / "console.log", "ab") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self._environment(),
+                                       stdin=subprocess.DEVNULL, start_new_session=True, cwd=self.workdir)
+        self.state_file.write_text(json.dumps({"pid": process.pid, "url": layout.url}))
+        say(f"Starting Elasticsearch {self.settings.version} node {layout.name} on {layout.url} ...")
+        return process
+
+    def wait_until_healthy(self, process: subprocess.Popen | None = None) -> str:
+        """Waits until the cluster answers green or yellow through this node; returns its URL."""
+        url, access = self.url, self.admin_access()
+        deadline = time.monotonic() + defaults.ELASTICSEARCH_START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if process is not None and process.poll() is not None:
+                self.state_file.unlink(missing_ok=True)
+                raise NodeError(f"Elasticsearch exited with {process.returncode}; "
+                                f"last lines of {self.workdir / 'console.log'}:\n{self._log_tail()}")
+            if health(url, timeout=1, access=access) in ("green", "yellow"):
+                return url
+            time.sleep(0.5)
+        self.stop()
+        raise NodeError(f"Elasticsearch did not become healthy in "
+                        f"{defaults.ELASTICSEARCH_START_TIMEOUT_S}s:\n{self._log_tail()}")
 
     def _log_tail(self, lines: int = 30) -> str:
         try:
@@ -246,6 +402,15 @@ class LocalNode:
             os.killpg(pid, signal.SIGKILL)
         self.state_file.unlink(missing_ok=True)
         return True
+
+    def kill(self) -> None:
+        """SIGKILL, as a crashed machine would: no shutdown, no goodbye to the cluster."""
+        state = self.state()
+        if state:
+            os.killpg(state["pid"], signal.SIGKILL)
+            while _alive(state["pid"]):
+                time.sleep(0.05)
+            self.state_file.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -277,8 +442,8 @@ def scratch_node(settings: NodeSettings, port: int | None = None, say=print) -> 
 def elasticsearch_url_for_run(say=print) -> Iterator[str]:
     """ELASTICSEARCH_URL when set; otherwise a scratch node's URL for as long as the block runs."""
     settings = NodeSettings.from_env()
-    if settings.external_url:
-        yield settings.external_url
+    if settings.external_urls:
+        yield settings.external_urls[0]
         return
     with scratch_node(settings, say=say) as node:
         yield node.url

@@ -1,8 +1,8 @@
 """Every error answer of the API: raised as an exception, rendered here.
 
 Routes and dependencies raise; `add_handlers` renders. Elasticsearch's own exceptions become a
-503 with Retry-After wherever they are raised. `Edge` runs outside these handlers and renders its
-refusals with `Refusal.response`.
+503 with Retry-After wherever they are raised, and are logged and counted (`log_failure`). `Edge`
+runs outside these handlers and renders its refusals with `Refusal.response`.
 """
 
 import logging
@@ -13,6 +13,8 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+
+from search_api.metrics import Metrics
 
 log = logging.getLogger("iopfinder.api")
 
@@ -74,7 +76,8 @@ def invalid(param: str, message: str, value: object = None) -> RequestValidation
                                     "msg": message, "input": value}])
 
 
-def log_failure(error: TransportError | ApiError) -> None:
+def log_failure(error: TransportError | ApiError, metrics: Metrics) -> None:
+    metrics.failed(error)
     if not isinstance(error, NotFoundError):  # no index behind the alias is a state, not a failure
         log.warning("Elasticsearch failed: %s", error.__class__.__name__)
 
@@ -84,7 +87,7 @@ async def refused(request: Request, error: Refusal) -> JSONResponse:
 
 
 async def elasticsearch_failed(request: Request, error: TransportError | ApiError) -> JSONResponse:
-    log_failure(error)
+    log_failure(error, request.app.state.metrics)
     return Unavailable(request.app.state.settings.retry_after_s).response()
 
 

@@ -14,10 +14,14 @@ from starlette.staticfiles import StaticFiles
 from facility.geo import zip_point
 from facility.i18n import DEFAULT, LANGUAGES, vocabulary
 from facility.places import warm as warm_places
+from search_api.cache import AnswerCache, following
 from search_api.errors import add_handlers
+from search_api.metrics import Metrics
 from search_api.protection import Edge
 from search_api.routes import docs, facilities, geocode, health, places, states, taxonomy
 from search_api.settings import ApiSettings
+
+RESOURCES = (facilities, places, states, taxonomy, geocode, health, docs)
 
 # Decoding Elasticsearch's answers was one of the API's largest CPU costs after I/O.
 FAST_SERIALIZERS = {mimetype: OrjsonSerializer() for mimetype in
@@ -42,7 +46,8 @@ class SiteFiles(StaticFiles):
 async def lifespan(app: FastAPI):
     # Nothing connects at import time; the client is made here and reaches routes through deps.
     settings: ApiSettings = app.state.settings
-    app.state.es = AsyncElasticsearch(settings.elasticsearch_url, request_timeout=settings.es_timeout_s,
+    # With several nodes, a request that cannot connect to one is retried on the next (es_retries).
+    app.state.es = AsyncElasticsearch(**settings.client_options(), request_timeout=settings.es_timeout_s,
                                       max_retries=settings.es_retries, retry_on_timeout=False,
                                       serializers=FAST_SERIALIZERS)
     zip_point("00000")  # load the ZIP and place tables now, not on the first visitor's request
@@ -53,7 +58,8 @@ async def lifespan(app: FastAPI):
     # the ZIP table). Frozen, the garbage collector no longer walks them: a full collection
     # over them stalled every request in flight for about 0.3 s.
     gc.freeze()
-    yield
+    async with following(app.state.answers, app.state.es, settings.alias):
+        yield
     await app.state.es.close()
 
 
@@ -64,11 +70,14 @@ def create_app(settings: ApiSettings, site: Path | None = None) -> FastAPI:
                               "co-occurring mental health conditions in the United States. Data: SAMHSA.",
                   docs_url=None, redoc_url=None)  # FastAPI's docs load third-party assets; ours: routes/docs.py
     app.state.settings = settings
+    paths = [route.path for resource in RESOURCES for route in resource.router.routes]
+    app.state.metrics = Metrics([*paths, app.openapi_url], settings.metrics_refresh_s)
+    app.state.answers = AnswerCache(on_lookup=app.state.metrics.cache_lookup)
     add_handlers(app)
-    app.add_middleware(Edge, settings=settings, serves_site=site is not None)
+    app.add_middleware(Edge, settings=settings, serves_site=site is not None, metrics=app.state.metrics)
     if settings.cors_origins:  # outermost, so that 429 and 503 from the edge carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"])
-    for resource in (facilities, places, states, taxonomy, geocode, health, docs):
+    for resource in RESOURCES:
         app.include_router(resource.router)
     if site is not None:
         app.mount("/", SiteFiles(directory=site, html=True), name="site")

@@ -1,6 +1,7 @@
 """What protects the API under load: a per-client rate limit that stores no addresses, load
 shedding above a concurrency bound, the security headers every response carries, and a request
-log without precise coordinates or client addresses; `Edge` applies them all."""
+log without precise coordinates or client addresses; `Edge` applies them all, and counts every
+request in the app's metrics."""
 
 import hashlib
 import logging
@@ -13,6 +14,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 
 from search_api.errors import Busy, RateLimited, Refusal
+from search_api.metrics import Metrics
 from search_api.settings import ApiSettings
 
 log = logging.getLogger("iopfinder.api")
@@ -92,16 +94,18 @@ class LoadShedder:
 
 
 class Edge:
-    """Load shedding and rate limiting for the API, security headers, and the request log.
+    """Load shedding and rate limiting for the API, security headers, the request log and the
+    request metrics.
 
     Plain ASGI rather than `@app.middleware("http")`, whose wrapper runs every request through an
     extra task and memory streams."""
 
-    def __init__(self, app, settings: ApiSettings, serves_site: bool):
-        self.app, self.settings, self.serves_site = app, settings, serves_site
+    def __init__(self, app, settings: ApiSettings, serves_site: bool, metrics: Metrics):
+        self.app, self.settings, self.serves_site, self.metrics = app, settings, serves_site, metrics
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self.shedder = LoadShedder(settings.max_in_flight)
         self.page_headers = site_headers(settings.site_api_origin)
+        metrics.in_flight.set_function(lambda: self.shedder.in_flight)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -110,7 +114,7 @@ class Edge:
         path = scope["path"]
         api = path.startswith("/v1/")
         docs = path == "/docs" or path.startswith("/docs/")
-        is_page = self.serves_site and not (api or path in ("/healthz", "/readyz", "/openapi.json"))
+        is_page = self.serves_site and not (api or path in ("/healthz", "/readyz", "/metrics", "/openapi.json"))
         extra = DOCS_HEADERS if docs else self.page_headers if is_page else API_HEADERS
         status = 500
 
@@ -121,19 +125,31 @@ class Edge:
                 MutableHeaders(scope=message).update(extra)
             await send(message)
 
-        refusal = self.rate_limited(scope, path, api)
-        if refusal is None and api and not self.shedder.enter():
-            refusal = Busy()
-        elif refusal is None:
-            try:
-                await self.app(scope, receive, send_with_headers)
-            finally:
-                if api:
-                    self.shedder.leave()
-        if refusal is not None:
-            await refusal.response()(scope, receive, send_with_headers)
-        log.info("%s %s%s %d %.1fms", scope["method"], path, _private_query(scope["query_string"].decode("latin-1")),
-                 status, (time.perf_counter() - started) * 1000)
+        try:
+            refusal = self.rate_limited(scope, path, api)
+            if refusal is None and api and not self.shedder.enter():
+                refusal = Busy()
+                self.metrics.shed.inc()
+            elif refusal is None:
+                try:
+                    await self.app(scope, receive, send_with_headers)
+                finally:
+                    if api:
+                        self.shedder.leave()
+            if refusal is not None:
+                await refusal.response()(scope, receive, send_with_headers)
+        finally:  # an error no handler rendered is counted and logged too, as the 500 it becomes
+            self.answered(scope, path, status, time.perf_counter() - started)
+
+    def answered(self, scope, path: str, status: int, seconds: float) -> None:
+        """Count the request and log it: in text, and as fields for a log collector (logs.py)."""
+        route = self.metrics.answered(path, status, seconds)
+        method = scope["method"]
+        query = _private_query(scope["query_string"].decode("latin-1"))
+        duration_ms = round(seconds * 1000, 1)
+        log.info("%s %s%s %d %.1fms", method, path, f"?{query}" if query else "", status, duration_ms,
+                 extra={"method": method, "path": path, "query": query, "status": status,
+                        "duration_ms": duration_ms, "route": route})
 
     def rate_limited(self, scope, path: str, api: bool) -> Refusal | None:
         """A refusal for a client over the search rate limit."""
@@ -143,13 +159,14 @@ class Edge:
         address = (request.headers.get("x-real-ip") if self.settings.trust_proxy else None) or \
             (request.client.host if request.client else "")
         wait = self.limiter.retry_after(address)
-        return None if wait is None else RateLimited(wait)
+        if wait is None:
+            return None
+        self.metrics.rate_limited.inc()
+        return RateLimited(wait)
 
 
 def _private_query(query: str) -> str:
     """The query string for the log, with coordinates rounded to 2 decimals (about a kilometre)."""
-    if not query:
-        return ""
     pairs = []
     for key, value in parse_qsl(query, keep_blank_values=True):
         if key in PRIVATE_PARAMS:
@@ -158,4 +175,4 @@ def _private_query(query: str) -> str:
             except ValueError:
                 value = "?"
         pairs.append((key, value))
-    return "?" + urlencode(pairs)
+    return urlencode(pairs)

@@ -4,7 +4,6 @@ Each returns a dict (or None when its parameter is absent); nothing here talks t
 Elasticsearch, so the bodies are tested as data. User text only ever reaches `multi_match`.
 """
 
-import json
 from dataclasses import dataclass, field
 
 from facility import defaults
@@ -119,6 +118,16 @@ def group_clause(param: str, values: tuple[str, ...], match_all: bool = False) -
     return {"bool": {"filter": tests}} if match_all else {"bool": {"should": tests, "minimum_should_match": 1}}
 
 
+def search_key(search: Search) -> tuple:
+    """What a search's answer depends on, as a key for the answer cache: the same for two ways of
+    asking one search (filter values in another order; match_all on a group given one value, where
+    AND and OR agree; a radius without a point, which nothing measures)."""
+    filters = tuple(sorted((param, tuple(sorted(values))) for param, values in search.filters.items() if values))
+    match_all = frozenset(param for param in search.match_all if len(search.filters.get(param, ())) > 1)
+    return (search.point, search.radius_mi if search.point else None, search.inside_band, search.in_state,
+            search.text, filters, match_all, search.sort, search.size, search.offset, search.after)
+
+
 def selection_clause(search: Search, param: str) -> dict | None:
     return group_clause(param, search.filters.get(param, ()), param in search.match_all)
 
@@ -149,17 +158,18 @@ def facet_aggregations(search: Search) -> dict:
     """Each group counts over the other groups' selections. Groups with the same such filter (every
     group without a selection shares "all selections") are counted under one filter aggregation:
     Elasticsearch then evaluates each distinct filter once, not once per group."""
-    by_filter: dict[str, dict] = {}
+    by_filter: dict[tuple[str, ...], dict] = {}  # the other groups with a selection → their aggregation
     for param, group in FILTER_GROUPS.items():
         if not group.faceted:
             continue
-        others = _all([selection_clause(search, p) for p in search.filters if p != param])
         if group.services:
             counts = {"filters": {"filters": {v: service_clause(group.services[v]) for v in group.values}}}
         else:
             counts = {"terms": {"field": group.field, "size": len(group.values) + 10}}
-        shared = by_filter.setdefault(json.dumps(others, sort_keys=True), {"filter": others, "aggs": {}})
-        shared["aggs"][param] = counts
+        others = tuple(p for p, values in search.filters.items() if values and p != param)
+        if others not in by_filter:
+            by_filter[others] = {"filter": _all([selection_clause(search, p) for p in others]), "aggs": {}}
+        by_filter[others]["aggs"][param] = counts
     return {f"counted_{n}": aggregation for n, aggregation in enumerate(by_filter.values())}
 
 

@@ -170,6 +170,11 @@ class Alive(BaseModel):
 class Ready(BaseModel):
     status: Literal["ready"]
     index: str = Field(description="the index behind the alias")
+    documents: int = Field(description="facilities in that index")
+    index_built_at: datetime | None = Field(description="when that index was built (UTC); null for an index "
+                                                        "not named by the indexer")
+    data_as_of: date | None = Field(description="the newest date a source's content was true (verified_on)")
+    data_age_days: int | None = Field(description="days from data_as_of to today (UTC)")
 
 
 class NotReady(BaseModel):

@@ -66,7 +66,7 @@ def shared_data() -> Path:
 def es_node() -> LocalNode | None:
     """The node this session started, or None when ELASTICSEARCH_URL names one to use."""
     settings = NodeSettings.from_env()
-    if settings.external_url:
+    if settings.external_urls:
         yield None
         return
     with scratch_node(settings) as node:
@@ -75,7 +75,7 @@ def es_node() -> LocalNode | None:
 
 @pytest.fixture(scope="session")
 def es_url(es_node) -> str:
-    return es_node.url if es_node else NodeSettings.from_env().external_url
+    return es_node.url if es_node else NodeSettings.from_env().external_urls[0]
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import scrapy
 
 from crawler.findtreatment.items import ListingRow
+from crawler.outcome import count_failure, count_unreadable, failure_kind
 from facility import defaults
 from facility.states import STATE_FIPS
 
@@ -18,7 +19,10 @@ class FindTreatmentSpider(scrapy.Spider):
     given) or `-a point=38.03,-78.48 -a radius_mi=10`; `-a base_url=...` for a stand-in locator."""
 
     name = "findtreatment"
-    custom_settings = {"ITEM_PIPELINES": {"crawler.findtreatment.pipeline.FacilityPipeline": 300}}
+    custom_settings = {"ITEM_PIPELINES": {"crawler.findtreatment.pipeline.FacilityPipeline": 300},
+                       "MAX_FAILURE_SHARE": defaults.FINDTREATMENT_MAX_FAILURE_SHARE,
+                       "CLOSESPIDER_TIMEOUT": defaults.FINDTREATMENT_TIME_LIMIT_S,
+                       "CLOSESPIDER_ERRORCOUNT": defaults.FINDTREATMENT_ERROR_LIMIT}
 
     def __init__(self, state: str | list[str] = (), point: str | tuple[float, float] | None = None,
                  radius_mi: float | str = 25, codes: str = "OIT", base_url: str = defaults.FINDTREATMENT_URL,
@@ -48,7 +52,7 @@ class FindTreatmentSpider(scrapy.Spider):
     def page(self, where: dict, number: int) -> scrapy.Request:
         query = {"sType": "SA", "sCodes": self.codes, "pageSize": self.page_size, "page": number,
                  **where, "sort": 0}
-        return scrapy.Request(f"{self.base_url}?{urlencode(query)}", callback=self.parse,
+        return scrapy.Request(f"{self.base_url}?{urlencode(query)}", callback=self.parse, errback=self.failed,
                               cb_kwargs={"where": where, "number": number})
 
     def parse(self, response, where: dict, number: int):
@@ -65,6 +69,7 @@ class FindTreatmentSpider(scrapy.Spider):
             rows, pages = data["rows"], int(data.get("totalPages") or 0)
         except (ValueError, KeyError, TypeError, AttributeError):
             self.crawler.stats.inc_value("dropped/page not a listing (malformed JSON)")
+            count_unreadable(self.crawler)
             return
         retrieved_at = datetime.now(timezone.utc)
         for row in rows or []:
@@ -72,3 +77,6 @@ class FindTreatmentSpider(scrapy.Spider):
         if number == 1:
             for later in range(2, pages + 1):
                 yield self.page(where, later)
+
+    def failed(self, failure):
+        count_failure(self.crawler, failure, failure_kind(failure))

@@ -6,6 +6,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from scrapy.exceptions import NotConfigured
 
+from crawler.outcome import when_closed
 from crawler.websites.facts import SiteReading
 from crawler.websites.items import PageRead, SitePage
 from crawler.websites.listed import listed_facilities
@@ -52,7 +53,7 @@ class SitePipeline:
     """Reads each page of a facility website, adds it up per site, and at the end matches each
     site to a listed facility (those the settings name, see crawler.websites.listed): matched ones
     become Enrichment records staged in FACILITY_OUT, the rest are reported (with the reason) in
-    FILE.unmatched.ndjson."""
+    FILE.unmatched.ndjson. A crawl that went badly (crawler.outcome) leaves both files as they were."""
 
     def __init__(self, out: str, matcher: FacilityMatcher, stats):
         self.out = Path(out)
@@ -69,7 +70,9 @@ class SitePipeline:
         matcher = FacilityMatcher(listed_facilities(settings, skipped))
         for reason, count in skipped.dropped.items():
             crawler.stats.inc_value(f"errors/listed facilities skipped: {reason}", count)
-        return cls(settings["FACILITY_OUT"], matcher, crawler.stats)
+        pipeline = cls(settings["FACILITY_OUT"], matcher, crawler.stats)
+        when_closed(crawler, pipeline.stage)
+        return pipeline
 
     def process_item(self, item: SitePage, spider=None) -> PageRead:
         scripts = []
@@ -91,7 +94,10 @@ class SitePipeline:
         self.stats.inc_value("pages/read")
         return PageRead(url=item.url)  # the page's text is not kept past this point
 
-    def close_spider(self, spider=None):
+    def stage(self, passed: bool) -> None:
+        self.stats.set_value("sites/with a page read", len(self.sites))
+        if not passed:
+            return
         tally = Tally()
         with StagedWriter(self.out, tally) as matched, open(self.unmatched, "w", encoding="utf-8") as unmatched:
             for start, reading in self.sites.items():
@@ -116,4 +122,3 @@ class SitePipeline:
                                                        as_of=facts.retrieved_at.date())))
                 self.stats.inc_value(f"sites/matched by {how}")
         self.stats.set_value("records/written", tally.written)
-        self.stats.set_value("sites/with a page read", len(self.sites))

@@ -10,12 +10,11 @@ from urllib.parse import urldefrag, urljoin
 import html_text
 import scrapy
 from extruct.w3cmicrodata import MicrodataExtractor
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.outcome import count_failure, failure_kind
 from crawler.websites.items import SitePage
 from crawler.websites.keys import site_key, site_root
 from crawler.websites.middleware import LeftSite
@@ -52,6 +51,9 @@ class FacilitySiteSpider(scrapy.Spider):
         "CONCURRENT_ITEMS": 4,
         "DOWNLOAD_MAXSIZE": defaults.SITE_MAX_RESPONSE_BYTES,
         "DOWNLOADER_MIDDLEWARES": {"crawler.websites.middleware.SiteBoundMiddleware": 50},
+        "MAX_FAILURE_SHARE": defaults.SITE_CRAWL_MAX_FAILURE_SHARE,
+        "CLOSESPIDER_TIMEOUT": defaults.SITE_CRAWL_TIME_LIMIT_S,
+        "CLOSESPIDER_ERRORCOUNT": defaults.SITE_CRAWL_ERROR_LIMIT,
     }
 
     def __init__(self, urls: str | list[str] = (), max_pages: int | str = defaults.SITE_MAX_PAGES,
@@ -189,17 +191,7 @@ class FacilitySiteSpider(scrapy.Spider):
                 yield request
 
     def failed(self, failure):
-        error = failure.value
-        if isinstance(error, HttpError):
-            kind = f"HTTP {error.response.status}"
-        elif isinstance(error, LeftSite):
-            kind = "left the site (redirect to another host)"
-        elif isinstance(error, IgnoreRequest):  # Scrapy's own (robots.txt, redirect limit) say why in words only
-            message = str(error)
-            if "robots.txt" in message:
-                return  # counted by Scrapy as robotstxt/forbidden
-            kind = "redirect loop" if "redirections" in message else "ignored"
-        else:
-            kind = {"DownloadCancelledError": "response too large", "DownloadTimeoutError": "timeout",
-                    "TimeoutError": "timeout"}.get(type(error).__name__, type(error).__name__)
-        self.crawler.stats.inc_value(f"errors/{kind}")
+        """A page that could not be read (its sitemap and robots.txt missing are no failure)."""
+        left = isinstance(failure.value, LeftSite)
+        count_failure(self.crawler, failure,
+                      "left the site (redirect to another host)" if left else failure_kind(failure))

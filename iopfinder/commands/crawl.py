@@ -1,13 +1,17 @@
 """`iopfinder crawl`: live sources into staged records, through the Scrapy project in crawler/."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from facility import defaults
-from iopfinder.cluster import elasticsearch_client, elasticsearch_url
-from iopfinder.console import console, fail, print_summary
+from iopfinder.cluster import elasticsearch_access, elasticsearch_client
+from iopfinder.console import console, fail, settings
+from iopfinder.settings import JobSettings
+
+if TYPE_CHECKING:
+    from iopfinder.job_stats import Job
 
 app = typer.Typer(help="Crawl live sources into staged Facility records.", no_args_is_help=True)
 
@@ -24,26 +28,55 @@ def _overrides(settings: list[str] | None) -> dict:
     return overrides
 
 
-def _crawl_settings(out: Path, set_: list[str] | None, **settings):
-    """The project's settings, with a live progress line and a summary instead of Scrapy's log."""
+def _http_cache_dir(job: JobSettings) -> Path:
+    from iopfinder.elasticsearch_node import NodeSettings
+
+    return (job.http_cache_dir or settings(NodeSettings).cache_dir / "http").absolute()
+
+
+def _crawl_settings(spider, out: Path, set_: list[str] | None):
+    """The project's settings and the spider's, with the limits and HTTP cache the environment gives
+    (JobSettings), and a live progress line and a summary instead of Scrapy's log."""
+    from crawler.progress import CrawlProgress
     from crawler.settings import crawl_settings
 
-    return crawl_settings(**{"LOG_LEVEL": "WARNING", "EXTENSIONS": {"crawler.progress.CrawlProgress": 500},
-                             "FACILITY_OUT": str(out), **settings, **_overrides(set_)})
+    job = settings(JobSettings)
+    limits = {"MAX_FAILURE_SHARE": job.crawl_max_failure_share, "CLOSESPIDER_TIMEOUT": job.crawl_time_limit_s,
+              "CLOSESPIDER_ERRORCOUNT": job.crawl_error_limit}
+    crawl = crawl_settings(LOG_LEVEL="WARNING", FACILITY_OUT=str(out), HTTPCACHE_DIR=str(_http_cache_dir(job)),
+                           **{name: value for name, value in limits.items() if value is not None},
+                           **_overrides(set_))
+    crawl.set_in_component_priority_dict("EXTENSIONS", CrawlProgress, 500)
+    spider.update_settings(crawl)  # as the crawler will: the spider's limits, unless given above
+    return crawl
 
 
-def run_crawl(spider, settings, title: str, **arguments) -> dict:
-    """Run one spider; print the summary; return Scrapy's stats."""
+def _crawl_job(name: str, out: Path, crawl):
+    from iopfinder.job_stats import job_run
+
+    return job_run(name, out, crawl.getfloat("MAX_FAILURE_SHARE"), unit="requests")
+
+
+def run_crawl(job: "Job", spider, crawl, title: str, **arguments) -> dict:
+    """Run one spider; count how it went into `job` and print its summary; return Scrapy's stats."""
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.outcome import PASSED, closed_early, requests_failed
     from crawler.summary import crawl_summary
 
-    process = CrawlerProcess(settings)
+    process = CrawlerProcess(crawl)
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **arguments)
     process.start()
     stats = crawler.stats.get_stats()
-    print_summary(title, *crawl_summary(stats))
+    summary = crawl_summary(stats)
+    job.tally = summary.tally
+    job.errors.update(summary.errors)
+    job.failed, job.attempted = requests_failed(stats)
+    job.summary(title, summary.counts)
+    job.reason = closed_early(stats.get("finish_reason"))
+    if stats.get(PASSED) and "records/written" not in stats:
+        job.reason = f"the crawl went well, but what it found could not be staged in {crawl['FACILITY_OUT']}"
     return stats
 
 
@@ -77,11 +110,11 @@ def crawl_findtreatment(
     if unknown:
         fail(f"--state {', '.join(unknown)}: not a US state or territory code")
     where = f"{radius_mi:g} mi around {near}" if near else f"{len(states)} state(s)"
-    console.print(f"Crawling FindTreatment for {where}, codes {codes} ...")
-    run_crawl(FindTreatmentSpider, _crawl_settings(out, set_), f"Crawled FindTreatment → {out}",
-              state=states, point=point, radius_mi=radius_mi, codes=codes, base_url=base_url, page_size=page_size)
-    if not out.exists():
-        fail("the crawl wrote nothing")
+    crawl = _crawl_settings(FindTreatmentSpider, out, set_)
+    with _crawl_job("crawl findtreatment", out, crawl) as job:
+        console.print(f"Crawling FindTreatment for {where}, codes {codes} ...")
+        run_crawl(job, FindTreatmentSpider, crawl, f"Crawled FindTreatment → {out}", state=states, point=point,
+                  radius_mi=radius_mi, codes=codes, base_url=base_url, page_size=page_size)
 
 
 @app.command("sites")
@@ -106,28 +139,30 @@ def crawl_sites(
 
     if from_index == bool(urls):
         fail("give exactly one of --from-index and --urls FILE")
-    if facilities:
-        try:
-            check_inputs([facilities])
-        except BuildError as error:
-            fail(str(error))
-        listed_in = {"SITE_FACILITIES": str(facilities)}
-    else:
-        if not elasticsearch_client().indices.exists_alias(name=alias):
-            fail(f"no index behind the alias {alias!r}: build one with `iopfinder index`")
-        listed_in = {"SITE_FACILITIES_ALIAS": alias, "ELASTICSEARCH_URL": elasticsearch_url()}
-    settings = _crawl_settings(out, set_, **listed_in)
-    if urls:
-        try:
-            lines = urls.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            fail(f"--urls {urls}: cannot be read ({error})")
-        starts = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    else:
-        starts = FacilityMatcher(listed_facilities(settings, Tally())).websites
-    console.print(f"Crawling {len(starts):,} website(s), at most {max_pages} pages each ...")
-    stats = run_crawl(FacilitySiteSpider, settings, f"Crawled facility websites → {out}", urls=starts,
-                      max_pages=max_pages)
-    unmatched = sum(value for key, value in stats.items() if key.startswith("sites/unmatched"))
-    if unmatched:
-        console.print(f"{unmatched} site(s) matched no single listed facility: see {unmatched_path(out)}")
+    crawl = _crawl_settings(FacilitySiteSpider, out, set_)
+    with _crawl_job("crawl sites", out, crawl) as job:
+        if facilities:
+            try:
+                check_inputs([facilities])
+            except BuildError as error:
+                fail(str(error))
+            listed_in = {"SITE_FACILITIES": str(facilities)}
+        else:
+            if not elasticsearch_client().indices.exists_alias(name=alias):
+                fail(f"no index behind the alias {alias!r}: build one with `iopfinder index`")
+            listed_in = {"SITE_FACILITIES_ALIAS": alias, "ELASTICSEARCH": elasticsearch_access().client_options()}
+        crawl.setdict(listed_in, priority="cmdline")
+        if urls:
+            try:
+                lines = urls.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as error:
+                fail(f"--urls {urls}: cannot be read ({error})")
+            starts = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        else:
+            starts = FacilityMatcher(listed_facilities(crawl, Tally())).websites
+        console.print(f"Crawling {len(starts):,} website(s), at most {max_pages} pages each ...")
+        stats = run_crawl(job, FacilitySiteSpider, crawl, f"Crawled facility websites → {out}", urls=starts,
+                          max_pages=max_pages)
+        unmatched = sum(value for key, value in stats.items() if key.startswith("sites/unmatched"))
+        if unmatched:
+            console.print(f"{unmatched} site(s) matched no single listed facility: see {unmatched_path(out)}")

@@ -7,8 +7,10 @@ import typer
 
 from facility import defaults
 from iopfinder.cluster import elasticsearch_client
-from iopfinder.console import console, fail, print_summary, progress_bar, settings
+from iopfinder.console import console, fail, progress_bar, settings
 from iopfinder.settings import JobSettings
+
+STATS_FILE = "index.stats.json"
 
 
 def index(
@@ -21,16 +23,19 @@ def index(
         min=1, help=f"default: IOPFINDER_INDEX_SHARDS, else {defaults.INDEX_SHARDS}")] = None,
     replicas: Annotated[int | None, typer.Option(
         min=0, help=f"default: IOPFINDER_INDEX_REPLICAS, else {defaults.INDEX_REPLICAS}")] = None,
+    stats: Annotated[Path | None, typer.Option(
+        help=f"the build's stats file (default: {STATS_FILE} beside the first input)")] = None,
 ) -> None:
-    """Build a new versioned index from staged records and swap the alias to it."""
+    """Build a new versioned index from staged records and swap the alias to it (refused when too
+    many input lines are invalid)."""
     from elastic_transport import ConnectionError as TransportConnectionError
     from elasticsearch import ApiError
 
     from facility.model import Enrichment
-    from facility.tally import Tally
     from indexer import BuildError
     from indexer.build import BuildOptions, build, rollback
     from indexer.records import check_inputs, read_records
+    from iopfinder.job_stats import job_run
 
     if rollback_:
         if files:
@@ -41,24 +46,29 @@ def index(
             fail(str(error))
         console.print(f"alias {alias!r} rolled back from {was} to {now}")
         return
-    job = settings(JobSettings)
+    layout = settings(JobSettings)
     options = BuildOptions(alias=alias, allow_shrink=allow_shrink,
-                           shards=job.index_shards if shards is None else shards,
-                           replicas=job.index_replicas if replicas is None else replicas)
-    files = files or []
-    tally = Tally()
-    try:
-        check_inputs(files)
-        client = elasticsearch_client()
-        enrichments: list[Enrichment] = []
-        with progress_bar("indexing facilities", None) as advance:
-            result = build(client, read_records(files, tally, enrichments), tally, options, advance, enrichments)
-    except BuildError as error:
-        print_summary("Index build failed; the live alias is unchanged", tally)
-        fail(str(error))
-    except (TransportConnectionError, ApiError) as error:
-        fail(f"Elasticsearch failed during the build ({error}); the live alias is unchanged")
-    print_summary(f"Built {result.index}; alias {alias!r} now points at it", tally, {
-        "previous index (kept for --rollback)": result.previous or "none",
-        "older indices pruned": len(result.pruned),
-    })
+                           shards=layout.index_shards if shards is None else shards,
+                           replicas=layout.index_replicas if replicas is None else replicas)
+    if not files:
+        fail("no input files given")
+    with job_run("index", f"alias {alias}", defaults.MAX_INVALID_SHARE, "input lines",
+                 stats or files[0].parent / STATS_FILE) as job:
+        tally = job.tally
+        try:
+            check_inputs(files)
+            client = elasticsearch_client()
+            enrichments: list[Enrichment] = []
+            with progress_bar("indexing facilities", None) as advance:
+                result = build(client, read_records(files, tally, enrichments), tally, options, advance, enrichments)
+        except BuildError as error:
+            job.summary("Index build failed; the live alias is unchanged")
+            fail(str(error))
+        except (TransportConnectionError, ApiError) as error:
+            job.errors[type(error).__name__] += 1
+            fail(f"Elasticsearch failed during the build ({error}); the live alias is unchanged")
+        job.summary(f"Built {result.index}; alias {alias!r} now points at it", {
+            "index": result.index,
+            "previous index (kept for --rollback)": result.previous or "none",
+            "older indices pruned": len(result.pruned),
+        })

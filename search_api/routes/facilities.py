@@ -8,7 +8,7 @@ from typing import Annotated
 
 import orjson
 from elasticsearch import AsyncElasticsearch, NotFoundError
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
@@ -16,10 +16,11 @@ from facility import defaults
 from facility.places import Resolution
 from facility.provenance import by_source
 from search_api.band import searches
+from search_api.cache import AnswerCache, wants_fresh
 from search_api.deps import Client, Settings
 from search_api.errors import NotFound
 from search_api.params import Lang, SearchParams, encode_cursor, language_headers, search_params
-from search_api.query import Search, search_body
+from search_api.query import Search, search_body, search_key
 from search_api.results import CSV_COLUMNS, csv_row, facets, page_url, results
 from search_api.schemas import (CSV_RESPONSE, ERROR_RESPONSES, NDJSON_RESPONSE, NOT_FOUND, FacilityRecord,
                                 SearchResponse)
@@ -65,20 +66,30 @@ def query_echo(search: Search, resolved: dict | None, resolution: Resolution | N
 
 @router.get("/v1/facilities", summary="Search facilities", response_model=SearchResponse,
             responses=ERROR_RESPONSES)
-async def search_facilities(client: Client, settings: Settings, params: Params, lang: Lang):
+async def search_facilities(request: Request, client: Client, settings: Settings, params: Params, lang: Lang):
     search, resolved, resolution = params.search()
+    answers: AnswerCache = request.app.state.answers
+    found = await answers.answer(("search", search_key(search), lang),
+                                 lambda: found_json(client, settings, search, lang), fresh=wants_fresh(request.headers))
+    # The echo tells how this request asked the search, which requests sharing the answer differ in.
+    echo = query_echo(search, resolved, resolution, None if search.after is not None else params.page)
+    return Response(found + b',"query":' + orjson.dumps(echo) + b"}", media_type="application/json",
+                    headers=language_headers(lang))
+
+
+async def found_json(client: AsyncElasticsearch, settings: ApiSettings, search: Search, lang: str) -> bytes:
+    """The search's answer as JSON but for its last member, the query echo: without the closing brace."""
     search, response = await run_search(client, search, facet_counts=True, index=settings.alias)
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]["value"]
     shown = hits[: search.size]
     more = len(hits) > search.size if search.after is not None else search.offset + len(shown) < total
-    return FastJSONResponse({
+    return orjson.dumps({
         "total": total,
         "results": results(shown, search.point, settings.site_url, lang),
         "next_cursor": encode_cursor(search.sort, shown[-1]["sort"]) if more and shown else None,
         "facets": facets(response["aggregations"], search, lang),
-        "query": query_echo(search, resolved, resolution, None if search.after is not None else params.page),
-    }, headers=language_headers(lang))
+    })[:-1]
 
 
 async def every_match(client: AsyncElasticsearch, settings: ApiSettings, params: SearchParams,

@@ -48,8 +48,9 @@ def site_enrichment(facility_id, telehealth=True, when=LATER, url="https://harbo
 
 def test_a_single_source_record_attributes_every_field_to_it():
     record = make_facility(website="https://a.example.org")
-    assert record.field_sources["name"] == record.field_sources["website"] == "test"
-    assert "name2" not in record.field_sources  # empty fields come from nowhere
+    assert record.field_sources()["name"] == record.field_sources()["website"] == "test"
+    assert "name2" not in record.field_sources()  # empty fields come from nowhere
+    assert record.fields_by_source == {}  # the record stores nothing the newest source does not say
     assert record.verified_on == RETRIEVED.date()
 
 
@@ -60,17 +61,19 @@ def test_merge_keeps_each_fields_source():
                           sources=[source("samhsa-findtreatment", LATER, record_id="x")],
                           updated_at=LATER)
     merged = merge(older, newer)
-    assert merged.field_sources["payment"] == "samhsa-findtreatment"
-    assert merged.field_sources["website"] == "samhsa-national-directory:2022"
-    assert merged.field_sources["location"] == "samhsa-national-directory:2022"  # better precision kept
+    assert merged.field_sources()["payment"] == "samhsa-findtreatment"
+    assert merged.field_sources()["website"] == "samhsa-national-directory:2022"
+    assert merged.field_sources()["location"] == "samhsa-national-directory:2022"  # better precision kept
+    # stored: only what the older source gave
+    assert merged.fields_by_source == {"samhsa-national-directory:2022": ["website", "location", "geo_precision"]}
     assert merged.verified_on == LATER.date()
     # merging again with a third record keeps the attributions already made
     third = make_facility(website=None, payment=[], levels_of_care=["php"], sources=[
         source("samhsa-findtreatment", LATER + timedelta(days=1), record_id="y")],
         updated_at=LATER)
     again = merge(merged, third)
-    assert again.field_sources["website"] == "samhsa-national-directory:2022"
-    assert again.field_sources["payment"] == "samhsa-findtreatment" and again.payment == ["private"]
+    assert again.field_sources()["website"] == "samhsa-national-directory:2022"
+    assert again.field_sources()["payment"] == "samhsa-findtreatment" and again.payment == ["private"]
     assert again.levels_of_care == ["php"]
 
 
@@ -78,10 +81,10 @@ def test_a_website_adds_site_facts_but_never_overrides_a_listing():
     record = make_facility(website="https://listed.example.org", telehealth=False)
     enriched = enrich(record, site_enrichment(record.id))
     assert enriched.site.schedules[0].days == ["mon", "wed"] and enriched.site.insurance_carriers == ["Aetna"]
-    assert enriched.website == "https://listed.example.org" and enriched.field_sources["website"] == "test"
-    assert enriched.telehealth is True and enriched.field_sources["telehealth"] == "facility-website"
-    assert enriched.field_sources["site"] == "facility-website"
-    assert enriched.payment == record.payment and enriched.field_sources["payment"] == "test"
+    assert enriched.website == "https://listed.example.org" and enriched.field_sources()["website"] == "test"
+    assert enriched.telehealth is True and enriched.field_sources()["telehealth"] == "facility-website"
+    assert enriched.field_sources()["site"] == "facility-website"
+    assert enriched.payment == record.payment and enriched.field_sources()["payment"] == "test"
     assert enriched.updated_at == LATER and enriched.verified_on == LATER.date()
     assert [s.name for s in enriched.sources] == ["test", "facility-website"]
 
@@ -89,7 +92,7 @@ def test_a_website_adds_site_facts_but_never_overrides_a_listing():
 def test_a_website_fills_an_empty_website_and_the_fresher_crawl_wins():
     record = make_facility(website=None)
     first = enrich(record, site_enrichment(record.id, telehealth=None))
-    assert first.website == "https://harbor.example.org/" and first.field_sources["website"] == "facility-website"
+    assert first.website == "https://harbor.example.org/" and first.field_sources()["website"] == "facility-website"
     assert first.telehealth is False  # the site said nothing either way
     stale = enrich(first, site_enrichment(record.id, when=RETRIEVED, url="https://harbor.example.org/old"))
     assert stale.site.url == "https://harbor.example.org/"
@@ -102,7 +105,7 @@ def test_freshness_is_the_date_a_source_describes_not_the_day_it_was_read():
         source("samhsa-national-directory", LATER, edition="2022", as_of=date(2021, 3, 31))])
     assert imported_later.verified_on == date(2021, 3, 31)
     merged = merge(crawled, imported_later)
-    assert merged.payment == ["private"] and merged.field_sources["payment"] == "samhsa-findtreatment"
+    assert merged.payment == ["private"] and merged.field_sources()["payment"] == "samhsa-findtreatment"
     assert merged.verified_on == RETRIEVED.date() and merged.updated_at == LATER
 
 

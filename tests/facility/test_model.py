@@ -1,7 +1,9 @@
 import pytest
 from pydantic import ValidationError
 
-from tests.facility.factories import make_facility
+from facility.merge import merge
+from facility.model import Facility
+from tests.facility.factories import RETRIEVED, make_facility, source
 
 
 def test_round_trips_through_json():
@@ -31,3 +33,21 @@ def test_precision_must_agree_with_location():
     with pytest.raises(ValidationError, match="geo_precision"):
         make_facility(geo_precision="none")
     assert make_facility(location=None, geo_precision="none").location is None
+
+
+def test_fields_by_source_names_only_fields_of_a_facility():
+    with pytest.raises(ValidationError, match="fields_by_source names fields a facility does not have: colour"):
+        make_facility(fields_by_source={"other": ["payment", "colour"]})
+
+
+def test_a_record_staged_with_a_source_per_field_reads_as_stored_by_source():
+    listed = make_facility(payment=["medicaid"], website="https://a.example.org",
+                           sources=[source("samhsa-national-directory", RETRIEVED, edition="2022")])
+    crawled = make_facility(payment=["private"], website=None, sources=[
+        source("samhsa-findtreatment", RETRIEVED.replace(day=20))])
+    merged = merge(listed, crawled)
+    staged = merged.model_dump(mode="json", exclude={"fields_by_source"})
+    staged["field_sources"] = merged.field_sources()  # field -> label, every field
+    assert staged["field_sources"]["payment"] == "samhsa-findtreatment"
+    assert Facility.model_validate(staged) == merged
+    assert merged.fields_by_source == {"samhsa-national-directory:2022": ["website"]}

@@ -1,8 +1,9 @@
 from datetime import date
 
-from facility.merge import merge
+from facility.merge import enrich, merge
 from facility.provenance import by_source, sources_of, statement
 from tests.facility.factories import RETRIEVED, make_facility, source
+from tests.facility.test_merge import site_enrichment
 
 DIRECTORY = source("samhsa-national-directory", RETRIEVED, edition="2022", as_of=date(2021, 3, 31))
 
@@ -27,3 +28,15 @@ def test_a_section_names_the_sources_of_its_own_fields_only():
     assert "website" in described["samhsa-national-directory"]["fields"]
     assert "payment" in described["samhsa-findtreatment"]["fields"]
     assert described["samhsa-national-directory"]["as_of"] == "2021-03-31"
+
+
+def test_a_stored_record_names_each_fields_source_whichever_source_is_newest():
+    listed = make_facility(website=None, telehealth=False, sources=[DIRECTORY])
+    enriched = enrich(listed, site_enrichment(listed.id))  # the website is now the newest source
+    record = enriched.model_dump(mode="json")
+    assert "payment" in record["fields_by_source"]["samhsa-national-directory:2022"]
+    described = {s["name"]: s["fields"] for s in by_source(record)}
+    assert {"site", "website", "telehealth"} <= set(described["facility-website"])
+    assert "name" in described["samhsa-national-directory"] and "site" not in described["samhsa-national-directory"]
+    assert [s["statement"] for s in sources_of(record, ("site",))] == [
+        "Read on the facility's website on 2026-02-14"]

@@ -1,12 +1,20 @@
 """Index builds against the real Elasticsearch started by the test session."""
 
+import http.client
+import json
+import threading
+import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
+from elasticsearch import Elasticsearch
 
+from facility import defaults
 from facility.tally import Tally
 from indexer import BuildError
-from indexer.build import BuildOptions, build, live_indices, rollback
+from indexer.build import BuildOptions, _wait_for_green, build, live_indices, rollback
 from indexer.mapping import index_body
 from indexer.records import read_records
 from tests.facility.factories import RETRIEVED, make_facility, source
@@ -126,3 +134,158 @@ def test_same_facility_in_two_files_merges_with_both_sources(es, alias, tmp_path
     assert [s["name"] for s in stored["sources"]] == ["findtreatment", "test"]
     assert stored["names_expanded"] == "blue ridge outpatient treatment center"
     assert tally.notes["records merged by id"] == 1
+
+
+class Proxy:
+    """A real HTTP server in front of Elasticsearch: it passes every request through and notes it,
+    except that it answers bulk requests as a node whose write queue is full does (429), as told:
+    the next `whole` bulk requests entirely, then the first `items` documents of the next one."""
+
+    def __init__(self, upstream: str, whole: int = 0, items: int = 0):
+        self.upstream = urlsplit(upstream)
+        self.whole, self.items = whole, items
+        self.requests: list[tuple[str, str]] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def relay(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy.requests.append((self.command, self.path.split("?")[0]))
+                status, headers, answer = proxy.answer(self.command, self.path, dict(self.headers), body)
+                self.send_response(status)
+                for name, value in headers:
+                    if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(answer)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = relay
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def forward(self, method, path, headers, body):
+        connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("host", "content-length", "connection")}
+        connection.request(method, path, body=body or None, headers=headers)
+        response = connection.getresponse()
+        answer = response.read()
+        connection.close()
+        return response.status, response.getheaders(), answer
+
+    def answer(self, method, path, headers, body):
+        if not path.split("?")[0].endswith("/_bulk") or not (self.whole or self.items):
+            return self.forward(method, path, headers, body)
+        json_headers = [("Content-Type", "application/json"), ("X-Elastic-Product", "Elasticsearch")]
+        reason = "rejected execution of coordinating operation [write queue full]"
+        if self.whole:
+            self.whole -= 1
+            error = {"type": "es_rejected_execution_exception", "reason": reason}
+            return 429, json_headers, json.dumps({"error": {**error, "root_cause": [error]}, "status": 429}).encode()
+        lines = body.decode().splitlines()
+        rejected, passed = lines[:2 * self.items], lines[2 * self.items:]
+        self.items = 0
+        action = next(iter(json.loads(lines[0])))
+        items = [{action: {"status": 429, "error": {"reason": reason}}}] * (len(rejected) // 2)
+        if passed:
+            _, _, answer = self.forward(method, path, headers, ("\n".join(passed) + "\n").encode())
+            items += json.loads(answer)["items"]
+        return 200, json_headers, json.dumps({"errors": True, "items": items}).encode()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def proxy(es_url):
+    made = []
+
+    def start(**rejections) -> Proxy:
+        made.append(Proxy(es_url, **rejections))
+        return made[-1]
+
+    yield start
+    for server in made:
+        server.close()
+
+
+RETRIED = "bulk requests retried after 429 (too many requests)"
+
+
+def test_bulk_requests_turned_away_with_429_are_sent_again(es, alias, proxy, monkeypatch):
+    monkeypatch.setattr(defaults, "BULK_BACKOFF_S", 0.05)
+    busy = proxy(whole=2, items=30)
+    result, tally = run_build(Elasticsearch(busy.url, request_timeout=60), alias, facilities(250))
+    assert es.count(index=alias)["count"] == 250 == result.documents
+    assert tally.notes[RETRIED] == 3  # twice the whole first batch, once 30 of its documents
+    assert sum(path == f"/{result.index}/_bulk" for _, path in busy.requests) == 3 + 3  # 3 batches of 100
+
+
+def test_a_write_queue_that_stays_full_fails_the_build_cleanly(es, alias, proxy, monkeypatch):
+    first, _ = run_build(es, alias, facilities(50))
+    monkeypatch.setattr(defaults, "BULK_BACKOFF_S", 0.01)
+    monkeypatch.setattr(defaults, "BULK_RETRIES", 3)
+    with pytest.raises(BuildError, match=r"still answered 429 \(too many requests\) for 50 documents after 3 retries"):
+        run_build(Elasticsearch(proxy(whole=1000).url, request_timeout=60), alias, facilities(50))
+    assert live_indices(es, alias) == [first.index]
+    assert set(es.indices.get(index=f"{alias}-*")) == {first.index}
+
+
+def test_records_of_one_facility_in_several_files_merge_a_batch_at_a_time(es, alias, proxy, tmp_path):
+    listed = [make_facility(name=f"Program {n}", website=f"https://p{n}.example.org") for n in range(5)]
+    later = [make_facility(name=r.name, payment=["private"], website=None,
+                           sources=[source("findtreatment", RETRIEVED + timedelta(days=days), record_id=f"f{days}")],
+                           updated_at=RETRIEVED + timedelta(days=days))
+             for days in (3, 5) for r in listed]
+    files = [tmp_path / "listed.jsonl", tmp_path / "later.jsonl"]
+    files[0].write_text("".join(r.model_dump_json() + "\n" for r in listed))
+    files[1].write_text("".join(r.model_dump_json() + "\n" for r in later))
+    watched = proxy()
+    tally = Tally()
+    result = build(Elasticsearch(watched.url, request_timeout=60), read_records(files, tally), tally,
+                   BuildOptions(alias=alias, bulk_docs=4))
+    assert result.documents == 5 and tally.notes["records merged by id"] == 10
+    for record in listed:
+        stored = es.get(index=alias, id=record.id)["_source"]
+        assert [s["record_id"] for s in stored["sources"]] == ["f5", "f3", "1"]
+        assert stored["payment"] == ["private"] and stored["fields_by_source"] == {"test": ["website"]}
+    # 10 records to merge, 4 a batch: 3 reads and 3 writes, none for one record alone
+    assert sum(path.endswith("/_mget") for _, path in watched.requests) == 3
+    assert not any("/_doc/" in path for _, path in watched.requests)
+
+
+def test_replicas_a_single_node_cannot_hold_fail_at_once(es, alias):
+    first, _ = run_build(es, alias, facilities(50))
+    records = iter(facilities(50))
+    started = time.monotonic()
+    with pytest.raises(BuildError, match=r"1 replica\(s\) need 2 data nodes and the cluster has 1: the new index "
+                                         r"could never turn green \(nothing was built\)"):
+        build(es, records, Tally(), BuildOptions(alias=alias, replicas=1))
+    assert time.monotonic() - started < 10  # not the whole wait for green
+    assert len(list(records)) == 50  # not a record read
+    assert live_indices(es, alias) == [first.index]
+    assert set(es.indices.get(index=f"{alias}-*")) == {first.index}
+
+
+def test_without_replicas_the_new_index_is_green_when_the_alias_moves(es, alias):
+    result, _ = run_build(es, alias, facilities(50), replicas=0)
+    assert live_indices(es, alias) == [result.index]
+    assert es.cluster.health(index=result.index)["status"] == "green"
+
+
+def test_an_index_that_does_not_turn_green_in_time_is_not_swapped_in(es, alias):
+    stuck = f"{alias}-00000000000000000002"
+    es.indices.create(index=stuck, settings={"number_of_replicas": 0,
+                                             "index.routing.allocation.require._name": "no-such-node"},
+                      wait_for_active_shards="0")
+    with pytest.raises(BuildError, match=f"index {stuck} did not turn green within 1 s .1 shard copies unassigned."):
+        _wait_for_green(es, stuck, BuildOptions(alias=alias, green_timeout_s=1))

@@ -13,4 +13,4 @@ def test_abbreviated_names_are_stored_spelled_out_for_search():
 
 def test_names_without_abbreviations_add_nothing():
     record = make_facility(name="Blue Ridge Recovery")
-    assert document_json(record) == record.model_dump_json()
+    assert document_json(record) == record.model_dump_json().encode()

@@ -3,6 +3,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from facility import defaults
+from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES
 from facility.model import Facility
 from indexer.documents import SEARCH_ONLY_FIELDS
 from indexer.mapping import MAPPING, index_body
@@ -45,7 +47,34 @@ def test_only_provenance_and_evidence_are_stored_unindexed():
     opaque = [name for name, spec in MAPPING["properties"].items() if spec.get("enabled") is False]
     opaque += [f"site.{name}" for name, spec in MAPPING["properties"]["site"]["properties"].items()
                if spec.get("enabled") is False]
-    assert opaque == ["field_sources", "site.address", "site.location", "site.evidence"]
+    assert opaque == ["fields_by_source", "site.address", "site.location", "site.evidence"]
+
+
+def _spec(path: str) -> dict:
+    spec = MAPPING
+    for part in path.split("."):
+        spec = spec["properties"][part]
+    return spec
+
+
+def test_searches_find_what_they_filter_on_and_count_what_they_facet():
+    tested = [s.field for s in (*SERVICES.values(), *NOTICES.values())] + \
+        [g.field for g in FILTER_GROUPS.values() if g.field]
+    assert all(_spec(path).get("index", True) for path in tested)
+    counted = [g.field for g in FILTER_GROUPS.values() if g.field and g.faceted]
+    assert "payment" in counted and all(_spec(path).get("doc_values", True) for path in counted + ["id"])
+    assert _spec("service_codes") == {"type": "keyword", "doc_values": False}  # any code can be asked for
+
+
+def test_the_search_box_matches_its_fields_and_sorts_by_name():
+    assert all(_spec(path).get("index", True) and _spec(path)["type"] == "text" for path in defaults.TEXT_BOOSTS)
+    assert _spec("name")["fields"]["sort"] == {"type": "keyword", "normalizer": "lowercase"}
+
+
+def test_what_only_a_page_shows_is_kept_but_not_indexed():
+    for path in ("other_services", "medications", "accreditations", "geo_source", "phones.number", "website"):
+        assert _spec(path) == {"type": "keyword", "index": False, "doc_values": False}, path
+    assert _spec("address.street1") == {"type": "text", "index": False}
 
 
 def test_strict_mapping_with_geo_point_and_keyword_facets():

@@ -1,6 +1,8 @@
 """The `iopfinder` command as a user runs it: a real process, real files, the real node."""
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -11,7 +13,9 @@ from contextlib import contextmanager
 import pytest
 
 from iopfinder.elasticsearch_node import free_port
+from sitegen.build import CHECKOUT_SITE_DIR
 from tests.conftest import DIRECTORY_2022, LOCATOR_2021
+from tests.facility.factories import make_facility
 
 
 def environment(es_url=None, **variables):
@@ -53,8 +57,14 @@ def test_import_and_index_the_2022_directory(tmp_path, es_url, es, alias, shared
     imported = iopfinder("import", "samhsa-directory", DIRECTORY_2022, "--coords", LOCATOR_2021,
                          "--out", staged, check=True)
     assert "12,176" in imported.stderr and "records with level iop" in imported.stderr
+    stats = json.loads((tmp_path / "staged.jsonl.stats.json").read_text())
+    assert (stats["outcome"], stats["read"], stats["written"], stats["failed"]) == ("ok", 12_176, 12_175, 0)
+    assert stats["counts"]["records with level iop"] == 5_525
     indexed = iopfinder("index", staged, "--alias", alias, es_url=es_url, check=True)
     assert f"alias '{alias}' now points at it" in indexed.stderr
+    stats = json.loads((tmp_path / "index.stats.json").read_text())
+    assert (stats["job"], stats["outcome"], stats["read"], stats["written"]) == ("index", "ok", 12_175, 12_175)
+    assert stats["counts"]["index"].startswith(f"{alias}-") and stats["unit"] == "input lines"
     assert es.count(index=alias)["count"] == 12_175
     iop = es.count(index=alias, query={"term": {"levels_of_care": "iop"}})["count"]
     assert iop == 5_525
@@ -71,15 +81,44 @@ def test_index_with_elasticsearch_unreachable(tmp_path, imported_2022):
 def test_index_rejects_missing_input_before_connecting(tmp_path):
     result = iopfinder("index", tmp_path / "none.jsonl", es_url="http://127.0.0.1:9")
     assert result.returncode == 1 and "none.jsonl: file not found" in result.stderr
+    stats = json.loads((tmp_path / "index.stats.json").read_text())  # beside the first input
+    assert stats["outcome"] == "failed" and stats["reason"] == f"{tmp_path / 'none.jsonl'}: file not found"
+    elsewhere = tmp_path / "stats" / "index.json"
+    iopfinder("index", tmp_path / "none.jsonl", "--stats", elsewhere, es_url="http://127.0.0.1:9")
+    assert json.loads(elsewhere.read_text())["reason"] == stats["reason"]
+
+
+def test_site_build_stats_and_a_page_that_fails_to_render(tmp_path, es_url, alias):
+    staged = tmp_path / "staged.jsonl"
+    staged.write_text("".join(make_facility(name=name).model_dump_json() + "\n"
+                              for name in ("Harbor Recovery", "Maple Valley Recovery", "Cedar House")))
+    iopfinder("index", staged, "--alias", alias, es_url=es_url, check=True)
+    www = tmp_path / "www"
+    iopfinder("site", "build", "--out", www, "--alias", alias, es_url=es_url, check=True)
+    stats = json.loads((tmp_path / "www.stats.json").read_text())
+    pages = [path for path in www.rglob("*") if path.is_file() and "static" not in path.parts]
+    assert (stats["job"], stats["outcome"], stats["read"], stats["unit"]) == ("site build", "ok", 3, "pages")
+    assert stats["written"] == stats["attempted"] == len(pages) and stats["failed"] == 0
+    # a template that cannot render one kind of page: the build stops, the site built before stays
+    broken = tmp_path / "checkout" / "site"
+    shutil.copytree(CHECKOUT_SITE_DIR, broken)
+    (broken.parent / "node_modules").symlink_to(CHECKOUT_SITE_DIR.parent / "node_modules")
+    template = broken / "templates" / "facility.html"
+    template.write_text(template.read_text().replace("{% block main %}", "{% block main %}{{ no_such_value }}"))
+    home = (www / "index.html").read_text()
+    failed = iopfinder("site", "build", "--out", www, "--alias", alias, es_url=es_url, IOPFINDER_SITE_DIR=broken)
+    assert failed.returncode == 1 and (www / "index.html").read_text() == home
+    stats = json.loads((tmp_path / "www.stats.json").read_text())
+    assert stats["outcome"] == "failed" and stats["reason"] == "UndefinedError: 'no_such_value' is undefined"
+    assert stats["failed"] == 1 and stats["attempted"] == stats["written"] + 1 and stats["threshold"] == 0.0
+    assert stats["errors"] == {"UndefinedError": 1}
 
 
 def test_es_commands_use_elasticsearch_url_and_start_nothing(es_url):
     started = iopfinder("es", "start", es_url=es_url, check=True)
     assert started.stdout.strip() == es_url and "starting nothing" in started.stderr
     assert iopfinder("es", "url", es_url=es_url, check=True).stdout.strip() == es_url
-    assert "is up" in iopfinder("es", "status", es_url=es_url, check=True).stdout
-    down = iopfinder("es", "status", es_url=f"http://127.0.0.1:{free_port()}")
-    assert down.returncode == 1 and "not running" in down.stdout
+    # `es status` and `es url` with several URLs: tests/iopfinder/test_es_command.py
 
 
 def test_the_command_loads_no_heavy_package_before_a_command_runs():

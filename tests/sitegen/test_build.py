@@ -162,7 +162,7 @@ def test_facility_page_shows_what_its_website_says_with_the_sentences(tmp_path):
                       "sentence": "<img src=x onerror=alert(1)> Virtual IOP is available."}]}
     record["sources"].append({"name": "facility-website", "url": "https://harbor.example.org/",
                               "retrieved_at": "2026-11-20T10:00:00Z", "as_of": "2026-11-20"})
-    record["field_sources"]["site"] = "facility-website"
+    record["fields_by_source"] = {"samhsa-national-directory:2022": [], "facility-website": ["site"]}
     record["verified_on"] = "2026-11-20"
     build_site([record], tmp_path / "www", api_url="", base_url="https://x.example")
     html = next((tmp_path / "www" / "facilities").iterdir()).joinpath("index.html").read_text()

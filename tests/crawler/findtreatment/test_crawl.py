@@ -51,12 +51,17 @@ class StandIn(BaseHTTPRequestHandler):
     def reply(self, body: bytes, kind: str):
         self.send_response(200)
         self.send_header("Content-Type", kind)
+        self.send_header("Cache-Control", "max-age=600")  # a crawl's HTTP cache keeps it and reads it back
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
     def log_message(self, *args):
         pass
+
+
+def environment(tmp_path, **variables) -> dict:
+    return dict(os.environ, COLUMNS="200", IOPFINDER_HTTP_CACHE_DIR=str(tmp_path / "http"), **variables)
 
 
 @pytest.fixture
@@ -75,7 +80,8 @@ def test_crawl_extracts_cleans_and_counts(stand_in, tmp_path, imported_2022):
     result = subprocess.run(
         [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--state", "VA", "--state", "WY",
          "--state", "MD", "--page-size", "10", "--base-url", f"{stand_in}/locator/listing", "--out", str(out)],
-        capture_output=True, text=True, timeout=300, env=dict(os.environ, COLUMNS="200"), cwd=tmp_path)
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env=environment(tmp_path, IOPFINDER_CRAWL_MAX_FAILURE_SHARE="0.2"))
     assert result.returncode == 0, result.stderr
     # the parameters SAMHSA's own client sends
     for query in StandIn.requests:
@@ -86,6 +92,14 @@ def test_crawl_extracts_cleans_and_counts(stand_in, tmp_path, imported_2022):
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == 29 + 3  # VA: 30 rows less the malformed one; MD: 3 rows before its broken page
     assert "bad zip" in result.stderr and "page not a listing (malformed JSON)" in result.stderr
+    # MD's cut-off page is one failed request of six: under this run's threshold of 20%, not the default 10%
+    stats = json.loads((tmp_path / "findtreatment.jsonl.stats.json").read_text())
+    assert (stats["outcome"], stats["reason"], stats["threshold"]) == ("ok", None, 0.2)
+    assert (stats["failed"], stats["attempted"], stats["failure_share"]) == (1, 6, round(1 / 6, 6))
+    assert (stats["read"], stats["written"], stats["dropped_by_reason"]) == (33, 32, {
+        "bad zip": 1, "page not a listing (malformed JSON)": 1})
+    assert stats["errors"] == {} and stats["counts"]["closed because"] == "finished"
+    assert (tmp_path / "http" / "findtreatment").is_dir()
     mohr = next(r for r in records if r["name2"] == "Mohr Center")
     assert mohr["sources"][0]["name"] == "samhsa-findtreatment"
     assert mohr["sources"][0]["record_id"] == "811a908f82269778a2fe2a8bc603afa08df868f3e2fa56aa62e214d03997dea1"
@@ -106,7 +120,7 @@ def test_crawl_around_a_point_sends_the_point_and_radius_in_metres(stand_in, tmp
     result = subprocess.run(
         [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--near", "22902", "--radius-mi", "10",
          "--page-size", "10", "--base-url", f"{stand_in}/locator/listing", "--out", str(out)],
-        capture_output=True, text=True, timeout=300, env=dict(os.environ, COLUMNS="200"), cwd=tmp_path)
+        capture_output=True, text=True, timeout=300, env=environment(tmp_path), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(q["page"] for q in StandIn.requests) == ["1", "2", "3"]
     for query in StandIn.requests:
@@ -140,7 +154,8 @@ def test_scrapy_crawl_writes_the_records_iopfinder_crawl_stages(stand_in, tmp_pa
     listing, staged, exported = f"{stand_in}/locator/listing", tmp_path / "staged.jsonl", tmp_path / "out.jsonl"
     iopfinder = subprocess.run(
         [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--state", "VA", "--page-size", "10",
-         "--base-url", listing, "--out", str(staged)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+         "--base-url", listing, "--out", str(staged)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env=environment(tmp_path))
     assert iopfinder.returncode == 0, iopfinder.stderr
     scrapy = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "findtreatment", "-a", "state=VA", "-a", "page_size=10",
@@ -149,3 +164,20 @@ def test_scrapy_crawl_writes_the_records_iopfinder_crawl_stages(stand_in, tmp_pa
     assert scrapy.returncode == 0, scrapy.stderr
     assert len(undated(exported)) == 29 and undated(exported) == undated(staged)
     assert "'dropped/bad zip': 1" in scrapy.stderr  # Scrapy's closing stats count the malformed row
+
+
+def test_the_http_cache_is_in_the_cache_folder_whatever_the_working_directory(stand_in, tmp_path):
+    env = dict(os.environ, IOPFINDER_CACHE=str(tmp_path / "cache"))
+    env.pop("IOPFINDER_HTTP_CACHE_DIR", None)
+    for folder in ("one", "another"):
+        (tmp_path / folder).mkdir()
+        result = subprocess.run(
+            [sys.executable, "-m", "iopfinder.cli", "crawl", "findtreatment", "--state", "VA", "--page-size", "10",
+             "--base-url", f"{stand_in}/locator/listing", "--out", "staged.jsonl"],
+            capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path / folder)
+        assert result.returncode == 0, result.stderr
+        assert sorted(path.name for path in (tmp_path / folder).iterdir()) == [
+            "staged.jsonl", "staged.jsonl.stats.json"]
+    assert [path.name for path in (tmp_path / "cache" / "http").iterdir()] == ["findtreatment"]
+    assert len(StandIn.requests) == 3  # the crawl from another folder read all three pages from the same cache
+    assert undated(tmp_path / "one" / "staged.jsonl") == undated(tmp_path / "another" / "staged.jsonl")

@@ -31,7 +31,7 @@ def test_one_bad_site_never_costs_the_others(tmp_path):
                                jsonld=['{"@type": "MedicalClinic", "telephone": "not a phone"}', "{oops"]))
     # a start URL that is no web address gets findings that cannot be valid SiteFacts
     pipeline.process_item(page("odd start", "https://odd.example.org/x", "Intensive outpatient program."))
-    pipeline.close_spider()
+    pipeline.stage(passed=True)
     written = [json.loads(line) for line in out.read_text().splitlines()]
     assert [e["facility_id"] for e in written] == ["a" * 16, "b" * 16]
     assert written[0]["site"]["insurance_carriers"] == ["Cigna"] and written[0]["site"]["evening"] is True

@@ -122,7 +122,9 @@
       });
   }
 
-  document.getElementById("results").addEventListener("results", function (event) {
+  var results = document.getElementById("results");
+  results.addEventListener("results", function (event) {
     draw(event.detail.results, event.detail.query || {});
   });
+  if (results.lastResults) draw(results.lastResults.results, results.lastResults.query || {});
 })();

@@ -273,8 +273,12 @@
     compareLink.href = comparePath + "?ids=" + picked.join(",");
   }
 
-  // The list's results and the search as the API answered it, for the map (static/map.js).
-  function showOnMap(body) { list.dispatchEvent(new CustomEvent("results", { detail: body })); }
+  // The list's results and the search as the API answered it, for the map (static/map.js). Kept on the
+  // list too: a quick answer can come before map.js has run, and map.js then draws the last one.
+  function showOnMap(body) {
+    list.lastResults = body;
+    list.dispatchEvent(new CustomEvent("results", { detail: body }));
+  }
 
   function render(body, page) {
     var query = body.query;

@@ -300,3 +300,16 @@ def test_tab_from_the_search_box_reaches_the_results_never_the_map(page, site_ur
     else:
         raise AssertionError("Tab never reached the results")
     assert page.evaluate("document.activeElement.getAttribute('href')").startswith("/facilities/")
+
+
+def test_the_map_draws_results_that_came_before_its_script(page, site_url):
+    # A quick (cached) answer can be shown before map.js has run; the map must still draw it.
+    def late(route):
+        page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.route("**/static/map.js", late)
+    page.goto(f"{site_url}/near-me/?zip=22902&level=iop")
+    wait_for_results(page)
+    expect(page.locator("#map path.map-land").first).to_be_attached()
+    expect(page.locator("#map .map-point").first).to_be_attached()

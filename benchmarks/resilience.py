@@ -3,8 +3,9 @@
 Six scenarios, each with a bounded fixed-rate load that stops by itself. On one node:
 1. rebuild under load: a full reindex and alias swap while 50 req/s of searches run;
 2. interrupted rebuild: the indexer is SIGKILLed mid-load; the next run completes and cleans up;
-3. Elasticsearch killed under load: 503 + Retry-After within 2 s, /healthz 200, /readyz 503,
-   then searches succeed again within 30 s of the restart without restarting the API;
+3. Elasticsearch killed under load: 503 + Retry-After within 2 s (or, for the few seconds until the
+   API notices, a correct answer from its cache), /healthz 200, /readyz 503, then searches succeed
+   again within 30 s of the restart without restarting the API;
 4. overload at twice the highest sustainable rate: only 200/429/503, none past 5 s, and recovery.
 Then on a three-node cluster (`iopfinder es start --nodes 3`'s layout), the index with one replica
 and the API given every node's URL:
@@ -266,7 +267,7 @@ async def interrupted_rebuild(stack: Stack, session, queries, expected) -> dict:
                f"leaving {len(leftovers)} half-built; alias kept: {still_live}; next run cleaned up: {cleaned}")
 
 
-async def elasticsearch_killed(stack: Stack, session, queries) -> dict:
+async def elasticsearch_killed(stack: Stack, session, queries, expected) -> dict:
     # While down: a bounded load across the kill. After the restart (however long the node takes to
     # start on a busy machine): a second bounded load that must see searches succeed within 30 s.
     load_began = time.perf_counter() + 0.1  # offered_load starts its clock 0.1 s after it is called
@@ -282,7 +283,11 @@ async def elasticsearch_killed(stack: Stack, session, queries) -> dict:
     restart_s = time.perf_counter() - restarted_at
     after = await run_load(session, stack.api_url, queries, RATE, 30)
     down = [o for o in while_down if o.at >= killed_at - load_began + 0.5]
-    bad_down = [o for o in down if o.status != "503" or o.latency_ms > 2000 or not o.detail["retry_after"]]
+    # Until the API sees the alias gone (every 2 s) it may still answer from its cache: a 200 with the
+    # right count is as good as it gets; anything else must be a quick 503 with Retry-After.
+    cached = [o for o in down if o.status == "200" and o.detail["total"] == expected[o.detail["params"]]]
+    bad_down = [o for o in down if o not in cached and
+                (o.status != "503" or o.latency_ms > 2000 or not o.detail["retry_after"])]
     # Recovered = from the first request after which every search succeeded (a cold node may still
     # time out a few searches at first); that must come within 30 s and hold to the end of the load.
     failures_after = [o.at for o in after if o.status != "200"]
@@ -293,7 +298,8 @@ async def elasticsearch_killed(stack: Stack, session, queries) -> dict:
     passed = (down and not bad_down and probes == (200, 503) and recovery_s is not None and recovery_s <= 25
               and not any(o.status.startswith("5") and o.status != "503" for o in outcomes))
     return row("3 Elasticsearch killed", outcomes, passed,
-               f"{len(down)} requests while down, {len(bad_down)} not a 503+Retry-After within 2 s; "
+               f"{len(down)} requests while down ({len(cached)} answered from the cache), {len(bad_down)} neither "
+               f"that nor a 503+Retry-After within 2 s; "
                f"/healthz {probes[0]}, /readyz {probes[1]}; node restart took {restart_s:.1f} s, "
                f"first search back {first_ok and round(first_ok, 1)} s after it was up, all succeeding from "
                f"{recovery_s and round(recovery_s, 1)} s on ({len(failures_after)} cold-start 503s before; "
@@ -372,7 +378,7 @@ async def scenarios(stack: Stack, records: list[dict]) -> list[dict]:
         assert any(expected.values()), "the baseline found nothing"
         rows = []
         for scenario, arguments in ((rebuild_under_load, (expected,)), (interrupted_rebuild, (expected,)),
-                                    (elasticsearch_killed, ()), (overload, ())):
+                                    (elasticsearch_killed, (expected,)), (overload, ())):
             print(f"running {scenario.__name__.replace('_', ' ')} ...", flush=True)
             rows.append(await scenario(stack, session, queries, *arguments))
             print(f"  {rows[-1]['result']}: {rows[-1]['why']}", flush=True)

@@ -95,10 +95,12 @@ class LocalCluster:
             transport_ports.append(free_port(defaults.ELASTICSEARCH_TRANSPORT_PORT + n))
         names = [f"iopfinder-{n + 1}" for n in range(count)]
         cluster = tuple(zip(names, transport_ports)) if count > 1 else ()
-        certs, password, users = None, None, {}
+        certs, password, users, roles_yml = None, None, {}, ""
         if secure:
             certs, password = str(self._certificates()), secrets.token_urlsafe(24)
-            users = {purpose: (f"iopfinder-{purpose}", secrets.token_urlsafe(24)) for purpose in key_roles("")}
+            roles = key_roles(defaults.INDEX_ALIAS)
+            users = {purpose: (f"iopfinder-{purpose}", secrets.token_urlsafe(24)) for purpose in roles}
+            roles_yml = "".join(f"iopfinder_{purpose}: {json.dumps(role)}\n" for purpose, role in roles.items())  # JSON is YAML
             self._save(password=password, users=users)
         nodes = []
         for n in range(count):
@@ -106,9 +108,7 @@ class LocalCluster:
             node.configure(Layout(name=names[n], http_port=http_ports[n], transport_port=transport_ports[n],
                                   heap=heap, cluster=cluster, certs=certs, password=password))
             if users:  # the file realm: each node reads its own copy
-                roles = key_roles(defaults.INDEX_ALIAS)
-                (node.workdir / "config" / "roles.yml").write_text(  # JSON is YAML
-                    "\n".join(f"iopfinder_{purpose}: {json.dumps(role)}" for purpose, role in roles.items()) + "\n")
+                (node.workdir / "config" / "roles.yml").write_text(roles_yml)
                 for purpose, (user, user_password) in users.items():
                     node.tool("elasticsearch-users", "useradd", user, "-p", user_password, "-r", f"iopfinder_{purpose}")
             nodes.append(node)

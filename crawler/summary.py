@@ -8,7 +8,8 @@ from facility.tally import Tally
 # stats key prefix -> label in the summary; the first four are errors
 _COUNTED = (("downloader/exception_type_count/", "download error: "),
             ("httperror/response_ignored_status_count/", "HTTP error: "), ("spider_exceptions/", "spider error: "),
-            ("errors/", "error: "), ("retry/reason_count/", "retried: "), ("sites/", "sites: "), ("pages/", "pages: "))
+            ("errors/", "error: "), ("retry/reason_count/", "retried: "), ("sites/", "sites: "), ("pages/", "pages: "),
+            ("not stated/", "not stated: "))
 _ERRORS = {prefix for prefix, _ in _COUNTED[:4]}
 
 

@@ -52,12 +52,14 @@ Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 class Evidence(Record):
-    """Where a finding on a facility's website came from: the page, the day we read it, the sentence."""
+    """Where a finding on a facility's website came from: the page, the day we read it, the sentence,
+    and the class of sentence it is (crawler.websites.evidence.Basis)."""
     field: str
     value: str
     url: str
     read_on: date
     sentence: str
+    basis: str | None = None
 
 
 class Schedule(Record):
@@ -87,6 +89,8 @@ class SiteFacts(Record):
     telehealth: bool | None = None
     opening_hours: list[str] = Field(default=[], description="schema.org openingHours, as given")
     evidence: list[Evidence] = []
+    quotes: list[Evidence] = Field(default=[], description="what the site says in a class of sentence read too "
+                                   "unreliably to state as a fact: shown in its words, never filtered on")
     retrieved_at: datetime
 
 

@@ -84,6 +84,7 @@ MAPPING = {
                 "telehealth": {"type": "boolean"},
                 "opening_hours": keyword("site.opening_hours"),
                 "evidence": NOT_INDEXED,
+                "quotes": NOT_INDEXED,  # shown on the facility page, never searched, filtered or counted
                 "retrieved_at": {"type": "date"},
             }
         },

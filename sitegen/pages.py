@@ -377,7 +377,10 @@ def site_facts_context(facts: dict, lang: Language) -> dict:
     ]
     return {"link": website(facts["url"]),
             "points": [{"label": label, "text": text, "evidence": cited.get(name, [])[:2]}
-                       for label, text, name in points if text]}
+                       for label, text, name in points if text],
+            # Said in a kind of sentence read too unreliably to state as a fact: the site's own words only.
+            "quotes": [{"sentence": quote["sentence"], "url": quote["url"], "read_on": quote["read_on"]}
+                       for quote in facts.get("quotes") or []]}
 
 
 def facility_context(site: Site, facility: dict, lang: Language) -> dict:

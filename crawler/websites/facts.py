@@ -1,11 +1,15 @@
-"""Adding up what the pages of one website say into the SiteFacts of one facility."""
+"""Adding up what the pages of one website say into the SiteFacts of one facility: findings of a
+published class of evidence become facts, the others quotes (crawler.websites.evidence)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from crawler.websites.evidence import published
 from crawler.websites.schema import SchemaFacts
-from crawler.websites.text import InsuranceName, PageFindings
+from crawler.websites.text import Finding, InsuranceName, PageFindings
 from facility.model import Evidence, Schedule, SiteFacts
+
+MAX_QUOTES = 12  # per site: enough to show, and memory stays flat
 
 
 def _minutes(clock: str) -> int:
@@ -34,13 +38,22 @@ class SiteReading:
     telehealth: list[bool] = field(default_factory=list)
     offers_iop: bool = False
     evidence: list[Evidence] = field(default_factory=list)
+    quotes: list[Evidence] = field(default_factory=list)
+    quoted_names: dict[str, InsuranceName] = field(default_factory=dict)
     retrieved_at: datetime | None = None
 
-    def _cite(self, field_name: str, value, url: str, read_on: date, sentence: str) -> None:
+    def _cite(self, field_name: str, value, url: str, read_on: date, finding: Finding) -> None:
         """The first sentence that says each value is its evidence."""
         shown = str(value)
         if all(e.field != field_name or e.value != shown for e in self.evidence):
-            self.evidence.append(Evidence(field=field_name, value=shown, url=url, read_on=read_on, sentence=sentence))
+            self.evidence.append(Evidence(field=field_name, value=shown, url=url, read_on=read_on,
+                                          sentence=finding.sentence, basis=finding.basis))
+
+    def _quote(self, field_name: str, value, url: str, read_on: date, finding: Finding) -> None:
+        """A finding of a class not published as a fact: kept in the site's words, once per sentence."""
+        if len(self.quotes) < MAX_QUOTES and all(q.sentence != finding.sentence for q in self.quotes):
+            self.quotes.append(Evidence(field=field_name, value=str(value), url=url, read_on=read_on,
+                                        sentence=finding.sentence, basis=finding.basis))
 
     def add_page(self, url: str, retrieved_at: datetime, findings: PageFindings | None, schema: SchemaFacts,
                  phones: list[str]) -> None:
@@ -61,26 +74,39 @@ class SiteReading:
         read_on = retrieved_at.date()
         for sentence in findings.iop:
             self.offers_iop = True
-            self._cite("offers_iop", True, url, read_on, sentence)
-        for schedule, sentence in findings.schedules:
-            if schedule not in self.schedules and len(self.schedules) < 10:
+            self._cite("offers_iop", True, url, read_on, Finding(True, sentence, None))
+        for finding in findings.schedules:
+            schedule = finding.value
+            if not published(finding.basis):
+                self._quote("schedules", _describe(schedule), url, read_on, finding)
+            elif schedule not in self.schedules and len(self.schedules) < 10:
                 self.schedules.append(schedule)
-                self._cite("schedules", _describe(schedule), url, read_on, sentence)
-        for hours, sentence in findings.hours_per_week:
+                self._cite("schedules", _describe(schedule), url, read_on, finding)
+        for finding in findings.hours_per_week:
+            if not published(finding.basis):
+                self._quote("hours_per_week", finding.value, url, read_on, finding)
+                continue
             if self.stated_hours is None:
-                self.stated_hours = hours
-            self._cite("hours_per_week", hours, url, read_on, sentence)
+                self.stated_hours = finding.value
+            self._cite("hours_per_week", finding.value, url, read_on, finding)
         for kind, found in (("insurance_carriers", findings.carriers), ("medicaid_plans", findings.medicaid_plans)):
             names = self.carriers if kind == "insurance_carriers" else self.medicaid_plans
-            for name, sentence in found:
-                if name not in names:
+            for finding in found:
+                name = finding.value
+                if not published(finding.basis):
+                    self.quoted_names[name.name] = name
+                    self._quote(kind, name.name, url, read_on, finding)
+                elif name not in names:
                     names.append(name)
-                    self._cite(kind, name.name, url, read_on, sentence)
-        self.refused.update(name.name for name, _ in findings.refused)
-        for said, sentence in findings.telehealth:
-            if said not in self.telehealth:
-                self.telehealth.append(said)
-            self._cite("telehealth", said, url, read_on, sentence)
+                    self._cite(kind, name.name, url, read_on, finding)
+        self.refused.update(finding.value.name for finding in findings.refused)
+        for finding in findings.telehealth:
+            if not published(finding.basis):
+                self._quote("telehealth", finding.value, url, read_on, finding)
+                continue
+            if finding.value not in self.telehealth:
+                self.telehealth.append(finding.value)
+            self._cite("telehealth", finding.value, url, read_on, finding)
 
     def facts(self, state: str | None) -> SiteFacts:
         """The site's facts for a facility in `state`: another state's Medicaid plans are not its
@@ -90,6 +116,9 @@ class SiteReading:
         plans = sorted({n.name for n in self.medicaid_plans if n.serves(state)} - self.refused)
         named = {"insurance_carriers": carriers, "medicaid_plans": plans}
         evidence = [e for e in self.evidence if e.field not in named or e.value in named[e.field]]
+        # A quote of a plan another state runs, or of one the site says it does not take, says nothing of it.
+        quotes = [q for q in self.quotes if q.field not in named or (
+            q.value not in self.refused and self.quoted_names[q.value].serves(state))]
         return SiteFacts(
             url=self.url, pages=self.pages, name=self.schema.name, phones=self.phones,
             address=self.schema.address, location=self.schema.location,
@@ -99,7 +128,7 @@ class SiteReading:
             insurance_carriers=carriers, medicaid_plans=plans,
             # A site that says both (e.g. "no telehealth for detox", "virtual IOP groups") offers some.
             telehealth=True if True in self.telehealth else False if self.telehealth else None,
-            opening_hours=self.schema.opening_hours, evidence=evidence,
+            opening_hours=self.schema.opening_hours, evidence=evidence, quotes=quotes,
             retrieved_at=self.retrieved_at,
         )
 

@@ -1,6 +1,7 @@
 """The one validation step of a website crawl: pages read, sites added up, matched and staged."""
 
 import json
+from urllib.parse import urlsplit
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -12,8 +13,9 @@ from crawler.websites.items import PageRead, SitePage
 from crawler.websites.listed import listed_facilities
 from crawler.websites.match import FacilityMatcher
 from crawler.websites.schema import schema_facts
-from crawler.websites.scope import is_article
-from crawler.websites.text import read_page
+from crawler.websites.evidence import published
+from crawler.websites.scope import SILENT_KINDS, page_kind
+from crawler.websites.text import carrier_names, read_page
 from facility.model import Enrichment, Source
 from facility.normalize import normalize_phone
 from facility.provenance import WEBSITE
@@ -86,13 +88,25 @@ class SitePipeline:
             self.stats.inc_value(f"errors/{problem}")
         reading = self.sites.setdefault(item.start, SiteReading(url=item.start))
         findings = None
-        if is_article(item.url, schema.types, item.byline, item.text):
-            self.stats.inc_value("pages/articles (no facts taken)")
+        kind = page_kind(item.url, schema.types, item.byline, item.text, carrier_names())
+        if kind in SILENT_KINDS:
+            self.stats.inc_value(f"not stated/pages: {kind}")
         else:
-            findings = read_page(item.text)
+            findings = read_page(item.text, kind, urlsplit(item.url).hostname or "")
+            self._count_abstentions(findings)
         reading.add_page(item.url, item.retrieved_at, findings, schema, _phones(item.tel))
         self.stats.inc_value("pages/read")
         return PageRead(url=item.url)  # the page's text is not kept past this point
+
+    def _count_abstentions(self, findings) -> None:
+        """What the page had to say that is not stated as a fact, by reason."""
+        for reason, count in findings.abstained.items():
+            self.stats.inc_value(f"not stated/statements: {reason}", count)
+        for found in (findings.schedules, findings.hours_per_week, findings.carriers, findings.medicaid_plans,
+                      findings.telehealth):
+            for finding in found:
+                if not published(finding.basis):
+                    self.stats.inc_value(f"not stated/quoted only: {finding.basis}")
 
     def stage(self, passed: bool) -> None:
         self.stats.set_value("sites/with a page read", len(self.sites))

@@ -7,12 +7,15 @@ telehealth. Only the facility's own statements count (crawler.websites.scope).
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import NamedTuple
 
-from crawler.websites.scope import own_statement, speaks_for_itself, words
+from crawler.websites.evidence import Basis
+from crawler.websites.scope import Abstention, PageKind, own_statement, speaks_for_itself, words
 from facility.model import Schedule
 
 MAX_SENTENCE = 300  # evidence is quoted; a longer "sentence" is cut here
@@ -30,6 +33,8 @@ _LETTER_DAYS = {"M": 0, "T": 1, "Tu": 1, "W": 2, "Th": 3, "R": 3, "F": 4, "Sa": 
 _LETTER = "(?:Th|Tu|Sa|Su|M|T|W|R|F)"
 _LETTER_LIST = re.compile(rf"(?<![\w'’]){_LETTER}(?:\s*(?:,|/|&|and|-|–)\s*{_LETTER})+(?![\w'’])")
 _LETTER_SEPARATOR = re.compile(r"\s*(,|/|&|and|-|–)\s*")
+_DAY_NAME = "(?:" + "|".join(sorted(_DAY_INDEX, key=len, reverse=True)) + ")"
+_DAY_CHAIN = re.compile(rf"\b{_DAY_NAME}(?:-{_DAY_NAME}){{2,}}\b", re.I)
 _DAY_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|a)\s*$", re.I)
 _TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])(?:\.?\s*m\b\.?|\b))?"
 _TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till)\s*" + _TIME, re.I)
@@ -37,11 +42,16 @@ _EARLIEST_UNMARKED_MORNING = 7 * 60  # a clock time without am/pm before 7:00 is
 _NOON = re.compile(r"\bnoon\b", re.I)
 _IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
 _PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes)\b", re.I)
+# What meets besides the IOP: other levels of care, families, alumni, houses, jobs, others' programs, examples.
+_OTHER_ACTIVITY = (r"\b(?:famil(?:y|ies)|alumni|visit(?:ing|ation|ors?)|house|residents?|outings?|chores?|curfew|"
+                   r"admissions|examples?|PHPs?|partial[- ]hospitali[sz]ation|day[- ]treatment|residential|inpatient|"
+                   r"detox|shifts?|their|meetings?|mass|services? (?:are|is) held)\b")
 _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|offices? (?:is|are) open|open|opening|"
                           r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
                           r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|"
-                          r"dosing|pharmacy|pick-?up|closed|closes)\b|"
-                          r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}", re.I)
+                          r"dosing|pharmacy|pick-?up|closed|closes|front office|labs?|screenings?|MAT clinic)\b|"
+                          r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}|" + _OTHER_ACTIVITY, re.I)
+_TRACK = re.compile(r"\b(?:our|the) (?:[\w'-]+ ){0,2}(?:track|program)s?\b", re.I)  # "our evening track"
 _EVENING = re.compile(r"\b(?:evenings?|weeknights?|nights?)\b", re.I)
 # A schedule said to be gone or absent: "was discontinued", "we do not offer weekend groups".
 _NO_SCHEDULE = re.compile(r"\b(?:not|no longer|never|discontinued|paused|suspended|cancell?ed|ended|were|used to|"
@@ -53,17 +63,25 @@ _NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
 _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*)?(?:hours|hrs)\.?"
                              r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)",
                              re.I)
+# Weekly hours of something else than the program: another level of care, a job, school.
+_NOT_WEEKLY_PROGRAM = re.compile(r"\b(?:PHPs?|partial[- ]hospitali[sz]ation|day[- ]treatment|residential|inpatient|"
+                                 r"work(?:ing)?|employ\w*|volunteer\w*|school|jobs?)\b", re.I)
+_PARTIAL_REFUSAL = re.compile(r"\bfor (?:the |our |any )?(?!this\b)(?:[\w'’-]+ ){1,2}(?:groups?|tracks?|programs?|detox|visits?|"
+                              r"sessions?|IOP)\b", re.I)
 _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", "telemedicine", "teletherapy",
-                    r"virtual (?:IOPs?|intensive outpatient|programs?|sessions?|groups?|care|treatment|visits?|"
+                    r"virtual (?:[\w-]+ )?(?:IOPs?|intensive outpatient|programs?|sessions?|groups?|care|treatment|visits?|tracks?|"
                     r"options?)",
                     r"online (?:IOPs?|sessions?|groups?|programs?|therapy|treatment)",
                     r"(?:by|via|secure|over|phone or) video", r"(?:attend|join)\w* online",
-                    r"video (?:sessions?|visits?|groups?|calls?)")
+                    r"video (?:sessions?|visits?|groups?|calls?)", r"(?:via|on|over|by) zoom")
 # What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered", r"can (?:also )?be (?:done|arranged)")
 _ACCEPTED = words("we", "our", "us", r"accept(?:s|ed)?", "in[- ]network", "take[sn]?", r"bill(?:s|ed)?",
                   r"participat\w*", r"contract(?:s|ed)?", "welcome", "covered here")
+# The verbs of taking a plan, without the first person that _ACCEPTED also counts.
+_ACCEPTS = words(r"accept(?:s|ed)?", "in[- ]network", "take[sn]?", r"bill(?:s|ed)?", r"participat\w*",
+                 r"contract(?:s|ed)?", "covered here")
 # A list of names: names make up this much of it ("Aetna · Cigna · TRICARE West", "Insurance: Aetna").
 _LIST_NAME_SHARE = 1 / 3
 _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
@@ -84,16 +102,24 @@ _QUESTION_OPENER = re.compile(r"^(?:do|does|can|could|will|may|is|are)\s+(?:you|
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\s*\n\s*")
 
 
+class Finding(NamedTuple):
+    value: object
+    sentence: str  # the evidence, as the page says it
+    basis: Basis  # the class of sentence it was read from (crawler.websites.evidence)
+
+
 @dataclass
 class PageFindings:
-    """Each list holds (value, sentence) pairs in page order; `iop` only the sentences."""
+    """Each list holds findings in page order; `iop` only the sentences. `abstained` counts the
+    statements that had something to find and were not read as the facility's, by reason."""
     iop: list[str] = field(default_factory=list)
-    schedules: list[tuple[Schedule, str]] = field(default_factory=list)
-    hours_per_week: list[tuple[float, str]] = field(default_factory=list)
-    carriers: list[tuple["InsuranceName", str]] = field(default_factory=list)
-    medicaid_plans: list[tuple["InsuranceName", str]] = field(default_factory=list)
-    refused: list[tuple["InsuranceName", str]] = field(default_factory=list)  # names it says it does not take
-    telehealth: list[tuple[bool, str]] = field(default_factory=list)
+    schedules: list[Finding] = field(default_factory=list)
+    hours_per_week: list[Finding] = field(default_factory=list)
+    carriers: list[Finding] = field(default_factory=list)
+    medicaid_plans: list[Finding] = field(default_factory=list)
+    refused: list[Finding] = field(default_factory=list)  # names it says it does not take
+    telehealth: list[Finding] = field(default_factory=list)
+    abstained: Counter = field(default_factory=Counter)
 
 
 def sentences(text: str) -> list[str]:
@@ -114,6 +140,7 @@ def days_in(sentence: str) -> list[str]:
 @lru_cache(maxsize=4096)  # pages repeat their lines (headers, footers, boilerplate) and each is asked twice
 def _days(sentence: str) -> tuple[str, ...]:
     days: set[str] = set()
+    sentence = _DAY_CHAIN.sub(lambda chain: chain.group().replace("-", ","), sentence)  # "Mon-Wed-Fri" lists three
     matches = list(_DAY.finditer(sentence))
     for index, match in enumerate(matches):
         word = match.group(2)
@@ -210,24 +237,35 @@ _WORD = re.compile(r"[\w.&+-]+")
 
 
 @cache
-def _insurance() -> dict[str, list[tuple[re.Pattern, InsuranceName]]]:
-    """Carriers and Medicaid plans we recognise (crawler/websites/insurance_names.csv), indexed by their
-    first word: each sentence is scanned once, word by word, not once per name."""
+def _spellings() -> tuple[tuple[str, InsuranceName], ...]:
+    """Carriers and Medicaid plans we recognise (crawler/websites/insurance_names.csv), each spelling."""
     with files("crawler.websites").joinpath("insurance_names.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     spellings = []
     for row in rows:
         name = InsuranceName(row["name"], row["kind"], frozenset(row["states"].split()))
         spellings += [(spelling, name) for spelling in [row["name"]] + row["aliases"].split("|") if spelling]
+    return tuple(spellings)
+
+
+@cache
+def _insurance() -> dict[str, list[tuple[re.Pattern, InsuranceName]]]:
+    """The spellings indexed by their first word: each sentence is scanned once, word by word, not once per name."""
     by_first_word: dict[str, list[tuple[re.Pattern, InsuranceName]]] = {}
     # Longest spelling first, so "Aetna Better Health" wins over "Aetna".
-    for spelling, name in sorted(spellings, key=lambda pair: len(pair[0]), reverse=True):
+    for spelling, name in sorted(_spellings(), key=lambda pair: len(pair[0]), reverse=True):
         # As spelled or in capitals, never in lower case: "MediCal" is a plan, "medical" a word.
         forms = "|".join(re.escape(form).replace(r"\ ", r"\s+")
                          for form in dict.fromkeys([spelling, spelling.upper()]))
         pattern = re.compile(f"(?:{forms})(?![\\w-])")
         by_first_word.setdefault(_WORD.match(spelling).group().lower().rstrip("."), []).append((pattern, name))
     return by_first_word
+
+
+@cache
+def carrier_names() -> frozenset[str]:
+    """Every spelling of every insurer we recognise, in lower case (a page titled by one is about it)."""
+    return frozenset(spelling.lower() for spelling, _ in _spellings())
 
 
 def insurance_in(sentence: str) -> list[tuple[InsuranceName, bool]]:
@@ -260,21 +298,30 @@ def telehealth_in(sentence: str) -> bool | None:
     if not _TELEHEALTH.search(sentence):
         return None
     if _NEGATION.search(sentence):
-        return False
-    line = sentence.rsplit(" · ", 1)[-1]  # the line itself, not the heading it is read under
+        # "not for IOP groups", "no telehealth for the men's group": one part refused says nothing of the rest
+        return None if _PARTIAL_REFUSAL.search(sentence) else False
+    line = _line(sentence)
     heading = len(line.split()) <= _SHORT_LINE_WORDS and not line.rstrip().endswith(".") and \
         _PROGRAM_OR_SERVICE.search(line)
+    if not _TELEHEALTH.search(line) and (sentence.rsplit(" · ", 1)[0].endswith("?") or not heading):
+        return None  # said by a heading above a line that is not one of its programs
     return True if heading or _OFFERED.search(sentence) else None
 
 
-def _statements(text: str):
-    """The page's sentences as (sentence, statement to read): each clause between semicolons; a
+class Statement(NamedTuple):
+    sentence: str  # as the page says it: the evidence
+    text: str  # what to read: the clause, under its heading, or the question answered
+    form: str  # "line", "under heading", "table", "answer"
+
+
+def _statements(text: str) -> Iterator[Statement]:
+    """The page's sentences as statements to read: each clause between semicolons; a
     line of days or hours, or a short list line, under the heading or question it answers
     ("Medication dosing window" / "Monday–Saturday, 6–10 a.m." is no program schedule); a line of
     days with the line of hours under it; a table's row under a header of days, as its days and
     hours; and for a question the page answers with "Yes" or "No", what it asks ("Do you accept
     AHCCCS? Yes." accepts it)."""
-    question = section = None
+    question = section = lead = None  # lead: the facility's acceptance sentence a list of plans may follow
     header: list[list[str]] | None = None  # days of each column of the table being read
     lines = sentences(text)
     paired = False  # the line is the hours under the line of days before it, read with it
@@ -286,13 +333,14 @@ def _statements(text: str):
             continue
         if header and len(cells) == len(header):
             for row in _table_rows(cells, header):
-                yield sentence, f"{section} · {row}" if section else row
+                yield Statement(sentence, f"{section} · {row}" if section else row, "table")
             continue
         header = None
         answer = _YES_NO.match(sentence)
         if question and answer:
             asked = _QUESTION_OPENER.sub("", question.rstrip("?"))
-            yield f"{question} {sentence}", f"We {asked}" if answer.group(1) else f"We do not {asked}"
+            said = f"We {asked}" if answer.group(1) else f"We do not {asked}"
+            yield Statement(f"{question} {sentence}", f"{said} ({sentence})", "answer")  # "No, not for IOP groups"
         words = len(sentence.split())
         timed = days_in(sentence) or time_ranges(sentence)
         under_heading = section and not _PROGRAM.search(sentence) and (timed or (
@@ -305,11 +353,19 @@ def _statements(text: str):
         elif paired:
             paired = False
             continue
+        listed = _names_fill(sentence)
+        if listed and lead:  # "We are in network with these plans:" and the list under it
+            section, under_heading = lead, True
+        elif not listed:
+            lead = sentence if _ACCEPTS.search(sentence) and speaks_for_itself(sentence) and not (
+                _NEGATION.search(sentence) or sentence.endswith("?")) else None
         for clause in sentence.split("; "):
-            yield sentence, f"{section} · {clause}" if under_heading else clause
+            yield Statement(sentence, f"{section} · {clause}", "under heading") if under_heading else \
+                Statement(sentence, clause, "line")
         question = sentence if sentence.endswith("?") else None
         if not timed and not _DIGIT.search(sentence) and not _BULLET.match(sentence) and "|" not in sentence and (
-                sentence.endswith("?") or (words <= _SHORT_LINE_WORDS and not sentence.endswith("."))):
+                sentence.endswith("?") or (words <= _SHORT_LINE_WORDS and not sentence.endswith("."))) \
+                and not listed:  # an item of a list of plans heads nothing
             section = sentence
 
 
@@ -334,39 +390,130 @@ def _worth_reading(statement: str) -> bool:
         word.group().lower().rstrip(".") in _insurance() for word in _WORD.finditer(statement))
 
 
+def _names_fill(text: str) -> bool:
+    """Insurance names make up a good share of the text: a list of them."""
+    return sum(len(spelled.split()) for _, spelled in _names(text)) >= _LIST_NAME_SHARE * len(text.split())
+
+
 def _insurance_claimed(sentence: str) -> bool:
     """A list of names, or a sentence about accepting insurance (not a mere mention of a plan)."""
-    return bool(_ACCEPTED.search(sentence)) or any(
-        sum(len(spelled.split()) for _, spelled in _names(part)) >= _LIST_NAME_SHARE * len(part.split())
-        for part in sentence.split(" · "))
+    return bool(_ACCEPTED.search(sentence)) or any(_names_fill(part) for part in sentence.split(" · "))
 
 
-def read_page(text: str) -> PageFindings:
-    """What the page's sentences say about the facility itself (general and hedged ones say nothing)."""
+def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> PageFindings:
+    """What the page's sentences say about the facility itself (general and hedged ones say nothing),
+    each finding with the class of sentence it was read from. On a sober-living, residential or
+    day-treatment page a timetable is its own class unless its line names the IOP; on a page about
+    one insurer, so is every insurer it names. `host` is the site's host name: a sentence whose subject
+    is a name the host spells ("Palm Coast is in network" on palmcoastrecovery.com) is the facility's."""
     findings = PageFindings()
     program_page = bool(_IOP.search(text))
+    accepting = False  # the page says, in the first person, that the facility takes insurance
     read: set[str] = set()  # a statement the page repeats says nothing new
-    for sentence, statement in _statements(text):
-        if statement in read:
+    for statement in _statements(text):
+        sentence = statement.sentence
+        if statement.text in read:
             continue
-        read.add(statement)
-        if not _worth_reading(statement) or (own := own_statement(statement)) is None:
+        read.add(statement.text)
+        if not _worth_reading(statement.text):
+            continue
+        own = own_statement(statement.text)
+        if isinstance(own, Abstention):
+            findings.abstained[own] += 1
             continue
         if _IOP.search(own):
             findings.iop.append(sentence)
         for schedule in schedules_in(own, program_page):
-            findings.schedules.append((schedule, sentence))
-        for match in _HOURS_PER_WEEK.finditer(own):
+            basis = Basis.HOUSING_SCHEDULE if kind == PageKind.HOUSING and not _IOP.search(_line(own)) else \
+                _schedule_basis(own, schedule, statement.form)
+            findings.schedules.append(Finding(schedule, sentence, basis))
+        for match in _HOURS_PER_WEEK.finditer(own) if not _NOT_WEEKLY_PROGRAM.search(own) else ():
             hours = _hours(match.group(1))
             if 0 < hours <= 80:
-                findings.hours_per_week.append((hours, sentence))
-        for name, accepted in insurance_in(own) if _insurance_claimed(own) else ():
-            target = findings.refused if not accepted else \
-                findings.carriers if name.kind == "carrier" else findings.medicaid_plans
-            target.append((name, sentence))
+                basis = Basis.HOUSING_SCHEDULE if kind == PageKind.HOUSING and not _IOP.search(_line(own)) else \
+                    Basis.WEEKLY_HOURS
+                findings.hours_per_week.append(Finding(hours, sentence, basis))
+        line = _line(own)
+        accepting = accepting or bool(statement.form != "answer" and speaks_for_itself(line) and
+                                      _ACCEPTS.search(line) and not _NEGATION.search(line))
+        if _insurance_claimed(own):
+            basis = Basis.CARRIER_PAGE if kind == PageKind.CARRIER else _insurance_basis(own, statement.form, host)
+            for name, accepted in insurance_in(own):
+                target = findings.refused if not accepted else \
+                    findings.carriers if name.kind == "carrier" else findings.medicaid_plans
+                target.append(Finding(name, sentence, basis))
         if (telehealth := telehealth_in(own)) is not None:
-            findings.telehealth.append((telehealth, sentence))
+            findings.telehealth.append(Finding(telehealth, sentence, _telehealth_basis(own, telehealth, statement.form)))
+    if accepting:  # a bare list of plans on a page where the facility says it takes insurance
+        for found in (findings.carriers, findings.medicaid_plans):
+            found[:] = [f._replace(basis=Basis.LIST_ON_ACCEPTING_PAGE) if f.basis == Basis.NAME_LIST else f
+                        for f in found]
     return findings
+
+
+def _line(statement: str) -> str:
+    """The line itself, not the heading it is read under."""
+    return statement.rsplit(" · ", 1)[-1]
+
+
+def _schedule_basis(statement: str, schedule: Schedule, form: str) -> Basis:
+    if form == "table":
+        return Basis.SCHEDULE_TABLE
+    if not (schedule.days or schedule.starts):
+        return Basis.NAMED_TRACK
+    line = _line(statement)
+    if _IOP.search(line) or _TRACK.search(line):
+        return Basis.SCHEDULE_NAMING_IOP
+    return Basis.SCHEDULE_LINE if _PROGRAM.search(line) else Basis.SCHEDULE_ON_PROGRAM_PAGE
+
+
+# A heading that names insurance and nothing else: "Insurance", "Accepted insurance", "Health plans".
+_INSURANCE_HEADING = re.compile(r"^(?:accepted |our |commercial |private )?(?:insurances?|health (?:insurance|plans?)|"
+                                r"medicaid(?: plans?)?|"
+                                r"plans|payers?|in[- ]network(?: plans| insurance| providers)?)"
+                                r"(?: (?:accepted|providers|carriers|plans|partners|options|(?:&|and) payment))?:?$", re.I)
+# "Palm Coast is in network with ...", "Bixby Sage's IOP accepts ...": the facility named as the subject.
+_NAMED_SUBJECT = re.compile(r"^((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*?)(?:'s?|’s?)?\s+(?:\w+\s+)?"
+                            r"(?:is|are|accepts?|takes?|bills?|participates?)\b")
+
+
+# "referred to our partner, which is in network with ...": another organisation takes the plan.
+_SOMEONE_ELSE = words(r"partners?", r"referr?(?:ed|als?|s)?", r"affiliat\w*", "sister")
+
+
+def _without_names(text: str) -> str:
+    for _, spelled in list(_names(text)):
+        text = text.replace(spelled, " ")
+    return text
+
+
+def _insurance_basis(statement: str, form: str, host: str) -> Basis:
+    if form == "answer":
+        return Basis.ANSWERED_QUESTION
+    line = _line(statement)
+    if _SOMEONE_ELSE.search(_without_names(line)):  # "Priority Partners" is a plan, not a partner
+        return Basis.ACCEPTANCE_PROSE
+    if speaks_for_itself(line) and _ACCEPTED.search(line):
+        return Basis.FIRST_PERSON_ACCEPTANCE
+    heading = statement.rsplit(" · ", 1)[0] if form == "under heading" and _names_fill(line) else ""
+    if _ACCEPTED.search(heading) and not (_NEGATION.search(heading) or heading.endswith("?")):
+        return Basis.LIST_UNDER_HEADING
+    label = line.split(":", 1)[0] if ":" in line and _names_fill(line.split(":", 1)[1]) else ""
+    if _INSURANCE_HEADING.match(heading.rsplit(" · ", 1)[-1]) or _INSURANCE_HEADING.match(label):
+        return Basis.LIST_UNDER_INSURANCE_HEADING  # under "Insurance", or after "Medicaid plans:"
+    if not _ACCEPTED.search(line):
+        return Basis.NAME_LIST
+    named = _NAMED_SUBJECT.match(line)
+    own_name = named and re.sub(r"\W", "", named.group(1).lower()) in host.replace("-", "")
+    return Basis.OWN_NAME_ACCEPTANCE if own_name else Basis.ACCEPTANCE_PROSE
+
+
+def _telehealth_basis(statement: str, offered: bool, form: str) -> Basis:
+    if form == "answer":
+        return Basis.ANSWERED_QUESTION
+    if not offered:
+        return Basis.IN_PERSON_ONLY
+    return Basis.TELEHEALTH_OFFER if _OFFERED.search(statement) else Basis.TELEHEALTH_HEADING
 
 
 def _hours(number: str) -> float:

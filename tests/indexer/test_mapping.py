@@ -43,11 +43,11 @@ def test_every_facility_field_is_mapped_and_nothing_else():
     assert _mapping_fields(MAPPING["properties"], model_fields) == {**model_fields, **searched_only}
 
 
-def test_only_provenance_and_evidence_are_stored_unindexed():
+def test_only_provenance_evidence_and_quotes_are_stored_unindexed():
     opaque = [name for name, spec in MAPPING["properties"].items() if spec.get("enabled") is False]
     opaque += [f"site.{name}" for name, spec in MAPPING["properties"]["site"]["properties"].items()
                if spec.get("enabled") is False]
-    assert opaque == ["fields_by_source", "site.address", "site.location", "site.evidence"]
+    assert opaque == ["fields_by_source", "site.address", "site.location", "site.evidence", "site.quotes"]
 
 
 def _spec(path: str) -> dict:

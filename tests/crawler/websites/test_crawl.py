@@ -29,7 +29,7 @@ def listed(id_: str, name: str, street: str, city: str, zip_code: str, phone: st
                     updated_at=datetime(2026, 1, 5, tzinfo=timezone.utc))
 
 
-HARBOR, MAPLE, CEDAR, RIVERBEND, WILLAMETTE, PINECREST = (letter * 16 for letter in "abcdef")
+HARBOR, MAPLE, CEDAR, RIVERBEND, WILLAMETTE, PINECREST, ASPEN = (letter * 16 for letter in "abcdef1")
 NOTHING_SAID = {"offers_iop": False, "schedules": [], "evening": False, "weekend": False, "hours_per_week": None,
                 "insurance_carriers": [], "medicaid_plans": [], "telehealth": None}
 
@@ -90,6 +90,22 @@ EXPECTED = {
         "address": {"street1": "88 Pine Avenue", "street2": None, "city": "Bend", "state": "OR", "zip": "97701"},
         "location": None, "opening_hours": [], **NOTHING_SAID, "offers_iop": True,
     },
+    # Pages in the real web's shapes: a plain program paragraph (days in one sentence, the sessions'
+    # times in the next), a weekly minimum, a notice that groups are held by video, a list under
+    # "Insurance We Accept"; beside them a page about one insurer, a story told in the first person,
+    # a sober-living house schedule and a page about other organisations, none of them the program's facts.
+    ASPEN: {
+        "matched_by": "domain", "pages": 7, "name": "Aspen Ridge Recovery", "phones": ["+17195550163"],
+        "address": {"street1": "415 Juniper Street", "street2": None, "city": "Pueblo", "state": "CO",
+                    "zip": "81003"},
+        "location": None, "offers_iop": True,
+        "schedules": [{"days": ["mon", "wed", "thu"], "starts": "09:00", "ends": "12:00", "evening": False,
+                       "weekend": False},
+                      {"days": ["mon", "wed", "thu"], "starts": "18:00", "ends": "21:00", "evening": True,
+                       "weekend": False}],
+        "evening": True, "weekend": False, "hours_per_week": 9.0, "insurance_carriers": ["Aetna", "Cigna"],
+        "medicaid_plans": ["Health First Colorado"], "telehealth": True, "opening_hours": [],
+    },
 }
 
 
@@ -107,13 +123,15 @@ def crawl(tmp_path_factory):
             listed(WILLAMETTE, "Willamette Valley Recovery", "210 Mill St", "Salem", "97301", "+15035550100",
                    website=bases["willamette"] + "/", state="OR"),
             listed(PINECREST, "Pinecrest Recovery", "88 Pine Ave", "Bend", "97701", "+15415550100", state="OR"),
+            listed(ASPEN, "Aspen Ridge Recovery", "415 Juniper St", "Pueblo", "81003", "+17195550100",
+                   website=bases["aspen"] + "/", state="CO"),
         ]
         staged = tmp / "facilities.jsonl"
         staged.write_text("".join(f.model_dump_json() + "\n" for f in facilities))
         urls = tmp / "urls.txt"
         urls.write_text("# one website per line\n" + "\n".join(
             bases[name] + "/" for name in ("harbor", "maple", "birch", "cedar", "closed", "hostile", "willamette",
-                                           "pinecrest")) + "\n\n")
+                                           "pinecrest", "aspen")) + "\n\n")
         out = tmp / "sites.jsonl"
         result = subprocess.run(
             [sys.executable, "-m", "iopfinder.cli", "crawl", "sites", "--urls", str(urls), "--facilities", str(staged),
@@ -161,6 +179,23 @@ def test_every_finding_cites_the_page_and_sentence(crawl):
     maple = next(json.loads(line)["site"] for line in out.read_text().splitlines() if MAPLE in line)
     no_telehealth = next(e for e in maple["evidence"] if e["field"] == "telehealth")
     assert no_telehealth["value"] == "False" and "do not offer telehealth" in no_telehealth["sentence"]
+
+
+def test_what_a_site_says_in_a_class_too_unreliable_for_facts_is_quoted_not_stated(crawl):
+    result, out, bases, _ = crawl
+    aspen = next(json.loads(line)["site"] for line in out.read_text().splitlines() if ASPEN in line)
+    quoted = {(q["field"], q["value"], q["basis"]): q for q in aspen["quotes"]}
+    humana = quoted[("insurance_carriers", "Humana", "insurance named on a page about one insurer")]
+    assert humana["sentence"] == "We are in network with Humana for our outpatient programs."
+    assert humana["url"] == bases["aspen"] + "/insurance/humana/" and humana["read_on"] == aspen["retrieved_at"][:10]
+    assert ("schedules", "Sun 20:00-21:00", "a timetable on a sober-living, residential or day-treatment page") \
+        in quoted
+    assert "Humana" not in aspen["insurance_carriers"] and not aspen["weekend"]
+    summary = " ".join(result.stderr.split())
+    for reason in ("not stated: pages: story", "not stated: pages: about other organisations",
+                   "not stated: quoted only: insurance named on a page about one insurer",
+                   "not stated: statements: a general statement"):
+        assert reason in summary, reason
 
 
 def test_unmatched_site_is_reported_with_its_reason(crawl):

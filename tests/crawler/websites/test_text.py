@@ -1,5 +1,7 @@
 import pytest
 
+from crawler.websites.evidence import Basis
+from crawler.websites.scope import Abstention, PageKind
 from crawler.websites.text import days_in, insurance_in, read_page, schedules_in, sentences, telehealth_in, time_ranges
 
 
@@ -108,14 +110,14 @@ def test_a_page_reads_into_findings_with_their_sentences():
             "We accept Cigna and Medi-Cal. Telehealth is available.")
     findings = read_page(text)
     assert findings.iop[0] == "Intensive Outpatient Program"
-    schedule, sentence = findings.schedules[0]
+    schedule, sentence, basis = findings.schedules[0]
     assert (schedule.days, schedule.starts, schedule.ends) == (["mon", "wed", "thu"], "18:00", "21:00")
-    assert sentence == "Our IOP meets Mon, Wed and Thu from 6 to 9 p.m."
-    assert findings.hours_per_week == [(9.0, "It is 9 hours a week.")]
-    assert [n.name for n, _ in findings.carriers] == ["Cigna"]
-    plan = findings.medicaid_plans[0][0]
+    assert (sentence, basis) == ("Our IOP meets Mon, Wed and Thu from 6 to 9 p.m.", Basis.SCHEDULE_NAMING_IOP)
+    assert findings.hours_per_week == [(9.0, "It is 9 hours a week.", Basis.WEEKLY_HOURS)]
+    assert [(f.value.name, f.basis) for f in findings.carriers] == [("Cigna", Basis.FIRST_PERSON_ACCEPTANCE)]
+    plan = findings.medicaid_plans[0].value
     assert (plan.name, plan.states) == ("Medi-Cal", {"CA"})
-    assert findings.telehealth == [(True, "Telehealth is available.")]
+    assert findings.telehealth == [(True, "Telehealth is available.", Basis.TELEHEALTH_OFFER)]
 
 
 @pytest.mark.parametrize("text", [
@@ -134,6 +136,11 @@ def test_general_hedged_and_questioning_sentences_say_nothing_about_the_facility
     assert (findings.schedules, findings.hours_per_week, findings.carriers, findings.telehealth) == ([], [], [], [])
 
 
+def test_what_was_not_read_as_the_facilitys_is_counted_by_reason():
+    findings = read_page("Do you offer evening IOP?\nMost IOPs meet 9 hours per week.\nWe may add Saturday groups.")
+    assert findings.abstained == {Abstention.QUESTION: 1, Abstention.GENERAL: 1, Abstention.HEDGED: 1}
+
+
 @pytest.mark.parametrize("text", [
     "Unlike many programs that may only meet by day, our IOP meets Monday to Thursday 6-9 pm.",
     "For people who work Monday to Friday, our IOP meets Monday to Thursday 6-9 pm.",
@@ -146,8 +153,8 @@ def test_the_facilitys_own_words_beside_a_general_clause_count(text):
 
 def test_a_yes_or_no_answers_the_question_it_follows():
     findings = read_page("Do you accept AHCCCS?\nYes.\nDo you take Cigna?\nNo.")
-    assert [n.name for n, _ in findings.medicaid_plans] == ["AHCCCS"]
-    assert [n.name for n, _ in findings.refused] == ["Cigna"]
+    assert [(f.value.name, f.basis) for f in findings.medicaid_plans] == [("AHCCCS", Basis.ANSWERED_QUESTION)]
+    assert [f.value.name for f in findings.refused] == ["Cigna"]
 
 
 @pytest.mark.parametrize("sentence, hours", [
@@ -176,20 +183,21 @@ def test_days_as_letters_only_in_a_list(sentence, days):
 
 def test_a_line_of_days_reads_with_the_line_of_hours_under_it():
     schedule = read_page("Intensive outpatient program\nAfternoon Group\nTuesday, Thursday\n4:00 PM – 7:00 PM").schedules
-    assert [(s.days, s.starts, s.evening) for s, _ in schedule] == [(["tue", "thu"], "16:00", True)]
+    assert [(s.days, s.starts, s.evening) for s, _, _ in schedule] == [(["tue", "thu"], "16:00", True)]
 
 
 def test_a_table_under_a_header_of_days_reads_by_column():
     text = ("Weekly IOP grid\nTrack | Mon | Tue | Wed | Sat\nAdult AM | 9:00–12:00 | — | 9:00–12:00 | —\n"
             "Weekend | — | — | — | 10:00–1:00\nSunday: building closed.")
-    found = [(s.days, s.starts, s.ends) for s, _ in read_page(text).schedules]
-    assert found == [(["mon", "wed"], "09:00", "12:00"), (["sat"], "10:00", "13:00")]
+    found = [(s.days, s.starts, s.ends, basis) for s, _, basis in read_page(text).schedules]
+    assert found == [(["mon", "wed"], "09:00", "12:00", Basis.SCHEDULE_TABLE),
+                     (["sat"], "10:00", "13:00", Basis.SCHEDULE_TABLE)]
 
 
 def test_insurance_lists_count_and_mentions_in_prose_do_not():
     listed = read_page("Aetna · Cigna · UnitedHealthcare · Blue Cross Blue Shield of Arizona · TRICARE West")
-    assert [n.name for n, _ in listed.carriers] == ["Aetna", "Cigna", "UnitedHealthcare", "Blue Cross Blue Shield",
-                                                    "TRICARE"]
+    assert [f.value.name for f in listed.carriers] == ["Aetna", "Cigna", "UnitedHealthcare",
+                                                       "Blue Cross Blue Shield", "TRICARE"]
     assert read_page("Virginia's Cardinal Care continues to pay for telehealth visits.").medicaid_plans == []
 
 
@@ -200,4 +208,35 @@ def test_insurance_lists_count_and_mentions_in_prose_do_not():
     ("Can I attend by telehealth?\nNo.", False),
 ])
 def test_telehealth_by_heading_stop_and_answer(text, said):
-    assert [value for value, _ in read_page(text).telehealth] == [said]
+    assert [finding.value for finding in read_page(text).telehealth] == [said]
+
+
+def test_a_timetable_on_a_sober_living_page_is_its_own_class_unless_it_names_the_iop():
+    text = ("Sober Living Schedule\nPeer group Sunday 7:00 pm to 8:00 pm\nHouse meeting Monday 8:00 pm to 9:00 pm\n"
+            "Our IOP meets Tue and Thu 6-9 pm.")
+    bases = [(f.value.days, f.basis) for f in read_page(text, PageKind.HOUSING).schedules]
+    assert bases == [(["sun"], Basis.HOUSING_SCHEDULE), (["tue", "thu"], Basis.SCHEDULE_NAMING_IOP)]  # no house meeting
+
+
+def test_insurers_on_a_page_about_one_insurer_are_their_own_class():
+    findings = read_page("Cigna rehab coverage\nWe accept Cigna.", PageKind.CARRIER)
+    assert {(f.value.name, f.basis) for f in findings.carriers} == {("Cigna", Basis.CARRIER_PAGE)}
+
+
+@pytest.mark.parametrize("text, basis", [
+    ("We accept Aetna.", Basis.FIRST_PERSON_ACCEPTANCE),
+    ("Palm Coast is in network with Aetna.", Basis.OWN_NAME_ACCEPTANCE),  # read on palmcoastrecovery.example
+    ("The hospital is in network with Aetna.", Basis.ACCEPTANCE_PROSE),
+    ("Clients are referred to our partner clinic, which is in network with Aetna.", Basis.ACCEPTANCE_PROSE),
+    ("Insurance we accept\nAetna\nCigna", Basis.LIST_UNDER_HEADING),
+    ("Insurance\nAetna\nCigna", Basis.LIST_UNDER_INSURANCE_HEADING),
+    ("Select your insurance\nAetna\nCigna", Basis.NAME_LIST),  # a form's drop-down list accepts nothing
+    ("Pay with insurance\nAetna\nCigna\nWe bill TRICARE directly.", Basis.LIST_ON_ACCEPTING_PAGE),
+])
+def test_insurance_findings_name_their_class(text, basis):
+    findings = read_page(text, host="www.palmcoastrecovery.example")
+    assert {f.basis for f in findings.carriers if f.value.name == "Aetna"} == {basis}
+
+
+def test_days_chained_with_hyphens_are_a_list_not_a_range():
+    assert days_in("IOP groups: Mon-Wed-Fri, 9:00a-12:00p") == ["mon", "wed", "fri"]

@@ -1,0 +1,50 @@
+"""Page kinds, judged from the whole page: what speaks for the facility and what does not."""
+
+import pytest
+
+from crawler.websites.scope import PageKind, page_kind
+from crawler.websites.text import carrier_names
+
+
+def kind(url: str, text: str, types: frozenset[str] = frozenset(), byline: str | None = None) -> PageKind:
+    return page_kind(url, set(types), byline, text, carrier_names())
+
+
+@pytest.mark.parametrize("url, text, types, byline", [
+    ("https://x.example/iop/", "Evening IOP\nOur IOP meets Mon 6-9 pm.", {"BlogPosting"}, None),
+    ("https://x.example/iop/", "Evening IOP\nOur IOP meets Mon 6-9 pm.", frozenset(), "By Dana Wu"),
+    ("https://x.example/blog/evening-iop/", "Evening IOP\nOur IOP meets Mon 6-9 pm.", frozenset(), None),
+    ("https://x.example/?p=4821", "Evening IOP\nOur IOP meets Mon 6-9 pm.", frozenset(), None),
+    ("https://x.example/what-to-expect-in-iop/", "What to expect\nGroups meet Mon 6-9 pm.", frozenset(), None),
+    ("https://x.example/iop/", "Is evening IOP right for you?\nGroups meet Mon 6-9 pm.", frozenset(), None),
+    ("https://x.example/iop-vs-php/", "IOP vs. PHP\nMost IOPs meet three days.", frozenset(), None),
+])
+def test_articles_and_guides(url, text, types, byline):
+    assert kind(url, text, types, byline) == PageKind.ARTICLE
+
+
+def test_a_story_told_in_the_first_person_singular():
+    text = ("Coming home\nI drank every weekend. My Saturdays were gone and I lost my job. Then I called, and my "
+            "counselor helped me see it. I go to group on Tuesday evenings now and I am grateful.")
+    assert kind("https://x.example/coming-home/", text) == PageKind.STORY
+
+
+def test_a_testimonial_on_a_program_page_keeps_the_page_the_facilitys():
+    text = ("Intensive Outpatient Program\nOur IOP meets Monday, Wednesday and Thursday evenings. We accept Aetna and "
+            "Cigna. Our counselors work with you and your family. We offer individual sessions each week.\n"
+            "\"I found my footing here.\" (an alumna)")
+    assert kind("https://x.example/programs/iop/", text) == PageKind.FACILITY
+
+
+@pytest.mark.parametrize("url, title, expected", [
+    ("https://x.example/insurance/cigna/", "Cigna", PageKind.CARRIER),
+    ("https://x.example/aetna-rehab/", "Aetna Insurance Coverage for Rehab", PageKind.CARRIER),
+    ("https://x.example/masshealth/", "MassHealth coverage for addiction treatment", PageKind.CARRIER),
+    ("https://x.example/insurance/", "Insurance We Accept", PageKind.FACILITY),
+    ("https://x.example/sober-living/", "Our Homes", PageKind.HOUSING),
+    ("https://x.example/programs/", "Residential Treatment", PageKind.HOUSING),
+    ("https://x.example/community-resources/", "Helpful links", PageKind.OTHER_ORGANISATION),
+    ("https://x.example/more/", "Local support groups and resources", PageKind.OTHER_ORGANISATION),
+])
+def test_pages_about_one_insurer_housing_and_other_organisations(url, title, expected):
+    assert kind(url, f"{title}\nWe are here to help. Call us today.") == expected

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from facility.model import Facility, Source
+from facility.paths import facility_path
 from facility.provenance import by_source
 from search_api.main import create_app
 from search_api.settings import ApiSettings
@@ -285,3 +286,34 @@ def test_from_index_then_the_indexer_merges_what_the_sites_say(es, es_url, alias
         counts = {v["value"]: v["count"] for v in api.get("/v1/facilities", params={"state": "VA"}).json()
                   ["facets"]["service"]["values"]}
         assert counts["evening"] == 1 and counts["weekend"] == 0 and counts["telehealth"] == 1
+
+
+@pytest.mark.integration
+def test_quotes_show_on_the_facility_page_in_both_languages_and_feed_no_filter(crawl, es_url, alias, tmp_path):
+    _, out, bases, _ = crawl
+    env = dict(os.environ, ELASTICSEARCH_URL=es_url, COLUMNS="250")
+    aspen = listed(ASPEN, "Aspen Ridge Recovery", "415 Juniper St", "Pueblo", "81003", "+17195550100",
+                   website=bases["aspen"] + "/", state="CO").model_copy(update={"levels_of_care": ["iop"]})
+    (tmp_path / "aspen.jsonl").write_text(aspen.model_dump_json() + "\n")
+    (tmp_path / "aspen-site.jsonl").write_text(next(line for line in out.read_text().splitlines() if ASPEN in line))
+    for args in (["index", "aspen.jsonl", "aspen-site.jsonl", "--alias", alias],
+                 ["site", "build", "--out", "site", "--alias", alias]):
+        result = subprocess.run([sys.executable, "-m", "iopfinder.cli", *args], capture_output=True, text=True,
+                                timeout=300, env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    with TestClient(create_app(ApiSettings(elasticsearch_url=es_url, alias=alias))) as api:
+        # The sober-living page's Sunday group is quoted, never a weekend filter, facet or badge.
+        assert api.get("/v1/facilities", params={"state": "CO", "service": "weekend"}).json()["total"] == 0
+        found = api.get("/v1/facilities", params={"state": "CO", "service": "evening"}).json()
+        assert [r["id"] for r in found["results"]] == [ASPEN] and "weekend" not in found["results"][0]["services"]
+        counts = {v["value"]: v["count"] for v in found["facets"]["service"]["values"]}
+        assert counts["weekend"] == 0 and counts["evening"] == 1
+        exported = api.get("/v1/facilities.csv", params={"state": "CO"}).text + \
+            api.get("/v1/facilities.ndjson", params={"state": "CO"}).text
+        assert "Humana" not in exported and "Sun 20:00" not in exported
+    page = facility_path(aspen.model_dump()).strip("/") + "/index.html"
+    english = (tmp_path / "site" / page).read_text()
+    assert "The facility's website says: “We are in network with Humana for our outpatient programs.”" in english
+    assert f'<a href="{bases["aspen"]}/insurance/humana/" rel="nofollow noopener">the page</a>, read on ' in english
+    spanish = (tmp_path / "site" / "es" / page).read_text()
+    assert "El sitio web del centro dice: «We are in network with Humana for our outpatient programs.»" in spanish

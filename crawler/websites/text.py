@@ -353,7 +353,7 @@ def _statements(text: str) -> Iterator[Statement]:
         elif paired:
             paired = False
             continue
-        listed = _names_fill(sentence)
+        listed = bool(lead or _ACCEPTS.search(sentence)) and _names_fill(sentence)
         if listed and lead:  # "We are in network with these plans:" and the list under it
             section, under_heading = lead, True
         elif not listed:
@@ -365,7 +365,7 @@ def _statements(text: str) -> Iterator[Statement]:
         question = sentence if sentence.endswith("?") else None
         if not timed and not _DIGIT.search(sentence) and not _BULLET.match(sentence) and "|" not in sentence and (
                 sentence.endswith("?") or (words <= _SHORT_LINE_WORDS and not sentence.endswith("."))) \
-                and not listed:  # an item of a list of plans heads nothing
+                and not _names_fill(sentence):  # an item of a list of plans heads nothing
             section = sentence
 
 
@@ -390,6 +390,7 @@ def _worth_reading(statement: str) -> bool:
         word.group().lower().rstrip(".") in _insurance() for word in _WORD.finditer(statement))
 
 
+@lru_cache(maxsize=4096)  # pages repeat their lines
 def _names_fill(text: str) -> bool:
     """Insurance names make up a good share of the text: a list of them."""
     return sum(len(spelled.split()) for _, spelled in _names(text)) >= _LIST_NAME_SHARE * len(text.split())

@@ -9,7 +9,7 @@ Field precedence, and where each field's source is kept (`fields_by_source`):
 2. A facility's own website (`Enrichment`) never overrides a listing: it sets `site` (the
    fresher crawl wins), fills `website` when no listing has one, and turns `telehealth` on when
    the site states it (the evidence is in `site.evidence`).
-Sources are united; `updated_at` follows the latest read, `verified_on` the newest `as_of`.
+Sources and changes between directory editions are united; `updated_at` follows the latest read, `verified_on` the newest `as_of`.
 """
 
 from facility.model import DESCRIBED_FIELDS, Enrichment, Facility, compact_sources, newest_source, source_label
@@ -62,6 +62,8 @@ def merge(first: Facility, second: Facility) -> Facility:
         if field in labels:
             field_labels[field] = labels[field]
     merged["updated_at"] = max(first.updated_at, second.updated_at)
+    changes = {change.model_dump_json(): change for change in older.changes + newer.changes}
+    merged["changes"] = [change.model_dump() for change in sorted(changes.values(), key=lambda c: c.as_of)]
     return _stamped(merged, field_labels, newer.sources + older.sources)
 
 

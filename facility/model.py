@@ -7,6 +7,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from facility.states import STATE_NAMES
 
+# Source names (facility.provenance says them in words): the directory, and the sources that list facilities.
+DIRECTORY = "samhsa-national-directory"
+FINDTREATMENT = "samhsa-findtreatment"
+LISTINGS = (DIRECTORY, FINDTREATMENT)
+
 
 class Record(BaseModel):
     # Cleaning happens before records are built (facility.normalize); the model checks shape.
@@ -94,6 +99,15 @@ class SiteFacts(Record):
     retrieved_at: datetime
 
 
+class Change(Record):
+    """What one directory edition changed in a facility's listing, as of that edition's survey date."""
+    edition: str
+    as_of: date
+    kind: Literal["new", "retired", "returned", "added", "removed"]
+    field: str | None = Field(default=None, description="for added/removed: the facet group (e.g. payment)")
+    values: list[str] = []
+
+
 class Enrichment(Record):
     """A crawl's findings about one facility that is already listed (keyed by its id)."""
     facility_id: str = Field(pattern=r"^[0-9a-f]{16}$")
@@ -133,6 +147,11 @@ class Facility(Record):
     unknown_codes: list[str] = Field(default=[], description="codes no taxonomy knows")
     site: SiteFacts | None = Field(default=None, description="from the facility's own website")
     sources: list[Source] = Field(min_length=1)
+    changes: list[Change] = Field(default=[], description="between directory editions, oldest first")
+    status: Literal["listed", "retired"] = Field(
+        default="listed", description="retired: the newest directory edition lacks it and no newer listing has it")
+    last_listed: str | None = Field(default=None, description="the newest directory edition that lists it")
+    modified_on: date | None = Field(default=None, description="as of when its listing last changed (or began)")
     fields_by_source: dict[str, list[str]] = Field(
         default={}, description="source label -> the fields it gave, for every source but the newest, "
                                 "which gave every other non-empty field (facility.provenance)")
@@ -167,6 +186,19 @@ class Facility(Record):
             self.verified_on = newest_source(self.sources).as_of
         return self
 
+    @model_validator(mode="after")
+    def listing_status(self) -> "Facility":
+        """Derived from the changes and sources, whatever a stored record said: a facility the
+        directory retired stays retired until a source newer than that edition lists it."""
+        editions = [s.edition for s in self.sources if s.name == DIRECTORY and s.edition]
+        self.last_listed = max(editions, key=int) if editions else None
+        last = self.changes[-1] if self.changes else None
+        retired = last is not None and last.kind == "retired" and not any(
+            s.name != DIRECTORY and s.name in LISTINGS and s.as_of > last.as_of for s in self.sources)
+        self.status = "retired" if retired else "listed"
+        self.modified_on = last.as_of if last else min(s.as_of for s in self.sources)
+        return self
+
     def field_sources(self) -> dict[str, str]:
         """Every non-empty described field → the label of the source it came from."""
         return source_of_each_field(vars(self), self.sources, self.fields_by_source)
@@ -174,7 +206,8 @@ class Facility(Record):
 
 # Fields that describe the facility (not its bookkeeping): those whose source is kept.
 DESCRIBED_FIELDS = tuple(name for name in Facility.model_fields
-                         if name not in {"id", "sources", "fields_by_source", "updated_at", "verified_on"})
+                         if name not in {"id", "sources", "changes", "status", "last_listed", "modified_on",
+                                      "fields_by_source", "updated_at", "verified_on"})
 
 
 def newest_source(sources: list[Source]) -> Source:

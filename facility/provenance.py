@@ -6,10 +6,8 @@ Statements are in the reader's language when given the `facility` domain's gette
 """
 
 from facility.hours import Translate, english
-from facility.model import Source, grouped_by_label, source_label, source_of_each_field
+from facility.model import DIRECTORY, FINDTREATMENT, Source, grouped_by_label, source_label, source_of_each_field
 
-DIRECTORY = "samhsa-national-directory"
-FINDTREATMENT = "samhsa-findtreatment"
 WEBSITE = "facility-website"
 
 

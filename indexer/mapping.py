@@ -98,6 +98,13 @@ MAPPING = {
                 "as_of": {"type": "date"},
             }
         },
+        # Between directory editions: filtered on by date (/v1/changes), the rest only shown.
+        "changes": {"properties": {"edition": keyword("changes.edition"), "as_of": {"type": "date"},
+                                   "kind": keyword("changes.kind"), "field": keyword("changes.field"),
+                                   "values": keyword("changes.values")}},
+        "status": {"type": "keyword", "doc_values": False},  # searches leave retired facilities out
+        "last_listed": keyword("last_listed"),
+        "modified_on": {"type": "date"},
         "fields_by_source": NOT_INDEXED,
         "updated_at": {"type": "date"},
         "verified_on": {"type": "date"},

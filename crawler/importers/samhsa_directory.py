@@ -55,14 +55,15 @@ class Survey(NamedTuple):
 
 
 # Directory edition year -> the SAMHSA survey whose answers it lists (edition Y lists the survey
-# of Y-1) and that survey's reference date: the day facilities describe, our `as_of`.
-# Not confirmed: we found no SAMHSA statement of the N-SUMHSS reference dates (N-SSATS used
-# the last weekday of March, e.g. March 29, 2019; a 2020 draft of the N-SSATS 2021 questionnaire
-# carried March 31, 2021, but the N-SUMHSS replaced that survey), so these editions use
-# January 1 of the survey year, a day no later than the real one.
+# of Y-1) and that survey's reference date: the day facilities describe, our `as_of`. SAMHSA's
+# 2022 N-SUMHSS codebook states "The reference date was March 31, 2022"; N-SSATS 2019 used
+# March 29, 2019 and the 2021 draft questionnaire March 31, 2021. March 31 of the survey year is
+# that documented pattern: the other years use it, not confirmed.
 SURVEYS = {
-    2022: Survey(2021, date(2021, 1, 1), confirmed=False),  # the 2021 N-SUMHSS
-    2023: Survey(2022, date(2022, 1, 1), confirmed=False),  # the 2022 N-SUMHSS
+    2022: Survey(2021, date(2021, 3, 31), confirmed=False),  # the 2021 N-SUMHSS
+    2023: Survey(2022, date(2022, 3, 31), confirmed=True),  # the 2022 N-SUMHSS (its codebook)
+    2024: Survey(2023, date(2023, 3, 31), confirmed=False),  # the 2023 N-SUMHSS
+    2025: Survey(2024, date(2024, 3, 31), confirmed=False),  # the 2024 N-SUMHSS
 }
 
 
@@ -98,8 +99,8 @@ class Directory:
         self.columns = self._header(FACILITY_SHEET, FACILITY_COLUMNS)
         self.reference = self._read_reference()
         self.edition = self._edition(edition)
-        # An edition the table lacks: January 1 of the year before it (import_directory notes it).
-        self.survey = SURVEYS.get(self.edition, Survey(self.edition - 1, date(self.edition - 1, 1, 1), False))
+        # An edition the table lacks: March 31 of the year before it (import_directory notes it).
+        self.survey = SURVEYS.get(self.edition, Survey(self.edition - 1, date(self.edition - 1, 3, 31), False))
 
     def _edition(self, given: int | None) -> int:
         named = re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", self.path.name)
@@ -192,7 +193,7 @@ def import_directory(
         tally.note(f"extra columns not read: {column}")
     if directory.edition not in SURVEYS:
         tally.note(f"edition {directory.edition} not in the survey table: "
-                   f"as of {directory.survey.reference_date} (January 1 of the year before)")
+                   f"as of {directory.survey.reference_date} (March 31 of the year before)")
 
     # First pass: which rows share an identity, and which of those differ in content.
     groups: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))

@@ -16,16 +16,21 @@ app = typer.Typer(help="Import official source files into staged Facility record
 @app.command("samhsa-directory")
 def import_samhsa_directory(
     xlsx: Annotated[Path, typer.Argument(help="SAMHSA National Directory workbook (.xlsx)")],
-    out: Annotated[Path, typer.Option("--out", help="staged Facility records (JSON Lines)")],
+    out: Annotated[Path, typer.Option("--out", help="staged Facility records (JSON Lines): the history of "
+                                                    "every edition imported into it")],
     coords: Annotated[Path | None, typer.Option(help="SAMHSA locator export CSV with coordinates")] = None,
     edition: Annotated[str | None, typer.Option(
         help="the edition's year, when the file name holds none (e.g. 2023)")] = None,
+    fresh: Annotated[bool, typer.Option(
+        help="start a new history: replace --out instead of adding this edition to it")] = False,
 ) -> None:
-    """Import SAMHSA's National Directory into staged Facility records (not replaced when more rows
-    than IOPFINDER_IMPORT_MAX_FAILURE_SHARE are dropped)."""
+    """Import an edition of SAMHSA's National Directory into staged Facility records: added to the
+    editions already in --out (newer editions only), which marks what it no longer lists as retired
+    (not replaced when more rows than IOPFINDER_IMPORT_MAX_FAILURE_SHARE are dropped)."""
     from crawler.importers import SourceFileError
     from crawler.importers.locator_coords import LocatorCoordinates
     from crawler.importers.samhsa_directory import Directory, import_directory, parse_edition
+    from facility.editions import add_edition
     from facility.staging import StagedWriter
     from iopfinder.job_stats import job_run
 
@@ -38,27 +43,62 @@ def import_samhsa_directory(
         tally = job.tally
         try:
             directory = Directory(xlsx, year)
+            history = [] if fresh else read_history(out, directory.edition)
             locator = LocatorCoordinates.from_csv(coords, tally) if coords else None
         except SourceFileError as error:
             fail(str(error))
-        levels: Counter[str] = Counter()
-        staged = StagedWriter(out, tally)
-        try:
-            with progress_bar("importing rows", None) as advance:
-                for record in import_directory(directory, datetime.now(timezone.utc), tally, locator):
-                    staged.write(record)
-                    levels.update(record.levels_of_care)
-                    advance()
-        except BaseException:
-            staged.discard()
-            raise
-        if job.verdict():
-            staged.discard()  # the previous file stays; the stats say why
-            tally.written = 0
-        else:
-            staged.commit()
         survey = directory.survey
+        with progress_bar("importing rows", None) as advance:
+            records = []
+            for record in import_directory(directory, datetime.now(timezone.utc), tally, locator):
+                records.append(record)
+                advance()
+        changes: Counter[str] = Counter()
+        if history:
+            records, changes = add_edition(history, records, str(directory.edition), survey.reference_date)
+        listed = Counter(record.status for record in records if "iop" in record.levels_of_care)
+        if job.verdict():
+            tally.written = 0  # the previous file stays; the stats say why
+        else:
+            with StagedWriter(out, tally) as staged:
+                for record in records:
+                    staged.write(record)
         job.summary(f"Imported {xlsx.name} → {out}", {
-            "records with level iop": levels.get("iop", 0),
+            "records with level iop": listed["listed"],
             "edition": f"{directory.edition} (survey of {survey.year})",
-            "as of": f"{survey.reference_date}" + ("" if survey.confirmed else " (date not confirmed)")})
+            "as of": f"{survey.reference_date}" + ("" if survey.confirmed else " (date not confirmed)"),
+            **({"editions in the history": ", ".join(sorted(editions_of(history) | {str(directory.edition)})),
+                **{f"facilities {kind}": changes[kind] for kind in ("new", "retired", "returned", "changed",
+                                                                    "unchanged")},
+                "retired with level iop": listed["retired"]} if history else {})})
+
+
+def editions_of(history) -> set[str]:
+    from facility.model import DIRECTORY
+
+    return {source.edition for record in history for source in record.sources
+            if source.name == DIRECTORY and source.edition}
+
+
+def read_history(path: Path, edition: int) -> list:
+    """The records already imported into `path`, when it exists and every edition in it is older."""
+    from crawler.importers import SourceFileError
+    from facility.model import Facility
+    from facility.staging import read_staged
+    from facility.tally import Tally
+
+    if not path.exists():
+        return []
+    tally = Tally()
+    history = [record for record in read_staged([path], tally) if isinstance(record, Facility)]
+    if tally.dropped or len(history) != tally.read:
+        raise SourceFileError(f"{path}: holds lines that are no staged facility records, so it is no history to "
+                              f"add edition {edition} to (--fresh replaces it)")
+    newest = max(map(int, editions_of(history)), default=None)
+    if newest == edition:
+        raise SourceFileError(f"{path}: edition {edition} is already imported into it; nothing changed "
+                              f"(--fresh starts a new history)")
+    if newest is not None and edition < newest:
+        raise SourceFileError(f"{path}: edition {edition} is older than edition {newest}, already imported into "
+                              f"it; import editions oldest first, or start a new history with --fresh")
+    return history

@@ -62,7 +62,7 @@ def test_an_import_dropping_too_many_rows_fails_and_keeps_the_previous_file(tmp_
     workbook = write_workbook(tmp_path / "d-2022.xlsx", [row(), row(name1="Other Place"), row(zip="ABCDE")])
     out = tmp_path / "staged.jsonl"
     out.write_text("the previous import\n")
-    result = import_directory(workbook, "--out", out)
+    result = import_directory(workbook, "--out", out, "--fresh")
     assert result.exit_code == 1
     reason = f"1 of 3 rows failed (33.3%, over the threshold of {defaults.IMPORT_MAX_FAILURE_SHARE:.1%})"
     assert result.stderr.strip().splitlines()[-1] == f"error: {reason}"
@@ -73,7 +73,7 @@ def test_an_import_dropping_too_many_rows_fails_and_keeps_the_previous_file(tmp_
     assert stats["counts"]["records with level iop"] == 2  # the summary's counts, as printed
     assert "records with level iop │ 2 " in " ".join(result.stderr.split())
 
-    result = import_directory(workbook, "--out", out, IOPFINDER_IMPORT_MAX_FAILURE_SHARE="0.5")
+    result = import_directory(workbook, "--out", out, "--fresh", IOPFINDER_IMPORT_MAX_FAILURE_SHARE="0.5")
     assert result.exit_code == 0, result.output
     assert len(out.read_text().splitlines()) == 2
     stats = stats_of(out)

@@ -225,10 +225,10 @@ def test_sources_are_dated_by_the_editions_survey(tmp_path, edition, last_day):
     assert all(r.verified_on == survey.reference_date and str(r.verified_on) <= last_day for r in records)
 
 
-def test_an_edition_not_in_the_table_is_dated_january_1_of_the_year_before(tmp_path):
+def test_an_edition_not_in_the_table_is_dated_march_31_of_the_year_before(tmp_path):
     records, tally = run(write_2023(tmp_path / "directory-2019.xlsx", [row()]))
-    assert records[0].sources[0].as_of == date(2018, 1, 1)
-    assert tally.notes["edition 2019 not in the survey table: as of 2018-01-01 (January 1 of the year before)"] == 1
+    assert records[0].sources[0].as_of == date(2018, 3, 31)
+    assert tally.notes["edition 2019 not in the survey table: as of 2018-03-31 (March 31 of the year before)"] == 1
 
 
 def cli(*args):

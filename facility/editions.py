@@ -1,0 +1,190 @@
+"""One facility across the directory's editions, and what each new edition changed.
+
+SAMHSA's directory carries no facility id from one edition to the next, and names change,
+suites move and phones change. Two listings are decided the same facility on evidence:
+- at the same street and ZIP: a name alike (program names not in conflict), or a shared phone;
+- elsewhere in the same ZIP: a name alike and a shared phone or the same street number;
+- in another ZIP of the same city: a name alike and a shared phone (a move).
+Each listing of the newer edition is the same facility as at most one of the older, the best
+evidence first. A matched facility keeps its id (so its page keeps its URL).
+
+Adding an edition to the history records, as of that edition's survey date: facilities new in
+it, those it no longer lists (retired), those it lists again (returned), and the facet values
+(levels of care, payment, services) added or removed. A code only one edition's survey asked
+about, or whose use across the directory more than halved or doubled (SNR, seniors, fell from
+3,652 listings to 113 when the survey's age question changed), tells of the survey, not the
+facility, and is no change.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from facility.identity import facility_id
+from facility.model import Change, Facility, source_label
+from facility.normalize import match_key
+from facility.taxonomy import default_taxonomy
+
+NAMES_ALIKE = 90  # rapidfuzz token-sort ratio of the names, 0-100
+NAMES_RELATED = 60  # at the same address with a shared phone: a rename, not another organisation
+PROGRAMS_CONFLICT = 60  # two program names (name2) this unlike name two programs
+SURVEY_CHANGE_RATIO = 2.0
+_PRECISION = {"address": 2, "zip": 1, "none": 0}
+_LOCATION_FIELDS = ("location", "geo_precision", "geo_source")
+_NUMBER = re.compile(r"^\d+")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A record as the matcher compares it."""
+    name: str
+    program: str
+    street: str
+    number: str
+    city: str
+    state: str
+    zip: str
+    phones: frozenset[str]
+
+    @classmethod
+    def of(cls, record: Facility) -> "Listing":
+        street = match_key(record.address.street1)
+        number = _NUMBER.match(street)
+        return cls(match_key(record.name), match_key(record.name2), street, number.group(0) if number else "",
+                   match_key(record.address.city), record.address.state, record.address.zip,
+                   frozenset(phone.number for phone in record.phones))
+
+
+def names_alike(a: Listing, b: Listing) -> float:
+    """How alike the names are (0-100): the organisation's name, or the whole name with the program's
+    when one listing moved words between the two."""
+    return max(fuzz.token_sort_ratio(a.name, b.name),
+               fuzz.token_sort_ratio(f"{a.name} {a.program}", f"{b.name} {b.program}"))
+
+
+def evidence(a: Listing, b: Listing) -> float | None:
+    """How strongly two listings are one facility (higher is stronger), or None when they are not."""
+    if a.state != b.state:
+        return None
+    names = names_alike(a, b)
+    phone = bool(a.phones & b.phones)
+    programs_conflict = bool(a.program and b.program and fuzz.token_sort_ratio(a.program, b.program) < PROGRAMS_CONFLICT)
+    same_street = bool(a.street) and a.street == b.street
+    if a.zip == b.zip and same_street:
+        same = not programs_conflict and (names >= NAMES_ALIKE or phone and names >= NAMES_RELATED)
+    elif a.zip == b.zip:
+        same = names >= NAMES_ALIKE and not programs_conflict and (phone or bool(a.number) and a.number == b.number)
+    else:
+        same = a.city == b.city and names >= NAMES_ALIKE and phone and not programs_conflict
+    if not same:
+        return None
+    return names + 30 * same_street + 20 * phone + 10 * (a.zip == b.zip)
+
+
+def match(older: list[Facility], newer: list[Facility]) -> dict[int, int]:
+    """Index in `newer` → index in `older` of the same facility; each matched at most once."""
+    by_zip: dict[str, list[int]] = defaultdict(list)
+    by_phone: dict[str, list[int]] = defaultdict(list)
+    old = [Listing.of(record) for record in older]
+    for index, listing in enumerate(old):
+        by_zip[listing.zip].append(index)
+        for phone in listing.phones:
+            by_phone[phone].append(index)
+    scored = []
+    for new_index, record in enumerate(newer):
+        listing = Listing.of(record)
+        candidates = set(by_zip[listing.zip]).union(*(by_phone[phone] for phone in listing.phones))
+        for old_index in candidates:
+            score = evidence(old[old_index], listing)
+            if score is not None:
+                scored.append((-score, new_index, old_index))
+    matched: dict[int, int] = {}
+    taken: set[int] = set()
+    for _, new_index, old_index in sorted(scored):
+        if new_index not in matched and old_index not in taken:
+            matched[new_index] = old_index
+            taken.add(old_index)
+    return matched
+
+
+def comparable_codes(older: list[Facility], newer: list[Facility]) -> set[str]:
+    """The codes both editions used about as often (see the module's docstring)."""
+    old = Counter(code for record in older for code in record.service_codes)
+    new = Counter(code for record in newer for code in record.service_codes)
+    scale = len(newer) / max(len(older), 1)
+    return {code for code in old.keys() & new.keys()
+            if 1 / SURVEY_CHANGE_RATIO <= new[code] / (old[code] * scale) <= SURVEY_CHANGE_RATIO}
+
+
+def facet_changes(older: Facility, newer: Facility, asked: set[str], edition: str, as_of: date) -> list[Change]:
+    """The facet values an edition added to or removed from a facility, among the codes both
+    editions asked about."""
+    taxonomy = default_taxonomy()
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    old_codes, new_codes = set(older.service_codes) & asked, set(newer.service_codes) & asked
+    for kind, codes in (("added", new_codes - old_codes), ("removed", old_codes - new_codes)):
+        for code in sorted(codes):
+            term = taxonomy.term(code)
+            field, value = (term.group, term.value) if term else ("service_codes", code)
+            if value not in found[kind, field]:
+                found[kind, field].append(value)
+    return [Change(edition=edition, as_of=as_of, kind=kind, field=field, values=values)
+            for (kind, field), values in sorted(found.items())]
+
+
+def _continued(older: Facility, newer: Facility, asked: set[str], edition: str, as_of: date) -> Facility:
+    """The newer listing of a facility the history has: its id, its sources and changes kept."""
+    changes = list(older.changes)
+    if older.status == "retired":
+        changes.append(Change(edition=edition, as_of=as_of, kind="returned"))
+    changes += facet_changes(older, newer, asked, edition, as_of)
+    record = newer.model_dump()
+    record.update(id=older.id, sources=older.model_dump()["sources"] + record["sources"],
+                  changes=[change.model_dump() for change in changes])
+    if _PRECISION[older.geo_precision] > _PRECISION[newer.geo_precision]:
+        record.update({field: getattr(older, field) for field in _LOCATION_FIELDS})
+        record["location"] = older.location.model_dump()
+        record["fields_by_source"] = {source_label(older.sources[-1]): list(_LOCATION_FIELDS)}
+    return Facility.model_validate(record)
+
+
+def add_edition(history: list[Facility], edition_records: list[Facility], edition: str,
+                as_of: date) -> tuple[list[Facility], Counter]:
+    """The history with a newer edition added, and counts of what it changed: new, retired,
+    returned, changed, unchanged facilities."""
+    counts: Counter[str] = Counter()
+    matched = match(history, edition_records)
+    asked = comparable_codes([r for r in history if r.status == "listed"], edition_records)
+    ids = {record.id for record in history}
+    result: list[Facility] = []
+    for index, record in enumerate(edition_records):
+        if index in matched:
+            older = history[matched[index]]
+            record = _continued(older, record, asked, edition, as_of)
+            counts["returned" if older.status == "retired" else
+                   "changed" if len(record.changes) > len(older.changes) else "unchanged"] += 1
+        else:
+            new_id = record.id
+            if new_id in ids:  # described as an older listing that another of this edition's continues
+                address = record.address
+                new_id = facility_id(record.name, record.name2, address.street1, address.street2, address.city,
+                                     address.state, address.zip, f"edition {edition}")
+            record = record.model_copy(update={"id": new_id, "changes": [
+                Change(edition=edition, as_of=as_of, kind="new")]})
+            record = Facility.model_validate(record.model_dump())
+            counts["new"] += 1
+        ids.add(record.id)
+        result.append(record)
+    continued = set(matched.values())
+    for index, record in enumerate(history):
+        if index in continued:
+            continue
+        if record.status == "listed":
+            record = Facility.model_validate({**record.model_dump(), "changes": [
+                *record.model_dump()["changes"], Change(edition=edition, as_of=as_of, kind="retired").model_dump()]})
+            counts["retired"] += 1
+        result.append(record)
+    return result, counts

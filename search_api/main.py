@@ -18,10 +18,10 @@ from search_api.cache import AnswerCache, following
 from search_api.errors import add_handlers
 from search_api.metrics import Metrics
 from search_api.protection import Edge
-from search_api.routes import docs, facilities, geocode, health, places, states, taxonomy
+from search_api.routes import changes, docs, facilities, geocode, health, places, states, taxonomy
 from search_api.settings import ApiSettings
 
-RESOURCES = (facilities, places, states, taxonomy, geocode, health, docs)
+RESOURCES = (facilities, changes, places, states, taxonomy, geocode, health, docs)
 
 # Decoding Elasticsearch's answers was one of the API's largest CPU costs after I/O.
 FAST_SERIALIZERS = {mimetype: OrjsonSerializer() for mimetype in

@@ -15,6 +15,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from typing import Annotated
 
@@ -76,6 +77,8 @@ class SearchParams:
     size: int
     page: int
     cursor: str | None
+    include_retired: bool = False
+    modified_after: date | None = None
 
     def place_resolution(self) -> Resolution | None:
         if self.place is None:
@@ -129,7 +132,8 @@ class SearchParams:
         in_state = resolution.place.state if resolution and resolution.place.kind == "state" else None
         search = Search(point=point, radius_mi=self.radius_mi, in_state=in_state, text=text,
                         filters={p: v for p, v in self.filters.items() if v}, match_all=self.match_all,
-                        sort=sort, size=self.size, offset=(self.page - 1) * self.size, after=after)
+                        sort=sort, size=self.size, offset=(self.page - 1) * self.size, after=after,
+                        include_retired=self.include_retired, modified_after=self.modified_after)
         return search, resolved, resolution
 
 
@@ -158,11 +162,17 @@ async def search_params(
     page: Annotated[int, Query(ge=1, description="1-based page; use cursor beyond "
                                f"{defaults.PAGING_WINDOW:,} results")] = 1,
     cursor: Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")] = None,
+    include_retired: Annotated[bool, Query(description="also facilities the newest SAMHSA directory no longer "
+                                                       "lists (status retired)")] = False,
+    modified_after: Annotated[date | None, Query(description="only facilities whose listing changed (or began) "
+                                                             "after this date (YYYY-MM-DD), as of the source's "
+                                                             "date")] = None,
     **filters: list[Enum] | None,
 ) -> SearchParams:
     chosen = {param: tuple(dict.fromkeys(v.value for v in filters[param] or [])) for param in FILTER_GROUPS}
     together = frozenset(group.value for group in match_all or [])
-    return SearchParams(lat, lon, zip, place, radius_mi, q, chosen, together, sort, size, page, cursor)
+    return SearchParams(lat, lon, zip, place, radius_mi, q, chosen, together, sort, size, page, cursor,
+                        include_retired, modified_after)
 
 
 def preferred_language(accept_language: str | None) -> str:

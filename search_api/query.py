@@ -5,6 +5,7 @@ Elasticsearch, so the bodies are tested as data. User text only ever reaches `mu
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from facility import defaults
 from facility.filter_groups import FILTER_GROUPS, Service
@@ -13,7 +14,9 @@ SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "locatio
                  "levels_of_care", "payment", "payment_assistance", "ages", "languages",
                  "populations", "genders", "opioid_medications", "care_types", "telehealth", "co_occurring",
                  "service_codes", "site.evening", "site.weekend", "site.opening_hours", "site.schedules",
-                 "verified_on"]
+                 "verified_on", "status", "last_listed", "modified_on"]
+# Facilities the newest directory edition no longer lists (facility.editions), left out unless asked for.
+LISTED_ONLY = {"bool": {"must_not": [{"term": {"status": "retired"}}]}}
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Search:
     size: int = defaults.PAGE_SIZE
     offset: int = 0
     after: tuple | None = None
+    include_retired: bool = False
+    modified_after: date | None = None
 
 
 def text_clause(text: str | None) -> dict | None:
@@ -125,7 +130,8 @@ def search_key(search: Search) -> tuple:
     filters = tuple(sorted((param, tuple(sorted(values))) for param, values in search.filters.items() if values))
     match_all = frozenset(param for param in search.match_all if len(search.filters.get(param, ())) > 1)
     return (search.point, search.radius_mi if search.point else None, search.inside_band, search.in_state,
-            search.text, filters, match_all, search.sort, search.size, search.offset, search.after)
+            search.text, filters, match_all, search.sort, search.size, search.offset, search.after,
+            search.include_retired, search.modified_after)
 
 
 def selection_clause(search: Search, param: str) -> dict | None:
@@ -137,11 +143,19 @@ def _all(clauses: list[dict | None]) -> dict:
     return {"bool": {"filter": present}} if present else {"match_all": {}}
 
 
+def listing_clauses(search: Search) -> list[dict]:
+    """Which listings are searched at all: the listed ones (or every one), changed after a date."""
+    return [c for c in (None if search.include_retired else LISTED_ONLY,
+                        {"range": {"modified_on": {"gt": search.modified_after.isoformat()}}}
+                        if search.modified_after else None) if c]
+
+
 def main_query(search: Search) -> dict:
     """Where and what text: the part every facet count shares."""
     text = text_clause(search.text)
     where = [c for c in (radius_clause(search.point, search.radius_mi, search.inside_band),
                           {"term": {"address.state": search.in_state}} if search.in_state else None) if c]
+    where += listing_clauses(search)
     if text:
         return {"bool": {"must": [text], "filter": where}}
     return _all(where)

@@ -67,6 +67,8 @@ def result(source: dict, point: Point | None, site_url: str = "", lang: str = "e
     for key in ("ages", "genders", "languages", "populations"):
         item[key] = source.get(key) or []
     item["verified_on"] = source.get("verified_on")
+    item["status"] = source.get("status", "listed")
+    item["last_listed"] = source.get("last_listed")
     item["page_url"] = page_url(source, site_url)
     return item
 
@@ -107,7 +109,8 @@ def facets(aggregations: dict, search: Search, lang: str) -> dict:
 CSV_COLUMNS = ["id", "name", "name2", "street1", "street2", "city", "state", "zip", "phone", "intake_phone",
                "website", "latitude", "longitude", "distance_mi", "offers_iop", "levels_of_care", "payment",
                "payment_assistance", "ages", "genders", "languages", "populations", "services", "notices",
-               "hours", "telehealth", "co_occurring", "opioid_medications", "verified_on", "page_url"]
+               "hours", "telehealth", "co_occurring", "opioid_medications", "verified_on", "page_url", "status",
+               "last_listed"]
 
 
 def csv_row(item: dict) -> list:
@@ -136,7 +139,7 @@ def csv_row(item: dict) -> list:
            yes_no(item["offers_iop"]), listed("levels_of_care"), listed("payment"), listed("payment_assistance"),
            listed("ages"), listed("genders"), listed("languages"), listed("populations"), listed("services"),
            listed("notices"), listed("hours"), yes_no(item["telehealth"]), yes_no(item["co_occurring"]),
-           listed("opioid_medications"), item["verified_on"], item["page_url"]]
+           listed("opioid_medications"), item["verified_on"], item["page_url"], item["status"], item["last_listed"]]
     return [_spreadsheet_safe(value) for value in row]
 
 

@@ -63,6 +63,9 @@ class Result(BaseModel):
     populations: list[str]
     verified_on: date | None = Field(description="when the newest source's content was true")
     page_url: str | None = Field(description="the facility's page on the site (IOPs have one)")
+    status: Literal["listed", "retired"] = Field(description="retired: the newest SAMHSA directory no longer "
+                                                             "lists it (only with include_retired=true)")
+    last_listed: str | None = Field(description="the newest SAMHSA directory edition that lists it")
 
 
 class FacetValue(BaseModel):
@@ -102,6 +105,8 @@ class QueryEcho(BaseModel):
     sort: str
     size: int
     page: int | None = Field(description="null when paging by cursor")
+    include_retired: bool
+    modified_after: date | None
 
 
 class SearchResponse(BaseModel):
@@ -213,6 +218,10 @@ NOT_READY = {503: {"model": NotReady, "headers": RETRY_AFTER, "description": "Se
 CSV_RESPONSE = {200: {"description": "Every matching facility, one row each",
                       "headers": TOTAL_COUNT,
                       "content": {"text/csv": {"schema": {"type": "string"}}}}}
+CHANGES_RESPONSE = {200: {"description": "One change a line: the facility (id, name, city, state, status, "
+                                          "last_listed) with the change's edition, as_of, kind (new, retired, "
+                                          "returned, added, removed), field and values",
+                           "content": {"application/x-ndjson": {"schema": {"$ref": "#/components/schemas/Change"}}}}}
 # One Result a line; the $ref resolves because /v1/facilities documents Result.
 NDJSON_RESPONSE = {200: {"description": "Every matching facility, one JSON object a line",
                          "headers": TOTAL_COUNT,

@@ -61,6 +61,7 @@ def query_echo(search: Search, resolved: dict | None, resolution: Resolution | N
         "radius_mi": search.radius_mi if search.point else None,
         "q": search.text, "filters": {p: list(v) for p, v in search.filters.items()},
         "match_all": sorted(search.match_all), "sort": search.sort, "size": search.size, "page": page,
+        "include_retired": search.include_retired, "modified_after": search.modified_after,
     }
 
 

@@ -9,6 +9,7 @@ from facility.states import STATE_NAMES
 from search_api.cache import AnswerCache, wants_fresh
 from search_api.deps import Client, Settings
 from search_api.params import Lang, language_headers
+from search_api.query import LISTED_ONLY
 from search_api.schemas import UNAVAILABLE, UNPROCESSABLE, StatesResponse
 from search_api.settings import ApiSettings
 
@@ -26,9 +27,9 @@ async def states(request: Request, client: Client, settings: Settings, lang: Lan
 
 async def states_json(client: AsyncElasticsearch, settings: ApiSettings, lang: str) -> bytes:
     # Counts only (size 0): Elasticsearch's shard request cache keeps them until the index changes.
-    found = await client.search(index=settings.alias, size=0, request_cache=True, aggs={"states": {
-        "terms": {"field": "address.state", "size": len(STATE_NAMES) + 10},
-        "aggs": {"iop": {"filter": {"term": {"levels_of_care": "iop"}}}}}})
+    found = await client.search(index=settings.alias, size=0, request_cache=True, query=LISTED_ONLY, aggs={
+        "states": {"terms": {"field": "address.state", "size": len(STATE_NAMES) + 10},
+                   "aggs": {"iop": {"filter": {"term": {"levels_of_care": "iop"}}}}}})
     counts = {b["key"]: b for b in found["aggregations"]["states"]["buckets"]}
     names = vocabulary(lang).states
     return orjson.dumps({"states": [{"code": code, "name": names[code],

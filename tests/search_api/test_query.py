@@ -1,7 +1,10 @@
 """Query clauses as data: no Elasticsearch needed."""
 
-from search_api.query import (Point, Search, band_aggregation, band_query, facet_aggregations, group_clause, main_query,
-                              post_filter, radius_clause, search_body, sort_clause, text_clause)
+from datetime import date
+
+from search_api.query import (LISTED_ONLY, Point, Search, band_aggregation, band_query, facet_aggregations,
+                              group_clause, main_query, post_filter, radius_clause, search_body, search_key,
+                              sort_clause, text_clause)
 
 CVILLE = Point(38.03, -78.48)
 
@@ -62,7 +65,17 @@ def test_codes_filter_but_are_not_counted_in_facets():
 
 
 def test_a_state_place_is_searched_whole():
-    assert main_query(Search(in_state="VA")) == {"bool": {"filter": [{"term": {"address.state": "VA"}}]}}
+    assert main_query(Search(in_state="VA")) == {"bool": {"filter": [{"term": {"address.state": "VA"}},
+                                                                     LISTED_ONLY]}}
+
+
+def test_retired_facilities_are_left_out_unless_asked_for_and_a_date_keeps_the_changed():
+    assert main_query(Search()) == {"bool": {"filter": [LISTED_ONLY]}}
+    assert main_query(Search(include_retired=True)) == {"match_all": {}}
+    assert main_query(Search(include_retired=True, modified_after=date(2022, 1, 1))) == {
+        "bool": {"filter": [{"range": {"modified_on": {"gt": "2022-01-01"}}}]}}
+    assert search_key(Search()) != search_key(Search(include_retired=True))
+    assert search_key(Search()) != search_key(Search(modified_after=date(2022, 1, 1)))
 
 
 def test_or_within_a_group_and_across_groups():
@@ -113,7 +126,6 @@ def test_body_pages_by_offset_or_cursor():
     after = search_body(Search(size=20, after=(3.2, "abc")))
     assert after["search_after"] == [3.2, "abc"] and after["size"] == 21 and "from" not in after
     assert "aggs" not in search_body(Search(), facets=False)
-    assert main_query(Search()) == {"match_all": {}}
     with_text = main_query(Search(point=CVILLE, text="hope"))
     assert with_text["bool"]["must"][0] == text_clause("hope")
     assert "geo_distance" in with_text["bool"]["filter"][0]

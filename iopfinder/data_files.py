@@ -1,4 +1,4 @@
-"""The official source files the project imports, each pinned by size and SHA-256, and their fetching.
+"""The official source files the project imports, each pinned by SHA-256 (and size, where known), and their fetching.
 
 `iopfinder data fetch` downloads them from their publishers (or from a mirror given as a base URL)
 into the cache, with the layout of ../shared/data (`<dest>/samhsa/<file>`). A file takes its final
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
@@ -21,6 +21,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from facility import defaults
 
 CHUNK_BYTES = 1 << 16
+# A file whose size is not pinned is verified by its checksum alone; a download that runs past this
+# (some ten times a directory workbook) is stopped rather than read to the end.
+UNSIZED_CAP_BYTES = 32 << 20
 
 
 class DataFileError(Exception):
@@ -33,24 +36,37 @@ class DataFile:
     publisher: str
     url: str
     sha256: str
-    size: int
+    size: int | None = None  # None: not known, so not checked; the download stops at UNSIZED_CAP_BYTES
 
     def source(self, base_url: str | None = None) -> str:
         """The publisher's URL, or with `base_url` the same path on that host instead."""
         return base_url.rstrip("/") + urlsplit(self.url).path if base_url else self.url
 
 
-# SAMHSA's National Directory of Drug and Alcohol Use Treatment Facilities, by edition: only editions
-# whose workbook has been checked byte for byte against SAMHSA's download are pinned.
+def samhsa_file(path: str, sha256: str, size: int | None = None) -> DataFile:
+    """A file SAMHSA publishes at `path` under its data site's files, stored under SAMHSA's own file name."""
+    return DataFile(name="samhsa/" + unquote(path.rpartition("/")[2]), publisher="SAMHSA",
+                    url=f"https://www.samhsa.gov/data/sites/default/files/{path}", sha256=sha256, size=size)
+
+
+# SAMHSA's National Directory of Drug and Alcohol Use Treatment Facilities, by edition, stored under
+# SAMHSA's own file name (the importer reads the edition from the year in it). Each workbook is listed on
+# SAMHSA's N-SUMHSS "national directories" page of its year, .../n-sumhss-national-substance-use-and-
+# mental-health-services-survey/national-directories/<edition>. The checksums are those of an independent
+# public manifest of SAMHSA's downloads (github.com/studhall/samhsa-treatment-facility-directories,
+# config/xlsx_manifest.csv); the 2022 and 2023 workbooks in ../shared/data match them. The 2024 and 2025
+# paths are those public projects fetch the files from; their sizes are not known.
 DIRECTORIES = {
-    2022: DataFile(
-        name="samhsa/National_Directory_SA_Facilities_2022.xlsx",
-        publisher="SAMHSA",
-        url="https://www.samhsa.gov/data/sites/default/files/reports/rpt35993/SA%20facilites/SU%20Directory/"
-            "National_Directory_SA_Facilities_2022.xlsx",
-        sha256="e1df0a3d43f28c9410a45ab6bdb6250bfd19f5d176a97f893f15d63ff15c154b",
-        size=1_881_040,
-    ),
+    2022: samhsa_file("reports/rpt35993/SA%20facilites/SU%20Directory/National_Directory_SA_Facilities_2022.xlsx",
+                      "e1df0a3d43f28c9410a45ab6bdb6250bfd19f5d176a97f893f15d63ff15c154b", 1_881_040),
+    # NOT CONFIRMED: no public source found gives this file's download path; its folder is a guess (the
+    # other editions sit under reports/rpt<number>/, and the 2023 edition's report number is not known).
+    2023: samhsa_file("national-directory-su-facilities-2023.xlsx",
+                      "550715b0e57b2eecd75c0cb937ecaafaf337e3cfc5e7c655d57f7a3c00493fa3", 2_115_737),
+    2024: samhsa_file("reports/rpt53015/National%20Directory%20SU%202024_Final.xlsx",
+                      "85f0b2f0a65d3a823b0ca0118c8979feaee6e8600c4dfa274346488c68ba5327"),
+    2025: samhsa_file("reports/rpt57009/2025_SU_Facilities_for_All_City_All.xlsx",
+                      "2ea20861c89dca299f8ee6b19f4dc9831ac2c3d8b67055cd69f71896a3f32a3e"),
 }
 
 # SAMHSA's treatment-locator export with SAMHSA's coordinates (about mid-2021), as the GeoDaCenter's
@@ -65,13 +81,15 @@ LOCATOR = DataFile(
 )
 
 
-def catalogue(edition: int | None = None) -> list[DataFile]:
-    """The files an import needs: the directory of `edition` (default: the newest pinned) and the locator export."""
-    edition = max(DIRECTORIES) if edition is None else edition
-    if edition not in DIRECTORIES:
+def catalogue(edition: str = "latest") -> list[DataFile]:
+    """The files an import needs: the directory of `edition` (a year, `latest` or `all`) and the locator export."""
+    if edition == "all":
+        return [*DIRECTORIES.values(), LOCATOR]
+    year = max(DIRECTORIES) if edition == "latest" else int(edition) if edition.isdigit() else None
+    if year not in DIRECTORIES:
         pinned = ", ".join(map(str, sorted(DIRECTORIES)))
-        raise DataFileError(f"edition {edition}: no pinned checksum for its directory (pinned editions: {pinned})")
-    return [DIRECTORIES[edition], LOCATOR]
+        raise DataFileError(f"edition {edition}: no pinned directory (pinned editions: {pinned}; or latest, all)")
+    return [DIRECTORIES[year], LOCATOR]
 
 
 @dataclass
@@ -106,7 +124,7 @@ def fetch(files: Iterable[DataFile], dest: Path, base_url: str | None = None,
 def verified(path: Path, file: DataFile) -> bool:
     """Whether `path` holds exactly the pinned bytes."""
     try:
-        if path.stat().st_size != file.size:
+        if file.size is not None and path.stat().st_size != file.size:
             return False
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest() == file.sha256
@@ -124,7 +142,7 @@ def _download(file: DataFile, url: str, final: Path, advance: Callable[[int], No
     try:
         with out:
             digest, received, declared = _copy(file, url, out, advance)
-        expected = max(declared or 0, file.size)
+        expected = max(declared or 0, file.size or 0)
         if received < expected:
             raise DataFileError(f"{file.name}: truncated download from {url} ({received:,} of {expected:,} bytes)")
         if digest != file.sha256:
@@ -138,6 +156,7 @@ def _download(file: DataFile, url: str, final: Path, advance: Callable[[int], No
 def _copy(file: DataFile, url: str, out: BinaryIO, advance: Callable[[int], None]) -> tuple[str, int, int | None]:
     """Stream `url` into `out`: (sha256, bytes received, Content-Length or None)."""
     digest, received = hashlib.sha256(), 0
+    limit, what = (file.size, "the pinned") if file.size is not None else (UNSIZED_CAP_BYTES, "the cap of")
     request = urllib.request.Request(url, headers={"User-Agent": defaults.CRAWL_USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=defaults.CRAWL_TIMEOUT_S) as response:
@@ -145,8 +164,8 @@ def _copy(file: DataFile, url: str, out: BinaryIO, advance: Callable[[int], None
             declared = int(length) if length.isdigit() else None
             while chunk := response.read(CHUNK_BYTES):
                 received += len(chunk)
-                if received > file.size:
-                    raise DataFileError(f"{file.name}: {url} sends more than the pinned {file.size:,} bytes")
+                if received > limit:
+                    raise DataFileError(f"{file.name}: {url} sends more than {what} {limit:,} bytes")
                 digest.update(chunk)
                 out.write(chunk)
                 advance(len(chunk))

@@ -14,8 +14,8 @@ app = typer.Typer(help="Fetch the official source files, checked against pinned 
 
 @app.command("fetch")
 def data_fetch(
-    edition: Annotated[int | None, typer.Option(help="the National Directory's edition (default: the newest pinned)")]
-    = None,
+    edition: Annotated[str, typer.Option(
+        help="the National Directory's edition: a pinned year, latest (the newest pinned) or all")] = "latest",
     base_url: Annotated[str | None, typer.Option(
         help="fetch every file from this URL + the file's URL path instead of from its publisher")] = None,
     dest: Annotated[Path | None, typer.Option(help="folder to store the files in (default: the cache's data/)")]

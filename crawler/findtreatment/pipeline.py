@@ -1,7 +1,11 @@
 """The one validation step of a FindTreatment crawl: each row cleaned into a Facility record, the
-rest dropped and counted by reason. Records go on as items in their staged JSON form (what
-`scrapy crawl findtreatment -o FILE.jsonl` writes) and, when FACILITY_OUT names a file, are
-staged there, the file written whole when the crawl closes, if it went well (crawler.outcome)."""
+rest dropped and counted by reason. A row of a facility already read (its other type of care, or
+the same row on another page or in another search) is united with that facility's record.
+
+Records go on as items in their staged JSON form (what `scrapy crawl findtreatment -o FILE.jsonl`
+writes: a facility again each time a later row adds to it, its last line whole) and, when
+FACILITY_OUT names a file, are staged there once each, the file written whole when the crawl
+closes, if it went well (crawler.outcome)."""
 
 from pathlib import Path
 
@@ -9,9 +13,10 @@ from pydantic import ValidationError
 from scrapy.exceptions import DropItem
 
 from crawler.findtreatment.items import ListingRow
-from crawler.findtreatment.rows import facility_from_row
+from crawler.findtreatment.rows import facility_from_row, united
 from crawler.outcome import when_closed
 from crawler.rows import RowError
+from facility.model import Facility
 from facility.staging import StagedWriter, drop_reason
 from facility.tally import Tally
 from facility.taxonomy import default_taxonomy
@@ -23,6 +28,7 @@ class FacilityPipeline:
         self.stats = stats
         self.tally = Tally()
         self.taxonomy = default_taxonomy()
+        self.records: dict[str, Facility] = {}  # by id, in the order first read
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -41,8 +47,10 @@ class FacilityPipeline:
         except ValidationError as error:
             reason = drop_reason(error)
         else:
-            if self.staged:
-                self.staged.write(record)
+            if kept := self.records.get(record.id):
+                record = united(kept, record, self.taxonomy)
+                self.tally.note("rows merged into an earlier row of the same facility")
+            self.records[record.id] = record
             return record.model_dump(mode="json")
         self.stats.inc_value(f"dropped/{reason}")
         raise DropItem(reason, log_level="DEBUG")  # counted by reason above; a log line each is noise
@@ -55,6 +63,8 @@ class FacilityPipeline:
         if not self.staged:
             return
         if passed:
+            for record in self.records.values():
+                self.staged.write(record)
             self.staged.commit()
             self.stats.set_value("records/written", self.tally.written)
         else:

@@ -3,6 +3,10 @@
 A row names its services, not their codes: each name is mapped back to a code through the
 taxonomy (SAMHSA's service names and our labels), then through `aliases.csv` (beside this module)
 for names older editions of the locator used. Names no table knows are counted, not fatal.
+
+A row has no id of its facility: `_irow` is its place in one answer and `frid` differs between the
+rows of one facility, so a facility is known by its name and address (facility.identity). The
+locator lists a facility once per type of care (SA, MH, OTP): `united` makes its rows one record.
 """
 
 import csv
@@ -27,7 +31,7 @@ def _aliases() -> dict[str, str]:
         return {match_key(row["name"]): row["code"] for row in csv.DictReader(handle)}
 
 
-def service_codes(services: list[dict], taxonomy: Taxonomy, tally: Tally) -> list[str]:
+def service_codes(services: list[dict] | None, taxonomy: Taxonomy, tally: Tally) -> list[str]:
     codes: list[str] = []
     for group in services or []:
         for name in str(group.get("f3") or "").split(";"):
@@ -49,15 +53,24 @@ def _point(row: dict) -> GeoPoint | None:
         return None
 
 
+def _coded(codes: list[str], taxonomy: Taxonomy) -> dict:
+    """The fields a record's service codes decide."""
+    facets, unknown = facets_from_codes(codes, taxonomy)
+    return {**facets, "telehealth": "TELE" in codes, "co_occurring": "SUMH" in codes or "CO" in codes,
+            "service_codes": codes, "unknown_codes": unknown}
+
+
 def facility_from_row(row: dict, url: str, retrieved_at: datetime, taxonomy: Taxonomy, tally: Tally) -> Facility:
+    kind = clean_text(row.get("typeFacility") or row.get("type_facility")) or "unknown"  # spelled both ways
+    tally.note(f"rows of type {kind}")
+    if row.get("services") is None:  # as the locator lists opioid treatment programs
+        tally.note(f"rows without services: {kind}")
     name, state, zip_code = placed(row.get("name1"), row.get("city"), row.get("state"), row.get("zip"))
     city = clean_text(row.get("city"))
     name2, street1, street2 = (clean_text(row.get(k)) for k in ("name2", "street1", "street2"))
     website = clean_text(row.get("website"))
     if website and not website.lower().startswith(("http://", "https://")):
         website = "http://" + website if "." in website and " " not in website else None
-    codes = service_codes(row.get("services"), taxonomy, tally)
-    facets, unknown = facets_from_codes(codes, taxonomy)
     point = _point(row)
     if point is None:
         tally.note("rows without coordinates")
@@ -68,10 +81,23 @@ def facility_from_row(row: dict, url: str, retrieved_at: datetime, taxonomy: Tax
         phones=phones(row, PHONE_FIELDS, tally), website=website,
         location=point, geo_precision="address" if point else "none",
         geo_source="SAMHSA FindTreatment locator" if point else None,
-        **facets,
-        telehealth="TELE" in codes, co_occurring="SUMH" in codes or "CO" in codes,
-        service_codes=codes, unknown_codes=unknown,
-        sources=[Source(name=FINDTREATMENT, record_id=clean_text(row.get("frid")), url=url, retrieved_at=retrieved_at,
-                       as_of=retrieved_at.date())],
+        **_coded(service_codes(row.get("services"), taxonomy, tally), taxonomy),
+        sources=[Source(name=FINDTREATMENT, url=url, retrieved_at=retrieved_at, as_of=retrieved_at.date())],
         updated_at=retrieved_at,
     )
+
+
+def united(kept: Facility, other: Facility, taxonomy: Taxonomy) -> Facility:
+    """Two rows of one facility as one record: the services, phones and sources of both, the rest from
+    `kept` unless it left them empty."""
+    merged, extra = kept.model_dump(), other.model_dump()
+    numbers = {(phone.number, phone.extension) for phone in kept.phones}
+    merged["phones"] += [phone.model_dump() for phone in other.phones if (phone.number, phone.extension) not in numbers]
+    merged["website"] = merged["website"] or extra["website"]
+    if kept.location is None:
+        merged.update({field: extra[field] for field in ("location", "geo_precision", "geo_source")})
+    merged.update(_coded(list(dict.fromkeys(kept.service_codes + other.service_codes)), taxonomy))
+    merged["sources"] += [source for source in extra["sources"] if source not in merged["sources"]]
+    merged["updated_at"] = max(kept.updated_at, other.updated_at)
+    merged["verified_on"] = None  # the validator sets it from the sources
+    return Facility.model_validate(merged)

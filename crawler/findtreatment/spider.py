@@ -1,5 +1,6 @@
 """SAMHSA's FindTreatment locator listing: by state (limitType 0) or around a point (limitType 2,
-radius in metres), following page/totalPages."""
+radius in metres), following page/totalPages. The locator answers bad parameters with status 200
+and a line of plain text: such a page is a failed request, counted under that text."""
 
 from datetime import datetime, timezone
 from urllib.parse import urlencode
@@ -14,9 +15,19 @@ from facility.states import STATE_FIPS
 METRES_PER_MILE = 1609.344
 
 
+def _unreadable(body: bytes) -> str:
+    """What an answer that is no listing is: cut-off JSON, or the locator's plain-text complaint."""
+    text = body.decode("utf-8", "replace").strip()
+    if text.startswith(("{", "[")):
+        return "malformed JSON"
+    first_line = text.splitlines()[0][:80] if text else ""
+    return f'plain text: "{first_line}"'
+
+
 class FindTreatmentSpider(scrapy.Spider):
     """`scrapy crawl findtreatment -a state=VA,MD` (every state when neither state nor point is
-    given) or `-a point=38.03,-78.48 -a radius_mi=10`; `-a base_url=...` for a stand-in locator."""
+    given) or `-a point=38.03,-78.48 -a radius_mi=10` (latitude first); `-a base_url=...` for a
+    stand-in locator."""
 
     name = "findtreatment"
     custom_settings = {"ITEM_PIPELINES": {"crawler.findtreatment.pipeline.FacilityPipeline": 300},
@@ -42,6 +53,7 @@ class FindTreatmentSpider(scrapy.Spider):
         # Each search is the query parameters that say where: a state, or a point and a radius.
         self.searches = [{"limitType": 0, "limitValue": STATE_FIPS[code]} for code in states]
         if point:
+            # Latitude first: the developer guide's table says lng,lat, which finds nothing.
             self.searches.append({"sAddr": f"{point[0]:.6f},{point[1]:.6f}", "limitType": 2,
                                   "limitValue": round(float(radius_mi) * METRES_PER_MILE)})
 
@@ -68,7 +80,9 @@ class FindTreatmentSpider(scrapy.Spider):
             data = response.json()
             rows, pages = data["rows"], int(data.get("totalPages") or 0)
         except (ValueError, KeyError, TypeError, AttributeError):
-            self.crawler.stats.inc_value("dropped/page not a listing (malformed JSON)")
+            reason = f"page not a listing ({_unreadable(response.body)})"
+            self.logger.warning("%s: %s", response.url, reason)
+            self.crawler.stats.inc_value(f"dropped/{reason}")
             count_unreadable(self.crawler)
             return
         retrieved_at = datetime.now(timezone.utc)

@@ -20,6 +20,7 @@ from threading import Thread
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
+from facility.paths import facility_path
 from sitegen.languages import DEFAULT, Language, languages
 from sitegen.maps import StateMaps, atlas_path
 from sitegen.pages import (Site, city_context, compare_context, facility_context, home_context, near_me_context,
@@ -113,6 +114,8 @@ def build_site(facilities: list[dict], out: Path, api_url: str, base_url: str,
                   mapped(partial(city_context, site, state, city_slug), state, in_city))
     for slug, facility in site.by_slug.items():
         write(f"/facilities/{slug}/", "facility.html", partial(facility_context, site, facility))
+    for facility in site.retired:  # the page stays where links point; search engines are not sent there
+        write(facility_path(facility), "facility.html", partial(facility_context, site, facility), listed=False)
     write("/404.html", "404.html", not_found_context)
     plain = environment(site_dir / "templates")
     write_file("/robots.txt", plain.get_template("robots.txt").render(**common))

@@ -19,7 +19,7 @@ from facility.filter_groups import NOTICES, SERVICES, Service, has_service
 from facility.paths import facility_slug, slugify
 from facility.places import PlaceNotFound, resolve
 from facility.hours import day_names, schedule_text, stated_hours
-from facility.provenance import sources_of, statement
+from facility.provenance import DIRECTORY, sources_of, statement
 from facility.states import STATE_NAMES
 from facility.taxonomy import default_taxonomy
 from sitegen.languages import Language
@@ -44,8 +44,11 @@ TERRITORIES = {"AS", "GU", "MP", "PR", "VI", "FM", "MH", "PW"}
 
 @dataclass
 class Site:
-    """Everything the pages are built from, indexed once (the same for every language)."""
+    """Everything the pages are built from, indexed once (the same for every language). Facilities
+    the newest directory edition retired keep their page but are on no list, map or sitemap."""
     facilities: list[dict]
+    retired: list[dict] = field(default_factory=list)
+    first_edition: str | None = None  # the oldest directory edition any facility comes from
     by_slug: dict[str, dict] = field(default_factory=dict)
     slug_of: dict[str, str] = field(default_factory=dict)
     cities: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # state → city slug → facilities
@@ -57,6 +60,11 @@ class Site:
     _searches: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
+        self.retired = [f for f in self.facilities if f.get("status") == "retired"]
+        self.facilities = [f for f in self.facilities if f.get("status") != "retired"]
+        editions = [s["edition"] for f in self.facilities + self.retired for s in f.get("sources") or []
+                    if s["name"] == DIRECTORY and s.get("edition")]
+        self.first_edition = min(editions, key=int, default=None)
         cities: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
         for facility in self.facilities:
             slug = facility_slug(facility)
@@ -294,6 +302,7 @@ def card(facility: dict, site: Site, lang: Language) -> dict:
         "notices": notices(facility, lang),
         "as_of": _("Information as of %(date)s") % {"date": facility["verified_on"]}
         if facility.get("verified_on") else None,
+        "approximate": facility.get("geo_precision") == "zip",
     }
 
 
@@ -383,6 +392,32 @@ def site_facts_context(facts: dict, lang: Language) -> dict:
                        for quote in facts.get("quotes") or []]}
 
 
+def change_line(change: dict, lang: Language) -> str:
+    """One change between directory editions, in words."""
+    _ = lang.gettext
+    edition = change["edition"]
+    if change["kind"] == "new":
+        return _("%(edition)s directory: newly listed.") % {"edition": edition}
+    if change["kind"] == "retired":
+        return _("%(edition)s directory: no longer listed.") % {"edition": edition}
+    if change["kind"] == "returned":
+        return _("%(edition)s directory: listed again.") % {"edition": edition}
+    group = change["field"]
+    named = {"field": lang.field(group) if group != "service_codes" else _("Other SAMHSA codes"),
+             "values": ", ".join(lang.term(group, value) for value in change["values"]), "edition": edition}
+    if change["kind"] == "added":
+        return _("%(edition)s directory: %(field)s added: %(values)s.") % named
+    return _("%(edition)s directory: %(field)s no longer listed: %(values)s.") % named
+
+
+def retired_notice(facility: dict, lang: Language) -> str | None:
+    if facility.get("status") != "retired":
+        return None
+    edition = facility["changes"][-1]["edition"]
+    return lang.gettext("Not in SAMHSA's %(edition)s directory: it may have closed or stopped reporting. "
+                        "Call before you go.") % {"edition": edition}
+
+
 def facility_context(site: Site, facility: dict, lang: Language) -> dict:
     _ = lang.gettext
     address = facility["address"]
@@ -429,6 +464,9 @@ def facility_context(site: Site, facility: dict, lang: Language) -> dict:
                         for s in facility.get("sources") or []],
             "verified": facility.get("verified_on"),
             "from_website": site_facts_context(facility["site"], lang) if facility.get("site") else None,
+            "retired": retired_notice(facility, lang),
+            "changes": [change_line(change, lang) for change in facility.get("changes") or []],
+            "changes_since": site.first_edition,
             "website_sources": said_by(("site",)),
         },
         "state": {"code": address["state"], "name": lang.state(address["state"]),

@@ -23,7 +23,7 @@ def live_api(es_url, api_index):
 def test_no_server_errors(live_api, mode):
     schema = schemathesis.openapi.from_url(f"{live_api}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 10
+    assert len(operations) == 11
 
     for operation in operations:
         if mode == GenerationMode.NEGATIVE and not operation.definition.raw.get("parameters"):

@@ -1,7 +1,8 @@
 # The two commands a new machine needs: `make demo` and `make test`. Both set up first.
-# The demo's data: ../shared/data when present (or DATA=DIR), else the official files fetched into the cache.
+# The demo's data: ../shared/data when present (or DATA=DIR), else the official files fetched into the cache;
+# every directory edition in it is imported, oldest first, and the newest decides what is listed.
 DATA ?= $(wildcard ../shared/data)
-STAGED := var/staged/samhsa-directory-2022.jsonl
+STAGED := var/staged/samhsa-directory.jsonl
 BIN := .venv/bin
 
 .PHONY: setup demo test test-offline lock upgrade bench resilience catalogs
@@ -11,10 +12,10 @@ setup:
 
 demo: setup
 	@data="$(DATA)"; \
-	if [ -z "$$data" ]; then data=$$($(BIN)/iopfinder data fetch) || exit 1; fi; \
+	if [ -z "$$data" ]; then data=$$($(BIN)/iopfinder data fetch --edition all) || exit 1; fi; \
 	echo "demo data: $$data"; \
-	$(BIN)/iopfinder import samhsa-directory "$$data/samhsa/National_Directory_SA_Facilities_2022.xlsx" \
-		--coords "$$data/samhsa/locator_export_2021_geocoded.csv" --out $(STAGED)
+	$(BIN)/iopfinder import samhsa-directory "$$data"/samhsa/*.xlsx \
+		--coords "$$data/samhsa/locator_export_2021_geocoded.csv" --out $(STAGED) --fresh
 	$(BIN)/iopfinder es start
 	$(BIN)/iopfinder index $(STAGED)
 	$(BIN)/iopfinder site build --out var/site --base-url http://127.0.0.1:8000

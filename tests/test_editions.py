@@ -27,18 +27,19 @@ ALIAS = "test-editions"
 AFTER_2022_SURVEY = "2022-01-01"  # before the 2023 edition's survey date (2022-03-31), after 2022's
 
 
-def import_edition(workbook, out):
-    return CliRunner().invoke(app, ["import", "samhsa-directory", str(workbook), "--coords", str(LOCATOR_2021),
-                                    "--out", str(out)])
+def import_edition(*workbooks_and_out):
+    *workbooks, out = map(str, workbooks_and_out)
+    return CliRunner().invoke(app, ["import", "samhsa-directory", *workbooks, "--coords", str(LOCATOR_2021),
+                                    "--out", out])
 
 
 @pytest.fixture(scope="module")
 def history(shared_data, tmp_path_factory):
-    """(staged history, its records, the 2023 import's stats)."""
+    """(staged history, its records, the 2023 import's stats): one command, the newer workbook named first."""
     out = tmp_path_factory.mktemp("editions") / "samhsa-directory.jsonl"
-    for workbook in (DIRECTORY_2022, DIRECTORY_2023):
-        result = import_edition(workbook, out)
-        assert result.exit_code == 0, result.output
+    result = import_edition(DIRECTORY_2023, DIRECTORY_2022, out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.index("2022 (survey of 2021)") < result.stderr.index("2023 (survey of 2022)")
     records = [r for r in read_staged([out], Tally()) if isinstance(r, Facility)]
     return out, records, json.loads(out.with_name(out.name + ".stats.json").read_text())
 

@@ -80,6 +80,12 @@ def _key(header: object) -> str:
     return re.sub(r"[\s_]+", "", (clean_text(header) or "").lower())
 
 
+def edition_in_name(path: Path) -> int | None:
+    """The edition year a directory file's name holds, if any."""
+    named = re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", path.name)
+    return int(named.group(0)) if named else None
+
+
 class Directory:
     """An opened directory file: its sheets and headers checked, its reference read, its edition known."""
 
@@ -103,12 +109,12 @@ class Directory:
         self.survey = SURVEYS.get(self.edition, Survey(self.edition - 1, date(self.edition - 1, 3, 31), False))
 
     def _edition(self, given: int | None) -> int:
-        named = re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", self.path.name)
-        if named and given and int(named.group(0)) != given:
-            raise SourceFileError(f"{self.path}: the file name says edition {named.group(0)}, but {given} was given")
+        named = edition_in_name(self.path)
+        if named and given and named != given:
+            raise SourceFileError(f"{self.path}: the file name says edition {named}, but {given} was given")
         if not (named or given):
             raise SourceFileError(f"{self.path}: no edition year in the file name; give one with --edition YEAR")
-        return given or int(named.group(0))
+        return given or named
 
     def _header(self, sheet: str, required: tuple[str, ...]) -> dict[str, int]:
         rows = self._workbook.get_sheet_by_name(sheet).iter_rows()

@@ -15,29 +15,44 @@ app = typer.Typer(help="Import official source files into staged Facility record
 
 @app.command("samhsa-directory")
 def import_samhsa_directory(
-    xlsx: Annotated[Path, typer.Argument(help="SAMHSA National Directory workbook (.xlsx)")],
+    xlsx: Annotated[list[Path], typer.Argument(help="SAMHSA National Directory workbooks (.xlsx), one or more "
+                                                    "editions: imported oldest first")],
     out: Annotated[Path, typer.Option("--out", help="staged Facility records (JSON Lines): the history of "
                                                     "every edition imported into it")],
     coords: Annotated[Path | None, typer.Option(help="SAMHSA locator export CSV with coordinates")] = None,
     edition: Annotated[str | None, typer.Option(
-        help="the edition's year, when the file name holds none (e.g. 2023)")] = None,
+        help="the edition's year, when the file name holds none (e.g. 2023; one workbook only)")] = None,
     fresh: Annotated[bool, typer.Option(
-        help="start a new history: replace --out instead of adding this edition to it")] = False,
+        help="start a new history: replace --out instead of adding the editions to it")] = False,
 ) -> None:
-    """Import an edition of SAMHSA's National Directory into staged Facility records: added to the
-    editions already in --out (newer editions only), which marks what it no longer lists as retired
-    (not replaced when more rows than IOPFINDER_IMPORT_MAX_FAILURE_SHARE are dropped)."""
-    from crawler.importers import SourceFileError
-    from crawler.importers.locator_coords import LocatorCoordinates
-    from crawler.importers.samhsa_directory import Directory, import_directory, parse_edition
-    from facility.editions import add_edition
-    from facility.staging import StagedWriter
-    from iopfinder.job_stats import job_run
+    """Import editions of SAMHSA's National Directory into staged Facility records, oldest first: each
+    added to the editions already in --out (newer editions only), which marks what it no longer lists as
+    retired (not replaced when more rows than IOPFINDER_IMPORT_MAX_FAILURE_SHARE are dropped)."""
+    from crawler.importers.samhsa_directory import edition_in_name, parse_edition
 
+    if edition is not None and len(xlsx) > 1:
+        fail("--edition names the year of one workbook; give the workbooks one at a time")
     try:
         year = parse_edition(edition) if edition is not None else None
     except ValueError as error:
         fail(f"--edition: {error}")
+    workbooks = sorted(xlsx, key=lambda path: edition_in_name(path) or 0)
+    for first, later in zip(workbooks, workbooks[1:]):
+        if edition_in_name(first) == edition_in_name(later):
+            fail(f"{first.name} and {later.name}: one edition twice (or no year in their names)")
+    for index, workbook in enumerate(workbooks):
+        import_edition(workbook, year, out, coords, fresh=fresh and index == 0)
+
+
+def import_edition(xlsx: Path, year: int | None, out: Path, coords: Path | None, fresh: bool) -> None:
+    """One edition added to the history in `out` (or starting it)."""
+    from crawler.importers import SourceFileError
+    from crawler.importers.locator_coords import LocatorCoordinates
+    from crawler.importers.samhsa_directory import Directory, import_directory
+    from facility.editions import add_edition
+    from facility.staging import StagedWriter
+    from iopfinder.job_stats import job_run
+
     threshold = settings(JobSettings).import_max_failure_share
     with job_run("import samhsa-directory", out, threshold) as job:
         tally = job.tally
@@ -48,7 +63,7 @@ def import_samhsa_directory(
         except SourceFileError as error:
             fail(str(error))
         survey = directory.survey
-        with progress_bar("importing rows", None) as advance:
+        with progress_bar(f"importing edition {directory.edition}", None) as advance:
             records = []
             for record in import_directory(directory, datetime.now(timezone.utc), tally, locator):
                 records.append(record)

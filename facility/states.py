@@ -31,3 +31,7 @@ STATE_FIPS: dict[str, int] = {
     "VA": 51, "WA": 53, "WV": 54, "WI": 55, "WY": 56, "AS": 60, "GU": 66, "MP": 69, "PR": 72,
     "VI": 78, "FM": 64, "MH": 68, "PW": 70,
 }
+
+# The territories and the freely associated states: listed after the states and DC, and filed by
+# GeoNames as countries of their own.
+TERRITORIES = {"AS", "GU", "MP", "PR", "VI", "FM", "MH", "PW"}

@@ -20,7 +20,7 @@ from facility.paths import facility_slug, slugify
 from facility.places import PlaceNotFound, resolve
 from facility.hours import day_names, schedule_text, stated_hours
 from facility.provenance import DIRECTORY, sources_of, statement
-from facility.states import STATE_NAMES
+from facility.states import STATE_NAMES, TERRITORIES
 from facility.taxonomy import default_taxonomy
 from sitegen.languages import Language
 from sitegen.places import Grid, city_centre
@@ -38,8 +38,6 @@ SCRIPT_LABEL_FIELDS = ("levels_of_care", "ages", "genders", "populations", "lang
 # A facility's details on a printed referral sheet; the others show on screen only.
 PRINTED_DETAILS = {"payment", "payment_assistance", "ages", "genders", "populations", "languages",
                    "opioid_medications"}
-# Listed after the states and DC: the territories and the freely associated states.
-TERRITORIES = {"AS", "GU", "MP", "PR", "VI", "FM", "MH", "PW"}
 
 
 @dataclass

@@ -89,6 +89,8 @@ class _Tables:
     aliases: set[tuple[str, Place]]  # (name key, place) where the place is only known by that name
     state_names: list[str]  # name keys of the states, biggest first
     names: list[str]  # name keys of states, then of cities, biggest first: what typos are matched to
+    names_by_length: dict[int, list[str]]  # the same by length: a typo's candidates are near its length
+    rank: dict[str, int]  # each name's place in `names`
     in_state: dict[str, list[str]]  # code → name keys of its cities, biggest first
     prefixes: list[str]  # sorted keys of "City, ST" and state names, for suggestions
     listed: list[Place]  # the place of each prefix
@@ -193,6 +195,10 @@ def _tables() -> _Tables:
         (key + (place.state.lower() if place.kind == "city" else ""), rank, place)
         for rank, (_, key, place) in enumerate(ranked)
     )
+    names = list(dict.fromkeys(key for _, key, _ in ranked))
+    names_by_length = defaultdict(list)
+    for name in names:
+        names_by_length[len(name)].append(name)
     return _Tables(
         states={
             **{place.state.lower(): place for _, _, place in states},
@@ -202,7 +208,9 @@ def _tables() -> _Tables:
         cities={key: tuple(places) for key, places in by_key.items()},
         aliases=aliases,
         state_names=state_names,
-        names=list(dict.fromkeys(key for _, key, _ in ranked)),
+        names=names,
+        names_by_length=names_by_length,
+        rank={name: rank for rank, name in enumerate(names)},
         in_state=dict(in_state),
         prefixes=[prefix for prefix, _, _ in listed],
         listed=[place for _, _, place in listed],
@@ -226,6 +234,18 @@ def _closest(key: str, choices: list[str]) -> str | None:
     """The choice nearest to key within the edits allowed; ties go to the earlier (bigger) one."""
     match = process.extractOne(key, choices, scorer=OSA.distance, score_cutoff=_edits(key))
     return match and match[0]
+
+
+def _closest_name(key: str) -> str | None:
+    """_closest among every name, looked for only among names of a length the edits allow."""
+    tables = _tables()
+    edits = _edits(key)
+    found = [process.extractOne(key, tables.names_by_length.get(length, ()), scorer=OSA.distance,
+                                score_cutoff=edits) for length in range(len(key) - edits, len(key) + edits + 1)]
+    # The nearest; of those as near, the biggest place (each length's list keeps the biggest-first order).
+    nearest = min((match for match in found if match), key=lambda match: match[1], default=None)
+    ties = [match[0] for match in found if match and match[1] == nearest[1]] if nearest else []
+    return min(ties, key=tables.rank.__getitem__) if ties else None
 
 
 def _nearest(key: str, choices: list[str]) -> list[str]:
@@ -284,7 +304,7 @@ def _named(typed: str) -> Resolution:
     # A typo is looked for among the named state's cities only: "Huston TX" is Houston, not Huston, ID,
     # and "lakewood co" is never Lakewood, CA.
     for key, state in readings[1:] or readings:
-        if closest := _closest(key, tables.in_state[state.state] if state else tables.names):
+        if closest := _closest(key, tables.in_state[state.state]) if state else _closest_name(key):
             return Resolution(*_match(closest, state), typed)
     key, state = readings[-1]
     if state:

@@ -19,6 +19,7 @@ from datetime import date
 from enum import Enum
 from typing import Annotated
 
+from elasticsearch import NotFoundError
 from fastapi import Depends, Header, Query
 
 from facility import defaults
@@ -26,6 +27,7 @@ from facility.filter_groups import FILTER_GROUPS, FilterGroup
 from facility.geo import zip_point
 from facility.i18n import DEFAULT, LANGUAGES
 from facility.places import Resolution, resolve
+from search_api.deps import Client, Settings
 from search_api.errors import invalid
 from search_api.query import Point, Search
 
@@ -63,6 +65,35 @@ def _with_filter_parameters(function):
 
 
 @dataclass(frozen=True)
+class NearFacility:
+    """A listed facility searched around (`near=`): a step-down search from a higher level of care."""
+    id: str
+    name: str
+    lat: float
+    lon: float
+
+
+async def near_facility(client: Client, settings: Settings, near: Annotated[str | None, Query(
+        pattern=r"^[0-9a-f]{16}$", description="a listed facility's id: search around it (a step-down from "
+                                                "residential care or partial hospitalization to an IOP near "
+                                                "home)")] = None) -> NearFacility | None:
+    if near is None:
+        return None
+    try:
+        found = (await client.get(index=settings.alias, id=near, source_includes=["name", "location", "status"])
+                 )["_source"]
+    except NotFoundError as error:
+        if error.message == "index_not_found_exception":
+            raise  # search is unavailable, not the facility unknown
+        raise invalid("near", f"no facility has id {near}", near) from None
+    if found.get("status") == "retired":
+        raise invalid("near", f"facility {near} is not in SAMHSA's newest directory (retired)", near)
+    if not found.get("location"):
+        raise invalid("near", f"facility {near} has no known location", near)
+    return NearFacility(near, found["name"], found["location"]["lat"], found["location"]["lon"])
+
+
+@dataclass(frozen=True)
 class SearchParams:
     """The search's query parameters as given; `.search()` checks and resolves them."""
     lat: float | None
@@ -79,6 +110,7 @@ class SearchParams:
     cursor: str | None
     include_retired: bool = False
     modified_after: date | None = None
+    near: NearFacility | None = None
 
     def place_resolution(self) -> Resolution | None:
         if self.place is None:
@@ -97,6 +129,11 @@ class SearchParams:
             raise invalid(missing, f"{missing} is required together with {'lat' if missing == 'lon' else 'lon'}")
         if self.zip is not None and self.lat is not None:
             raise invalid("zip", "give either zip or lat and lon, not both", self.zip)
+        if self.near is not None:
+            if self.place is not None or self.zip is not None or self.lat is not None:
+                raise invalid("near", "give one of near, place, zip, or lat and lon", self.near.id)
+            return Point(self.near.lat, self.near.lon), {"source": "facility", "facility_id": self.near.id,
+                                                         "name": self.near.name}
         if resolution is not None:
             place = resolution.place
             if place.kind == "state":
@@ -118,7 +155,7 @@ class SearchParams:
         text = " ".join((self.q or "").split()) or None
         sort = self.sort.value if self.sort else ("distance" if point else "relevance" if text else "name")
         if sort == "distance" and point is None:
-            raise invalid("sort", "sort=distance needs lat and lon or zip", sort)
+            raise invalid("sort", "sort=distance needs a point: lat and lon, zip, place or near", sort)
         if sort == "relevance" and text is None:
             raise invalid("sort", "sort=relevance needs q", sort)
         after = None
@@ -167,12 +204,13 @@ async def search_params(
     modified_after: Annotated[date | None, Query(description="only facilities whose listing changed (or began) "
                                                              "after this date (YYYY-MM-DD), as of the source's "
                                                              "date")] = None,
+    near: Annotated[NearFacility | None, Depends(near_facility)] = None,
     **filters: list[Enum] | None,
 ) -> SearchParams:
     chosen = {param: tuple(dict.fromkeys(v.value for v in filters[param] or [])) for param in FILTER_GROUPS}
     together = frozenset(group.value for group in match_all or [])
     return SearchParams(lat, lon, zip, place, radius_mi, q, chosen, together, sort, size, page, cursor,
-                        include_retired, modified_after)
+                        include_retired, modified_after, near)
 
 
 def preferred_language(accept_language: str | None) -> str:

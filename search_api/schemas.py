@@ -84,7 +84,8 @@ class PointEcho(BaseModel):
     """The point searched around, and what it came from (the fields of its source only)."""
     lat: float
     lon: float
-    source: Literal["coordinates", "zip", "place"]
+    source: Literal["coordinates", "zip", "place", "facility"]
+    facility_id: str | None = None
     zip: str | None = None
     city: str | None = None
     state: str | None = None

@@ -35,6 +35,8 @@ STATE_PAYMENTS = ("medicaid", "medicare", "private")
 CARD_FEATURES = ("telehealth", "co_occurring", "evening", "weekend")
 # The record fields whose values the near-me and compare scripts show by their taxonomy labels.
 SCRIPT_LABEL_FIELDS = ("levels_of_care", "ages", "genders", "populations", "languages")
+# Levels of care above an IOP: a facility with one gets a step-down search to IOPs near it.
+ABOVE_IOP = {"residential", "residential_detox", "php", "hospital_inpatient", "hospital_detox"}
 # A facility's details on a printed referral sheet; the others show on screen only.
 PRINTED_DETAILS = {"payment", "payment_assistance", "ages", "genders", "populations", "languages",
                    "opioid_medications"}
@@ -416,6 +418,15 @@ def retired_notice(facility: dict, lang: Language) -> str | None:
                         "Call before you go.") % {"edition": edition}
 
 
+def step_down_url(facility: dict, lang: Language) -> str | None:
+    """The near-me search for IOPs around a listed facility above IOP level, on the same payment."""
+    if facility.get("status") == "retired" or not facility.get("location") or \
+            not ABOVE_IOP & set(facility.get("levels_of_care") or []):
+        return None
+    query = [("near", facility["id"]), ("level", "iop"), *(("payment", v) for v in facility.get("payment") or [])]
+    return lang.path("/near-me/?" + urlencode(query))
+
+
 def facility_context(site: Site, facility: dict, lang: Language) -> dict:
     _ = lang.gettext
     address = facility["address"]
@@ -463,6 +474,7 @@ def facility_context(site: Site, facility: dict, lang: Language) -> dict:
             "verified": facility.get("verified_on"),
             "from_website": site_facts_context(facility["site"], lang) if facility.get("site") else None,
             "retired": retired_notice(facility, lang),
+            "step_down": step_down_url(facility, lang),
             "changes": [change_line(change, lang) for change in facility.get("changes") or []],
             "changes_since": site.first_edition,
             "website_sources": said_by(("site",)),

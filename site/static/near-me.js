@@ -1,5 +1,5 @@
-// The "near me" page: a ZIP code, a place (a city, a state, pasted coordinates) or the browser's
-// location → the IOP Finder API → results.
+// The "near me" page: a ZIP code, a place (a city, a state, pasted coordinates), the browser's
+// location or a facility (near=: a step-down search around it) → the IOP Finder API → results.
 // IOPs first: a search whose URL names no level is a search for IOPs; "level=all" in the page's
 // URL stands for every level (the API is then asked without one).
 // Everything is built with DOM methods and textContent, so no listing text is ever parsed as HTML.
@@ -37,7 +37,7 @@
   var SIZE = 20;
   var ALL_LEVELS = "all";
   var NOT_IN_PANEL = ["state", "code"]; // the API's groups that pages set by link, never by checkbox
-  var FORM_KEYS = ["lat", "lon", "zip", "place", "radius_mi", "page", "locate"];
+  var FORM_KEYS = ["lat", "lon", "zip", "place", "near", "radius_mi", "page", "locate"];
   var MAX_COMPARE = 5;
   var PICKED_KEY = "iopfinder.compare";
   var SEARCH_KEY = "iopfinder.search"; // the compare page's way back
@@ -73,13 +73,14 @@
     if (point) { params.set("lat", point.lat); params.set("lon", point.lon); }
     else if (/^[0-9]{5}$/.test(text)) { params.set("zip", text); }
     else if (text) { params.set("place", text); }
+    else if (url.has("near")) { params.set("near", url.get("near")); } // a step-down search around a facility
     params.set("radius_mi", radius.value);
     if (panel.length) {
       panel.forEach(function (group) { checked(group).forEach(function (v) { params.append(group, v); }); });
       if (!params.has("level")) params.set("level", ALL_LEVELS);
       checked("match_all").forEach(function (group) { params.append("match_all", group); });
     }
-    var located = params.has("lat") || params.has("zip") || params.has("place");
+    var located = params.has("lat") || params.has("zip") || params.has("place") || params.has("near");
     url.forEach(function (value, key) {
       var carried = panel.length ? NOT_IN_PANEL.indexOf(key) >= 0 : FORM_KEYS.indexOf(key) < 0;
       if (carried && !(key === "state" && located)) params.append(key, value);
@@ -135,6 +136,7 @@
       var zip = query.point;
       return { name: say(TEXT.zipPlace, { zip: zip.zip, city: zip.city, state: zip.state }), near: true };
     }
+    if (query.point && query.point.source === "facility") return { name: query.point.name, near: true };
     if (query.point) return { name: TEXT.yourLocation, near: true };
     return { name: (query.filters.state || []).map(function (s) { return stateNames[s] || s; }).join(", "), near: false };
   }
@@ -326,7 +328,7 @@
 
   function run(page, push) {
     var params = pageParams(page);
-    if (!["lat", "zip", "place", "state"].some(function (key) { return params.has(key); })) return;
+    if (!["lat", "zip", "place", "near", "state"].some(function (key) { return params.has(key); })) return;
     history[push ? "pushState" : "replaceState"](null, "", "?" + params.toString());
     keepSearchOnSwitch();
     store(SEARCH_KEY, location.search);

@@ -143,3 +143,35 @@ def test_openapi_lists_the_filter_values(api):
     level = next(p for p in schema["paths"]["/v1/facilities"]["get"]["parameters"] if p["name"] == "level")
     assert "LevelValue" in str(level["schema"])
     assert "iop" in schema["components"]["schemas"]["LevelValue"]["enum"]
+
+
+def test_a_step_down_search_around_a_facility(api, records_2022):
+    residential = next(r for r in records_2022 if "residential" in r["levels_of_care"] and r.get("location")
+                       and "medicaid" in r["payment"])
+    filters = {"level": "iop", "payment": "medicaid", "radius_mi": 50}
+    body = api.get("/v1/facilities", params={"near": residential["id"], **filters}).json()
+    point = body["query"]["point"]
+    assert (point["source"], point["facility_id"], point["name"]) == ("facility", residential["id"],
+                                                                      residential["name"])
+    around = api.get("/v1/facilities", params={"lat": residential["location"]["lat"],
+                                               "lon": residential["location"]["lon"], **filters}).json()
+    assert body["total"] == around["total"] > 0
+    assert [r["id"] for r in body["results"]] == [r["id"] for r in around["results"]]
+    assert api.get("/v1/facilities.csv", params={"near": residential["id"], **filters}).headers["X-Total-Count"] \
+        == str(body["total"])
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"near": "0123456789abcdef"}, "no facility has id 0123456789abcdef"),
+    ({"near": "not-an-id"}, "String should match pattern"),
+    ({"near": "0123456789abcdef", "zip": "22902"}, "no facility has id"),
+])
+def test_near_an_unknown_or_malformed_id_is_a_422_naming_near(api, params, message):
+    response = api.get("/v1/facilities", params=params)
+    assert response.status_code == 422 and message in response.text and "near" in response.text
+
+
+def test_near_with_another_point_is_a_422(api, records_2022):
+    listed = next(r for r in records_2022 if r.get("location"))
+    response = api.get("/v1/facilities", params={"near": listed["id"], "zip": "22902"})
+    assert response.status_code == 422 and "give one of near, place, zip, or lat and lon" in response.text

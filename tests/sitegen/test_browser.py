@@ -2,7 +2,7 @@
 real API on localhost: search, filters, keyboard use, accessibility, privacy, outage, layout.
 Comparing and printing are tests/sitegen/test_compare.py."""
 
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -101,6 +101,24 @@ def test_a_corrected_place_says_so_and_other_meanings_rerun_the_search(page, sit
     wait_for_results(page)
     expect(page.locator("h1")).to_have_text(f"IOPs near {name}")
     assert parse_qs(urlparse(page.url).query)["place"] == [name]
+
+
+def test_a_step_down_from_a_residential_programs_page_finds_the_apis_iops_on_its_payment(page, site_url,
+                                                                                      iop_records):
+    facility = next(f for f in iop_records if "residential" in f["levels_of_care"] and f.get("location")
+                    and {"medicaid", "private_insurance"} <= set(f.get("payment") or []))
+    page.goto(f"{site_url}/facilities/{facility_slug(facility)}/")
+    page.get_by_role("link", name="Find IOPs for step-down near here").click()
+    wait_for_results(page)
+    expect(page.locator("h1")).to_have_text(f"IOPs near {facility['name']}")
+    query = [("near", facility["id"]), ("level", "iop"), ("radius_mi", "25"),
+             *(("payment", value) for value in facility["payment"])]
+    expected = page.request.get(f"{site_url}/v1/facilities?{urlencode(query)}").json()["results"]
+    assert result_ids(page) == [item["id"] for item in expected] and expected
+    page.locator("summary", has_text="Filter by").click()
+    for value in facility["payment"]:
+        expect(page.locator(f"#f-payment-{value}")).to_be_checked()
+    assert parse_qs(urlparse(page.url).query)["near"] == [facility["id"]]
 
 
 def test_an_unknown_place_is_explained_in_the_status_line(page, site_url):

@@ -28,6 +28,8 @@
   var list = document.getElementById("results");
   var pager = document.getElementById("pager");
   var locate = document.getElementById("locate");
+  var unfold = document.getElementById("unfold");
+  var foldAfter = true; // a search from the form or the address folds the form (on a phone), a filter does not
   var compareBar = document.getElementById("compare-bar");
   var compareLink = document.getElementById("compare-link");
   var comparePath = compareLink.getAttribute("href");
@@ -307,6 +309,8 @@
       pager.appendChild(next);
     }
     showCounts(body.facets);
+    if (foldAfter) form.classList.add("folded");
+    foldAfter = false;
   }
 
   function fail(message) {
@@ -372,8 +376,14 @@
     });
   }
 
+  unfold.addEventListener("click", function () {
+    form.classList.remove("folded");
+    where.focus();
+  });
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    foldAfter = true;
     point = null;
     if (!where.value.trim()) { fail(TEXT.needPlace); where.focus(); return; }
     run(1, true);
@@ -386,6 +396,7 @@
       navigator.geolocation.getCurrentPosition(function (position) {
         point = { lat: round(position.coords.latitude), lon: round(position.coords.longitude) };
         where.value = "";
+        foldAfter = true;
         run(1, true);
       }, function () { fail(TEXT.noLocation); }, { maximumAge: 600000, timeout: 15000 });
     });

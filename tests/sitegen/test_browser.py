@@ -232,6 +232,34 @@ def test_mobile_first_layout_and_screenshots(browser, site_url, page_paths):
         context.close()
 
 
+@pytest.mark.parametrize(("prefix", "words"), [("", {"change": "Change search", "heading": "IOPs near"}),
+                                                ("/es", {"change": "Cambiar la búsqueda", "heading": "IOP cerca de"})])
+def test_on_a_small_phone_the_first_result_is_in_view_after_a_search(browser, site_url, prefix, words):
+    """375 × 667: the short crisis line with both numbers, the header, the folded search form and the
+    first result's link, without scrolling; the form unfolds for a new search."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    page = context.new_page()
+    page.goto(f"{site_url}{prefix}/near-me/")
+    page.fill("#where", "22902")
+    page.keyboard.press("Enter")
+    wait_for_results(page)
+    expect(page.locator("h1")).to_contain_text(words["heading"])
+    link = page.locator("#results > li").first.locator("h2 a").bounding_box()
+    assert link["y"] + link["height"] <= 667, link
+    for number in ("tel:988", "tel:+18006624357"):
+        assert page.locator(f"aside.crisis a[href='{number}']").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / f"near-me-after-search{prefix.replace('/', '-')}-375x667.png"))
+    assert not page.locator("#where").is_visible()
+    page.get_by_role("button", name=words["change"]).click()
+    expect(page.locator("#where")).to_be_focused()
+    page.fill("#where", "Charlottesville, VA")
+    page.keyboard.press("Enter")
+    wait_for_results(page)
+    expect(page.get_by_role("button", name=words["change"])).to_be_visible()
+    context.close()
+
+
 def test_api_outage_shows_a_clear_message(page, built_site):
     dead = f"http://127.0.0.1:{free_port()}"
     with live_server(site_app(built_site[0], dead, "facilities")) as url:

@@ -40,7 +40,7 @@ PROGRAMS_CONFLICT = 60  # two program names (name2) this unlike name two program
 MOVE_MILES = 25  # a facility that moves with its name and phone stays in its area
 SURVEY_CHANGE_RATIO = 2.0
 _PRECISION = {"address": 2, "zip": 1, "none": 0}
-_LOCATION_FIELDS = ("location", "geo_precision", "geo_source")
+_LOCATION_FIELDS = ("location", "location_precision", "geo_source")
 _NUMBER = re.compile(r"^\d+")
 
 
@@ -166,7 +166,7 @@ def _continued(older: Facility, newer: Facility, asked: set[str], edition: str, 
     record = newer.model_dump()
     record.update(id=older.id, sources=older.model_dump()["sources"] + record["sources"],
                   changes=[change.model_dump() for change in changes])
-    if _PRECISION[older.geo_precision] > _PRECISION[newer.geo_precision]:
+    if _PRECISION[older.location_precision] > _PRECISION[newer.location_precision]:
         record.update({field: getattr(older, field) for field in _LOCATION_FIELDS})
         record["location"] = older.location.model_dump()
         record["fields_by_source"] = {source_label(older.sources[-1]): list(_LOCATION_FIELDS)}

@@ -15,7 +15,7 @@ Sources and changes between directory editions are united; `updated_at` follows 
 from facility.model import DESCRIBED_FIELDS, Enrichment, Facility, compact_sources, newest_source, source_label
 
 _PRECISION = {"address": 2, "zip": 1, "none": 0}
-_LOCATION_FIELDS = ("location", "geo_precision", "geo_source")
+_LOCATION_FIELDS = ("location", "location_precision", "geo_source")
 
 
 def _freshness(record: Facility):
@@ -49,7 +49,7 @@ def merge(first: Facility, second: Facility) -> Facility:
     for field in DESCRIBED_FIELDS:
         taken_from = newer
         if field in _LOCATION_FIELDS:
-            if _PRECISION[older.geo_precision] > _PRECISION[newer.geo_precision]:
+            if _PRECISION[older.location_precision] > _PRECISION[newer.location_precision]:
                 taken_from = older
         elif field == "site":
             if newer.site is None or (older.site and older.site.retrieved_at > newer.site.retrieved_at):

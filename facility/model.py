@@ -124,7 +124,7 @@ class Facility(Record):
     phones: list[Phone] = []
     website: str | None = Field(default=None, pattern=r"^https?://\S+$")
     location: GeoPoint | None = None
-    geo_precision: Literal["address", "zip", "none"] = "none"
+    location_precision: Literal["address", "zip", "none"] = "none"
     geo_source: str | None = None
     levels_of_care: list[str] = []
     care_types: list[str] = []
@@ -160,8 +160,8 @@ class Facility(Record):
 
     @model_validator(mode="after")
     def precision_matches_location(self) -> "Facility":
-        if (self.location is None) != (self.geo_precision == "none"):
-            raise ValueError("geo_precision must be 'none' exactly when location is null")
+        if (self.location is None) != (self.location_precision == "none"):
+            raise ValueError("location_precision must be 'none' exactly when location is null")
         return self
 
     @model_validator(mode="before")

@@ -57,7 +57,7 @@ MAPPING = {
         "phones": {"properties": {name: keyword(f"phones.{name}") for name in ("kind", "number", "extension")}},
         "website": keyword("website"),
         "location": {"type": "geo_point"},
-        "geo_precision": keyword("geo_precision"),
+        "location_precision": keyword("location_precision"),
         "geo_source": keyword("geo_source"),
         **{group: keyword(group) for group in GROUPS},
         "telehealth": {"type": "boolean"},

@@ -10,7 +10,7 @@ from datetime import date
 from facility import defaults
 from facility.filter_groups import FILTER_GROUPS, Service
 
-SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "location", "geo_precision",
+SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "location", "location_precision",
                  "levels_of_care", "payment", "payment_assistance", "ages", "languages",
                  "populations", "genders", "opioid_medications", "care_types", "telehealth", "co_occurring",
                  "service_codes", "site.evening", "site.weekend", "site.opening_hours", "site.schedules",

@@ -48,7 +48,7 @@ def result(source: dict, point: Point | None, site_url: str = "", lang: str = "e
     site = source.get("site") or {}
     levels = source.get("levels_of_care") or []
     item = {key: source.get(key) for key in ("id", "name", "name2", "address", "phones", "website",
-                                               "location", "geo_precision", "levels_of_care",
+                                               "location", "location_precision", "levels_of_care",
                                                "payment", "payment_assistance")}
     item["offers_iop"] = "iop" in levels
     if point is not None and source.get("location"):

@@ -41,7 +41,7 @@ class Result(BaseModel):
     phones: list[Phone]
     website: str | None
     location: GeoPoint | None
-    geo_precision: Literal["address", "zip", "none"]
+    location_precision: Literal["address", "zip", "none"]
     levels_of_care: list[str]
     offers_iop: bool
     payment: list[str]

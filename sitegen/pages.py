@@ -240,7 +240,7 @@ def near_me_text(lang: Language) -> dict:
                          "or browse programs by state from the home page."),
         "previousPage": _("Previous page"), "nextPage": _("Next page"),
         "matchAll": _("Only programs with all of these"), "iopBadge": _("IOP"),
-        "miles": _("%(miles)s mi"), "phoneKinds": phone_kinds(lang),
+        "miles": _("%(miles)s mi"), "approximate": _("approximate location"), "phoneKinds": phone_kinds(lang),
         "extension": _("%(number)s ext. %(extension)s"),
         "payment": _("Payment:"), "hours": _("Hours (from its website): %(hours)s"),
         "opioidMedications": _("Opioid use disorder medications: %(medications)s"),
@@ -302,7 +302,7 @@ def card(facility: dict, site: Site, lang: Language) -> dict:
         "notices": notices(facility, lang),
         "as_of": _("Information as of %(date)s") % {"date": facility["verified_on"]}
         if facility.get("verified_on") else None,
-        "approximate": facility.get("geo_precision") == "zip",
+        "approximate": facility.get("location_precision") == "zip",
     }
 
 
@@ -456,7 +456,7 @@ def facility_context(site: Site, facility: dict, lang: Language) -> dict:
             "street": [p for p in (address.get("street1"), address.get("street2")) if p],
             "locality": f"{address['city']}, {address['state']} {address['zip']}",
             "phones": phones, "website": link,
-            "approximate": facility.get("geo_precision") == "zip",
+            "approximate": facility.get("location_precision") == "zip",
             "contact_sources": said_by(CONTACT_FIELDS),
             "levels": [{"label": lang.term("levels_of_care", v), "current": v == "iop"}
                        for v in facility.get("levels_of_care") or []],

@@ -79,7 +79,7 @@ def facility_from_row(row: dict, url: str, retrieved_at: datetime, taxonomy: Tax
         name=name, name2=name2,
         address={"street1": street1, "street2": street2, "city": city, "state": state, "zip": zip_code},
         phones=phones(row, PHONE_FIELDS, tally), website=website,
-        location=point, geo_precision="address" if point else "none",
+        location=point, location_precision="address" if point else "none",
         geo_source="SAMHSA FindTreatment locator" if point else None,
         **_coded(service_codes(row.get("services"), taxonomy, tally), taxonomy),
         sources=[Source(name=FINDTREATMENT, url=url, retrieved_at=retrieved_at, as_of=retrieved_at.date())],
@@ -95,7 +95,7 @@ def united(kept: Facility, other: Facility, taxonomy: Taxonomy) -> Facility:
     merged["phones"] += [phone.model_dump() for phone in other.phones if (phone.number, phone.extension) not in numbers]
     merged["website"] = merged["website"] or extra["website"]
     if kept.location is None:
-        merged.update({field: extra[field] for field in ("location", "geo_precision", "geo_source")})
+        merged.update({field: extra[field] for field in ("location", "location_precision", "geo_source")})
     merged.update(_coded(list(dict.fromkeys(kept.service_codes + other.service_codes)), taxonomy))
     merged["sources"] += [source for source in extra["sources"] if source not in merged["sources"]]
     merged["updated_at"] = max(kept.updated_at, other.updated_at)

@@ -248,7 +248,7 @@ def _facility(cells, name, state, zip_code, variant, rows, directory, imported_a
         address={"street1": street1, "street2": street2, "city": city, "state": state, "zip": zip_code},
         phones=phones(cells, PHONE_COLUMNS, tally),
         location=location,
-        geo_precision=precision,
+        location_precision=precision,
         geo_source=geo_source,
         **facets,
         telehealth="TELE" in codes,

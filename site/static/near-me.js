@@ -203,6 +203,7 @@
       address.appendChild(document.createTextNode(" · "));
       address.appendChild(el("span", say(TEXT.miles, { miles: item.distance_mi.toFixed(1) }), { "class": "miles" }));
     }
+    if (item.location_precision === "zip") address.appendChild(document.createTextNode(" · " + TEXT.approximate));
     li.appendChild(address);
     var phones = el("p");
     ["main", "intake"].forEach(function (kind) {

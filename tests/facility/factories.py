@@ -21,7 +21,7 @@ def make_facility(name="Blue Ridge Recovery", name2=None, street1="100 Main Stre
         "name2": name2,
         "address": {"street1": street1, "city": city, "state": state, "zip": zip_code},
         "location": {"lat": 38.03, "lon": -78.48},
-        "geo_precision": "address",
+        "location_precision": "address",
         "levels_of_care": ["iop"],
         "payment": ["medicaid"],
         "sources": [source("test", RETRIEVED, record_id="1")],

@@ -10,13 +10,13 @@ from tests.facility.factories import RETRIEVED, make_facility, source
 def test_fresher_record_wins_and_sources_are_united():
     older = make_facility(website="https://old.example.org", payment=["medicaid", "medicare"])
     newer = make_facility(
-        website=None, payment=["private"], location={"lat": 38.1, "lon": -78.4}, geo_precision="zip",
+        website=None, payment=["private"], location={"lat": 38.1, "lon": -78.4}, location_precision="zip",
         sources=[source("findtreatment", RETRIEVED + timedelta(days=30), record_id="abc")],
         updated_at=RETRIEVED + timedelta(days=30))
     merged = merge(older, newer)
     assert merged.payment == ["private"]
     assert merged.website == "https://old.example.org"  # the newer record had none
-    assert merged.geo_precision == "address" and merged.location.lat == 38.03  # better precision kept
+    assert merged.location_precision == "address" and merged.location.lat == 38.03  # better precision kept
     assert [s.name for s in merged.sources] == ["findtreatment", "test"]
     assert merged.updated_at == RETRIEVED + timedelta(days=30)
     assert merge(newer, older) == merged
@@ -57,7 +57,7 @@ def test_a_single_source_record_attributes_every_field_to_it():
 def test_merge_keeps_each_fields_source():
     older = make_facility(website="https://old.example.org", payment=["medicaid"],
                           sources=[source("samhsa-national-directory", RETRIEVED, edition="2022")])
-    newer = make_facility(website=None, payment=["private"], geo_precision="zip",
+    newer = make_facility(website=None, payment=["private"], location_precision="zip",
                           sources=[source("samhsa-findtreatment", LATER, record_id="x")],
                           updated_at=LATER)
     merged = merge(older, newer)
@@ -65,7 +65,7 @@ def test_merge_keeps_each_fields_source():
     assert merged.field_sources()["website"] == "samhsa-national-directory:2022"
     assert merged.field_sources()["location"] == "samhsa-national-directory:2022"  # better precision kept
     # stored: only what the older source gave
-    assert merged.fields_by_source == {"samhsa-national-directory:2022": ["website", "location", "geo_precision"]}
+    assert merged.fields_by_source == {"samhsa-national-directory:2022": ["website", "location", "location_precision"]}
     assert merged.verified_on == LATER.date()
     # merging again with a third record keeps the attributions already made
     third = make_facility(website=None, payment=[], levels_of_care=["php"], sources=[

@@ -28,11 +28,11 @@ def test_invalid_fields_are_named(changes, field):
 
 
 def test_precision_must_agree_with_location():
-    with pytest.raises(ValidationError, match="geo_precision must be 'none' exactly when"):
-        make_facility(location=None, geo_precision="address")
-    with pytest.raises(ValidationError, match="geo_precision"):
-        make_facility(geo_precision="none")
-    assert make_facility(location=None, geo_precision="none").location is None
+    with pytest.raises(ValidationError, match="location_precision must be 'none' exactly when"):
+        make_facility(location=None, location_precision="address")
+    with pytest.raises(ValidationError, match="location_precision"):
+        make_facility(location_precision="none")
+    assert make_facility(location=None, location_precision="none").location is None
 
 
 def test_fields_by_source_names_only_fields_of_a_facility():

@@ -127,7 +127,7 @@ def test_crawl_extracts_cleans_and_counts(stand_in, tmp_path, imported_2022):
     # the Stanardsville clinic's MH row (ages: seniors) and SA row (type of care: substance use) are one record
     stanardsville = [r for r in records if r["address"]["street1"] == "9963 Spotswood Trail"]
     assert len(stanardsville) == 1 and {"SNR", "SA"} <= set(stanardsville[0]["service_codes"])
-    assert mohr["website"] == "http://www.regionten.org" and mohr["geo_precision"] == "address"
+    assert mohr["website"] == "http://www.regionten.org" and mohr["location_precision"] == "address"
     assert mohr["location"] == {"lat": 38.0282239, "lon": -78.4725231}
     assert mohr["phones"][:2] == [{"kind": "main", "number": "+14349798871", "extension": None},
                                   {"kind": "intake", "number": "+14349721800", "extension": None}]

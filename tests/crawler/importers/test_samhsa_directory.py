@@ -45,7 +45,7 @@ def test_2022_directory_counts(imported_2022):
     assert len(records) == tally.written == 12_175
     assert len({r["id"] for r in records}) == len(records)
     assert sum("iop" in r["levels_of_care"] for r in records) == 5_525
-    precision = Counter(r["geo_precision"] for r in records)
+    precision = Counter(r["location_precision"] for r in records)
     assert precision["address"] >= 9_400
     assert precision["none"] <= 0.005 * len(records)
     assert len({r["address"]["state"] for r in records}) == 56

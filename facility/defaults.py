@@ -98,4 +98,6 @@ SITE_CRAWL_ERROR_LIMIT = 10_000
 ANSWER_CACHE_ENTRIES = 2_000  # answers kept at most (a search page is ~5–40 kB)
 ANSWER_CACHE_BYTES = 64 * 1024 * 1024  # and at most this many bytes of them
 ANSWER_CACHE_TTL_S = 300.0  # an answer is never served older than this
-ANSWER_CACHE_CHECK_S = 2.0  # the alias is re-read this often: answers of a swapped-out index stop within it
+ANSWER_CACHE_CHECK_S = 2.0  # the alias is re-read this often: a swap or an outage is seen within it
+ANSWER_CACHE_STALE_S = 60.0  # after a swap, the old index's answers stand in this long at most...
+ANSWER_CACHE_REFRESHES_AT_ONCE = 1  # ...while the new index's are read in the background, this many at once

@@ -123,6 +123,64 @@ def test_an_answer_read_across_a_swap_is_not_kept():
     assert len(answers) == 0
 
 
+def test_after_a_swap_the_old_answers_stand_in_while_the_new_ones_are_read_one_at_a_time():
+    clock = Clock()
+    answers = cache(clock=clock, stale_s=60, refreshes_at_once=1)
+    answers.put("a", "facilities-1", b"old A")
+    answers.put("b", "facilities-1", b"old B")
+    answers.learn("facilities-2")
+    reads = []
+    release = asyncio.Event()
+
+    async def read(key):
+        reads.append(key)
+        await release.wait()
+        return b"new " + key.encode()
+
+    async def scenario():
+        assert await answers.answer("a", lambda: read("a")) == b"old A"
+        assert await answers.answer("b", lambda: read("b")) == b"old B"  # one read at a time: b waits
+        unanswered = asyncio.create_task(answers.answer("c", lambda: read("c")))  # never answered: read now
+        await asyncio.sleep(0)
+        assert reads == ["a", "c"]
+        release.set()
+        assert await unanswered == b"new c"
+        await asyncio.sleep(0.01)
+        assert await answers.answer("a", lambda: read("a")) == b"new a"
+        assert await answers.answer("b", lambda: read("b")) == b"old B"  # now read in the background
+        await asyncio.sleep(0.01)
+        assert await answers.answer("b", lambda: read("b")) == b"new b"
+        assert await answers.answer("x", lambda: read("x"), fresh=True) == b"new x"
+
+    asyncio.run(scenario())
+
+
+def test_the_old_answers_stand_in_only_a_while_and_never_through_an_outage():
+    clock = Clock()
+    answers = cache(clock=clock, stale_s=60)
+
+    async def never():
+        raise RuntimeError("Elasticsearch is slow")
+
+    async def scenario():
+        answers.put("a", "facilities-1", b"old A")
+        answers.learn("facilities-2")
+        clock.now = 59
+        assert await answers.answer("a", never) == b"old A"  # a failed background read leaves it standing
+        await asyncio.sleep(0.01)
+        assert await answers.answer("a", never) == b"old A"
+        clock.now = 60
+        with pytest.raises(RuntimeError):
+            await answers.answer("a", never)
+        answers.put("b", "facilities-2", b"B")
+        answers.learn(None)  # the alias cannot be read: nothing stands in
+        answers.learn("facilities-3")
+        with pytest.raises(RuntimeError):
+            await answers.answer("b", never)
+
+    asyncio.run(scenario())
+
+
 class Aliases:
     """Stands in for the client: get_alias answers from `steps`, one per call, the last repeated."""
 

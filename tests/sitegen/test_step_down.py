@@ -15,11 +15,11 @@ def record(**fields) -> dict:
 
 
 def test_a_residential_program_links_to_iops_near_it_on_its_payment():
-    facility = record(levels_of_care=["residential", "iop"], payment=["medicaid", "private_insurance"])
+    facility = record(levels_of_care=["residential", "iop"], payment=["medicaid", "private"])
     url = urlsplit(step_down_url(facility, ENGLISH))
     assert url.path == "/near-me/"
     assert parse_qs(url.query) == {"near": [facility["id"]], "level": ["iop"],
-                                   "payment": ["medicaid", "private_insurance"]}
+                                   "payment": ["medicaid", "private"]}
     assert step_down_url(facility, SPANISH).startswith("/es/near-me/?")
 
 

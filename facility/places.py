@@ -7,8 +7,9 @@ ranks places of one name, the boroughs and neighbourhoods people live in ("Queen
 and the names places are also known by ("NYC", "Philly"). Names are compared in a folded form
 (case, accents, punctuation and spaces dropped; St./Ft./Mt. spelled out), a misspelling of a couple
 of edits is corrected rather than refused, and a state typed after a name binds it: a place in
-another state is never the answer. A pasted address is read with `usaddress`: its ZIP code, when
-it has one, decides the point.
+another state is never the answer. An official name ("Urban Honolulu, HI", "Nashville-Davidson
+metropolitan government (balance), TN") is read as its plain name. A pasted address is read with
+`usaddress`: its ZIP code, when it has one, decides the point.
 """
 
 import heapq
@@ -66,6 +67,9 @@ _ZIP = re.compile(r"(\d{5})(?:-\d{4})?")
 _COORDINATE_TEXT = re.compile(r"[-+\d\s.,;/°'\"′″NSEW]+")
 _ARC_MARKS = re.compile(r"['\"′″]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_GOVERNMENT = re.compile(r"\b(?:(?:metropolitan|metro|consolidated|unified) government|urban county|"
+                         r"city and borough|municipality|county|city|town|village|borough|cdp)$", re.IGNORECASE)
+_URBAN = re.compile(r"^urban\s+", re.IGNORECASE)
 ALIAS_OUTRANKS = 4  # times the population of the biggest place of a name that a place also known by it needs
 
 
@@ -284,6 +288,18 @@ def _state(text: str) -> tuple[Place, bool]:
     raise PlaceNotFound(f"no US state matches {text.strip()!r}", suggestions)
 
 
+def _plain_names(name: str) -> list[str]:
+    """A place's official name as people say it: without the Census Bureau's words for its kind of
+    government or "(balance)", without "Urban", by the name in its parentheses ("San Buenaventura
+    (Ventura)"), and by the first of its joined names ("Macon-Bibb County", "Louisville/Jefferson")."""
+    inner = [text for text in re.findall(r"\(([^)]*)\)", name) if text.strip().lower() != "balance"]
+    plain = re.sub(r"\([^)]*\)", " ", name).strip()
+    while (shorter := _GOVERNMENT.sub("", plain).strip()) != plain:
+        plain = shorter
+    plain = _URBAN.sub("", plain)
+    return [text for text in dict.fromkeys([plain, *inner, re.split(r"[-/]", plain)[0]]) if text.strip()]
+
+
 def _named(typed: str) -> Resolution:
     """A city ("Boston", "Boston, MA", "boston ma", "Boston Massachusetts") or a state."""
     tables = _tables()
@@ -291,16 +307,24 @@ def _named(typed: str) -> Resolution:
     if comma:
         state, corrected = _state(state_text)
         readings = [(_key(_words(city_text)), state)]
+        named = [(city_text, state)]
     else:
         # The whole text, then the text minus a state name or code at its end ("Kansas City Missouri").
         words, corrected = _words(typed), False
-        readings = [(_key(words), None)]
+        readings, named = [(_key(words), None)], [(typed, None)]
         for n in range(min(len(words) - 1, 4), 0, -1):
             if state := tables.states.get(_key(words[-n:])):
                 readings.append((_key(words[:-n]), state))
+                named.append((" ".join(typed.split()[:-n]), state))
     for key, state in readings:
         if found := _match(key, state):
             return Resolution(*found, typed if corrected or _renamed(key, found[0]) else None)
+    # An official name ("Urban Honolulu, HI", "Nashville-Davidson metropolitan government (balance), TN")
+    # is read as its plain name, and echoed.
+    for name, state in named[1:] or named:
+        for plain in _plain_names(name):
+            if found := _match(_key(_words(plain)), state):
+                return Resolution(*found, typed)
     # A typo is looked for among the named state's cities only: "Huston TX" is Houston, not Huston, ID,
     # and "lakewood co" is never Lakewood, CA.
     for key, state in readings[1:] or readings:

@@ -341,3 +341,23 @@ def test_a_pasted_address_is_its_zip_codes_point_or_else_its_citys():
 def test_suggestions_include_neighbourhoods_biggest_first():
     names = [p.name for p in suggest("harl")]
     assert names[0] == "Harlem, NY" and names.index("Harlem, NY") < names.index("Harlingen, TX")
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("Urban Honolulu, HI", "Honolulu, HI"),
+    ("Nashville-Davidson metropolitan government (balance), TN", "Nashville, TN"),
+    ("nashville-davidson metropolitan government (balance) tn", "Nashville, TN"),
+    ("Augusta-Richmond County consolidated government (balance), GA", "Augusta, GA"),
+    ("Macon-Bibb County, GA", "Macon, GA"),
+    ("San Buenaventura (Ventura), CA", "Ventura, CA"),
+    ("Indianapolis city (balance), IN", "Indianapolis, IN"),
+    ("Ventura city, CA", "Ventura, CA"),  # not corrected into Century City, CA
+])
+def test_an_official_census_name_is_read_as_its_plain_name_and_echoed(typed, name):
+    resolution = resolve(typed)
+    assert (resolution.place.name, resolution.corrected_from) == (name, typed)
+
+
+def test_a_real_name_with_city_in_it_stays_itself():
+    assert resolve("Carson City, NV").place.name == "Carson City, NV"
+    assert resolve("Kansas City, MO").place.name == "Kansas City, MO"

@@ -15,7 +15,6 @@ id hashes to 0 modulo 3 (`held-back`, decided before any tuning) are never tuned
 
 import argparse
 import hashlib
-import re
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,13 +24,12 @@ import yaml
 from crawler.importers.samhsa_directory import FACILITY_SHEET, Directory, import_directory
 from facility.tally import Tally
 from facility.editions import Listing, evidence, match
-from facility.normalize import PhoneError, match_key, normalize_phone, normalize_state, normalize_zip
+from facility.normalize import PhoneError, normalize_phone, normalize_state, normalize_zip
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "tests" / "crawler" / "importers" / "edition_pairs.yaml"
 WORKBOOKS = {2022: ROOT.parent / "shared" / "data" / "samhsa" / "National_Directory_SA_Facilities_2022.xlsx",
              2023: ROOT.parent / "shared" / "data" / "samhsa" / "national-directory-su-facilities-2023.xlsx"}
-_NUMBER = re.compile(r"^\d+")
 
 
 def held_back(pair: dict) -> bool:
@@ -39,15 +37,12 @@ def held_back(pair: dict) -> bool:
 
 
 def listing(row: dict) -> Listing:
-    street = match_key(row["street1"])
-    number = _NUMBER.match(street)
     try:
         phone = normalize_phone(row["phone"])
     except PhoneError:
         phone = None
-    return Listing(match_key(row["name1"]), match_key(row["name2"]), street, number.group(0) if number else "",
-                   match_key(row["city"]), normalize_state(row["state"]), normalize_zip(row["zip"]),
-                   frozenset([phone] if phone else []))
+    return Listing.read(row["name1"], row["name2"], row["street1"], row["city"], normalize_state(row["state"]),
+                        normalize_zip(row["zip"]), frozenset([phone] if phone else []))
 
 
 def judged(pairs: list[dict]) -> list[tuple[dict, bool]]:

@@ -57,19 +57,19 @@ class Listing:
     phones: frozenset[tuple[str, str | None]]  # (E.164 number, extension)
 
     @classmethod
-    def of(cls, record: Facility) -> "Listing":
-        street = match_key(record.address.street1)
+    def read(cls, name: object, program: object, street1: object, city: object, state: str, zip_code: str,
+             phones: frozenset[tuple[str, str | None]]) -> "Listing":
+        """A listing from its fields as written (names, street and city put in match form)."""
+        street = match_key(street1)
         number = _NUMBER.match(street)
-        return cls(match_key(record.name), match_key(record.name2), street, number.group(0) if number else "",
-                   match_key(record.address.city), record.address.state, record.address.zip,
-                   frozenset((phone.number, phone.extension) for phone in record.phones))
+        return cls(match_key(name), match_key(program), street, number.group(0) if number else "",
+                   match_key(city), state, zip_code, phones)
 
-
-def names_alike(a: Listing, b: Listing) -> float:
-    """How alike the names are (0-100): the organisation's name, or the whole name with the program's
-    when one listing moved words between the two."""
-    return max(fuzz.token_sort_ratio(a.name, b.name),
-               fuzz.token_sort_ratio(f"{a.name} {a.program}", f"{b.name} {b.program}"))
+    @classmethod
+    def of(cls, record: Facility) -> "Listing":
+        return cls.read(record.name, record.name2, record.address.street1, record.address.city,
+                        record.address.state, record.address.zip,
+                        frozenset((phone.number, phone.extension) for phone in record.phones))
 
 
 def shares_phone(a: Listing, b: Listing) -> bool:
@@ -83,9 +83,12 @@ def evidence(a: Listing, b: Listing) -> float | None:
     """How strongly two listings are one facility (higher is stronger), or None when they are not."""
     if a.state != b.state:
         return None
-    names = names_alike(a, b)
+    # The names alike: the organisation's, or the whole name with the program's when one listing
+    # moved words between the two (then programs that differ are the same one, renamed or swapped).
+    whole = fuzz.token_sort_ratio(f"{a.name} {a.program}", f"{b.name} {b.program}")
+    names = max(fuzz.token_sort_ratio(a.name, b.name), whole)
     phone = shares_phone(a, b)
-    swapped = fuzz.token_sort_ratio(f"{a.name} {a.program}", f"{b.name} {b.program}") >= NAMES_ALIKE
+    swapped = whole >= NAMES_ALIKE
     programs_conflict = bool(a.program and b.program and not swapped
                              and fuzz.token_sort_ratio(a.program, b.program) < PROGRAMS_CONFLICT)
     same_street = bool(a.street) and a.street == b.street

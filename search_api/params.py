@@ -19,7 +19,7 @@ from datetime import date
 from enum import Enum
 from typing import Annotated
 
-from elasticsearch import NotFoundError
+from elasticsearch import AsyncElasticsearch, NotFoundError
 from fastapi import Depends, Header, Query
 
 from facility import defaults
@@ -73,19 +73,25 @@ class NearFacility:
     lon: float
 
 
+async def stored_facility(client: AsyncElasticsearch, alias: str, facility_id: str, **options) -> dict | None:
+    """One facility as stored (`options`: which of its fields), or None when no facility has that id."""
+    try:
+        return (await client.get(index=alias, id=facility_id, **options))["_source"]
+    except NotFoundError as error:
+        if error.message == "index_not_found_exception":
+            raise  # search is unavailable, not the facility unknown
+        return None
+
+
 async def near_facility(client: Client, settings: Settings, near: Annotated[str | None, Query(
         pattern=r"^[0-9a-f]{16}$", description="a listed facility's id: search around it (a step-down from "
                                                 "residential care or partial hospitalization to an IOP near "
                                                 "home)")] = None) -> NearFacility | None:
     if near is None:
         return None
-    try:
-        found = (await client.get(index=settings.alias, id=near, source_includes=["name", "location", "status"])
-                 )["_source"]
-    except NotFoundError as error:
-        if error.message == "index_not_found_exception":
-            raise  # search is unavailable, not the facility unknown
-        raise invalid("near", f"no facility has id {near}", near) from None
+    found = await stored_facility(client, settings.alias, near, source_includes=["name", "location", "status"])
+    if found is None:
+        raise invalid("near", f"no facility has id {near}", near)
     if found.get("status") == "retired":
         raise invalid("near", f"facility {near} is not in SAMHSA's newest directory (retired)", near)
     if not found.get("location"):

@@ -7,7 +7,7 @@ from dataclasses import asdict, replace
 from typing import Annotated
 
 import orjson
-from elasticsearch import AsyncElasticsearch, NotFoundError
+from elasticsearch import AsyncElasticsearch
 from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -19,7 +19,8 @@ from search_api.band import searches
 from search_api.cache import AnswerCache, wants_fresh
 from search_api.deps import Client, Settings
 from search_api.errors import NotFound
-from search_api.params import Lang, SearchParams, encode_cursor, language_headers, search_params
+from search_api.params import (Lang, SearchParams, encode_cursor, language_headers, search_params,
+                               stored_facility)
 from search_api.query import Search, search_body, search_key
 from search_api.results import CSV_COLUMNS, csv_row, facets, page_url, results
 from search_api.schemas import (CSV_RESPONSE, ERROR_RESPONSES, NDJSON_RESPONSE, NOT_FOUND, FacilityRecord,
@@ -165,12 +166,8 @@ async def search_ndjson(client: Client, settings: Settings, params: Params, lang
             response_model=FacilityRecord, responses={**ERROR_RESPONSES, **NOT_FOUND})
 async def facility(client: Client, settings: Settings,
                    facility_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]):
-    try:
-        # names_expanded: a field the index keeps for search, not part of the record
-        response = await client.get(index=settings.alias, id=facility_id, source_excludes=["names_expanded"])
-    except NotFoundError as error:
-        if error.message == "index_not_found_exception":
-            raise  # search is unavailable, not the facility unknown
-        raise NotFound(f"no facility with id {facility_id}") from None
-    record = response["_source"]
+    # names_expanded: a field the index keeps for search, not part of the record
+    record = await stored_facility(client, settings.alias, facility_id, source_excludes=["names_expanded"])
+    if record is None:
+        raise NotFound(f"no facility with id {facility_id}")
     return FastJSONResponse({**record, "provenance": by_source(record), "page_url": page_url(record, settings.site_url)})

@@ -8,7 +8,7 @@ Most groups are taxonomy groups: their values are the taxonomy's facet values of
 record, so the same definition builds the Elasticsearch clause and the per-result summary.
 `code` takes any SAMHSA service code. `NOTICES` are tests whose matches every view points out.
 
-Labels and help texts are English, marked with `N_` for the `facility` catalog; `facility.i18n`
+Labels and help texts are English, marked with `N_` for the `facility` catalog; `facility.labels`
 gives them in each language.
 """
 

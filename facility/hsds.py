@@ -3,10 +3,11 @@ what 211 systems and referral platforms exchange. docs/hsds.md is the model writ
 
 A facility is one `organization` at one physical `location`; each level of care it offers (IOP,
 partial hospitalization, outpatient, ...) is a `service` there, joined by a `service_at_location`.
-SAMHSA's service codes are `taxonomy_term`s of one taxonomy, attached to a service as `attributes`;
-payment is `cost_options`; languages and phones are the facility's. Each source's statement and
-as-of date is a `metadata` entry, and `assured_date` the newest as-of date. Ids are UUIDs derived
-from our facility ids (version 5), so they stay the same across rebuilds.
+SAMHSA's service codes are `taxonomy_term`s of one taxonomy (in English and Spanish), attached to a
+service as `attributes`; payment is `cost_options`, public funding `funding`; the schedules the
+facility's website publishes are the IOP service's `schedules`. Each source's statement and as-of
+date is a `metadata` entry, and `assured_date` the newest as-of date. Ids are UUIDs derived from our
+facility ids (version 5), so they stay the same across rebuilds.
 
 Works on records as stored (plain dicts with ISO dates); pure, so the API and the export share it.
 """
@@ -15,14 +16,24 @@ import uuid
 from functools import cache
 
 from facility.hours import english
+from facility.i18n import LANGUAGES, gettext_for
 from facility.provenance import statement
 from facility.taxonomy import Term, default_taxonomy
 
 NAMESPACE = uuid.UUID("5f0c2b1e-8d3a-5c47-9a61-2e4b7d9c0a13")  # IOP Finder's, fixed: ids must not change
 TAXONOMY = "SAMHSA National Directory service codes"
+TAXONOMY_ID = str(uuid.uuid5(NAMESPACE, "taxonomy:samhsa"))
 ORGANIZATION_DESCRIPTION = ("A substance use treatment facility listed in SAMHSA's National Directory of "
                             "Substance Use Treatment Facilities.")
 PRECISION = {"address": "its street address", "zip": "the centre of its ZIP code (approximate)"}
+LEVELS = "levels_of_care"
+# Payment codes that say where a facility's money comes from rather than how a person pays.
+FUNDING = {"government_funding", "samhsa_block_grant", "ihs_tribal"}
+BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
+# The one-to-one fields HSDS lists show (schema/compiled/service_list.json, organization_list.json).
+SERVICE_LIST_FIELDS = ("id", "organization_id", "name", "description", "status", "assured_date",
+                       "last_modified", "organization")
+ORGANIZATION_LIST_FIELDS = ("id", "name", "alternate_name", "description", "website")
 
 
 def hsds_id(*parts: str) -> str:
@@ -30,9 +41,45 @@ def hsds_id(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(parts)))
 
 
-def taxonomy_term(term: Term) -> dict:
-    return {"id": hsds_id("taxonomy_term", term.code), "code": term.code, "name": term.label,
-            "description": term.description, "taxonomy": TAXONOMY, "language": "en"}
+def taxonomy() -> dict:
+    return {"id": TAXONOMY_ID, "name": TAXONOMY, "version": "2022",
+            "description": "The service codes of SAMHSA's National Directory of Substance Use Treatment "
+                           "Facilities and its Service Code Reference: levels of care, payment, ages, "
+                           "languages, special programs, medications and more."}
+
+
+def term_id(code: str, lang: str = "en") -> str:
+    return hsds_id("taxonomy_term", code) if lang == "en" else hsds_id("taxonomy_term", code, lang)
+
+
+def taxonomy_term(term: Term, lang: str = "en") -> dict:
+    translate = english if lang == "en" else gettext_for(lang)
+    return {"id": term_id(term.code, lang), "code": term.code, "name": translate(term.label),
+            "description": translate(term.description), "taxonomy": TAXONOMY, "taxonomy_id": TAXONOMY_ID,
+            "language": lang}
+
+
+@cache
+def taxonomy_terms() -> tuple[dict, ...]:
+    """Every term of the taxonomy, once in each language, in the taxonomy's order."""
+    return tuple(taxonomy_term(term, lang) for term in default_taxonomy().by_code.values() for lang in LANGUAGES)
+
+
+@cache
+def terms_by_id() -> dict[str, dict]:
+    return {term["id"]: term for term in taxonomy_terms()}
+
+
+@cache
+def level_order() -> tuple[str, ...]:
+    """The levels of care, in the taxonomy's order: services are listed level by level."""
+    return tuple(default_taxonomy().values(LEVELS))
+
+
+def term_level(code: str) -> str | None:
+    """The level of care a code names (OIT → iop), or None for a code of another kind."""
+    term = default_taxonomy().term(code)
+    return term.value if term and term.group == LEVELS else None
 
 
 def organization(facility: dict) -> dict:
@@ -76,41 +123,125 @@ def metadata(facility: dict, resource_id: str) -> list[dict]:
             for n, source in enumerate(facility.get("sources") or [])]
 
 
+def schedules(facility: dict, service_id: str) -> list[dict]:
+    """The weekly schedules the facility's website publishes (only facts our evidence rules state),
+    each with the page's address and the day it was read."""
+    site = facility.get("site") or {}
+    read_on = str(site.get("retrieved_at") or "")[:10]
+    found = []
+    for n, schedule in enumerate(site.get("schedules") or []):
+        if not schedule.get("days"):
+            continue
+        schedule_id = hsds_id("schedule", service_id, str(n))
+        found.append({
+            "id": schedule_id, "service_id": service_id, "freq": "WEEKLY", "wkst": "MO",
+            "byday": ",".join(BYDAY[day] for day in schedule["days"]),
+            **({"opens_at": schedule["starts"]} if schedule.get("starts") else {}),
+            **({"closes_at": schedule["ends"]} if schedule.get("ends") else {}),
+            "description": f"As the facility's website ({site['url']}) said on {read_on}.",
+            "schedule_link": site["url"],
+            "metadata": [{"id": hsds_id("metadata", schedule_id), "resource_id": schedule_id,
+                          "resource_type": "schedule", "last_action_date": read_on, "last_action_type": "read",
+                          "field_name": "schedule", "previous_value": "", "replacement_value": site["url"],
+                          "updated_by": "facility-website"}]})
+    return found
+
+
 @cache
-def _terms(group: str) -> dict[str, Term]:
-    """The taxonomy's terms of one field, by facet value."""
-    return {term.value: term for term in default_taxonomy().by_code.values() if term.group == group}
+def _values(group: str) -> dict[str, Term]:
+    """The taxonomy's terms of one field, by facet value (a value's first term names it)."""
+    found: dict[str, Term] = {}
+    for term in default_taxonomy().by_code.values():
+        if term.group == group:
+            found.setdefault(term.value, term)
+    return found
+
+
+def _label(group: str, value: str) -> str:
+    term = _values(group).get(value)
+    return term.label if term else value
+
+
+def service(facility: dict, level: str) -> dict:
+    """The facility's service at one level of care, fully nested (schema/compiled/service.json)."""
+    taxonomy_ = default_taxonomy()
+    service_id = hsds_id("service", facility["id"], level)
+    # A service carries the facility's codes, but of the levels of care only its own.
+    terms = [taxonomy_term(term) for code in facility.get("service_codes") or []
+             if (term := taxonomy_.term(code)) and (term.group != LEVELS or term.value == level)]
+    paying = [("payment", value) for value in facility.get("payment") or [] if value not in FUNDING]
+    paying += [("payment_assistance", value) for value in facility.get("payment_assistance") or []]
+    found = {
+        "id": service_id, "organization_id": hsds_id("organization", facility["id"]),
+        "name": f"{_label(LEVELS, level)}: {facility['name']}",
+        "description": _values(LEVELS)[level].description if level in _values(LEVELS) else None,
+        "status": "inactive" if facility.get("status") == "retired" else "active",
+        "assured_date": str(facility.get("verified_on") or "")[:10] or None,
+        "last_modified": facility["updated_at"],
+        "organization": organization(facility),
+        "service_at_locations": [service_at_location(facility, service_id)],
+        "phones": phones(facility, service_id),
+        "schedules": schedules(facility, service_id) if level == "iop" else [],
+        "languages": [{"id": hsds_id("language", service_id, value), "service_id": service_id,
+                       "name": _label("languages", value)} for value in facility.get("languages") or []],
+        "cost_options": [{"id": hsds_id("cost_option", service_id, value), "service_id": service_id,
+                          "option": _label(group, value)} for group, value in paying],
+        "funding": [{"id": hsds_id("funding", service_id, value), "service_id": service_id,
+                     "source": _label("payment", value)}
+                    for value in facility.get("payment") or [] if value in FUNDING],
+        "attributes": [{"id": hsds_id("attribute", service_id, term["code"]), "link_id": service_id,
+                        "link_type": "service", "link_entity": "service", "taxonomy_term_id": term["id"],
+                        "taxonomy_term": term} for term in terms],
+        "metadata": metadata(facility, service_id),
+    }
+    return {key: value for key, value in found.items() if value is not None}
 
 
 def services(facility: dict) -> list[dict]:
     """One HSDS service per level of care the facility offers, each at its location."""
-    taxonomy = default_taxonomy()
-    levels, payment, languages = _terms("levels_of_care"), _terms("payment"), _terms("languages")
-    terms = [taxonomy_term(term) for code in facility.get("service_codes") or []
-             if (term := taxonomy.term(code))]
-    found = []
-    for level in facility.get("levels_of_care") or []:
+    return [service(facility, level) for level in facility.get(LEVELS) or []]
+
+
+def service_list_item(full: dict) -> dict:
+    """A service as HSDS lists show it: its one-to-one fields only."""
+    return {key: full[key] for key in SERVICE_LIST_FIELDS if key in full}
+
+
+def service_at_location(facility: dict, service_id: str) -> dict:
+    return {"id": hsds_id("service_at_location", service_id), "service_id": service_id,
+            "location_id": hsds_id("location", facility["id"]), "location": location(facility)}
+
+
+def service_at_location_full(facility: dict, level: str) -> dict:
+    """The service at the facility's location, with the service nested (compiled/service_at_location.json)."""
+    nested = service(facility, level)
+    joined = nested.pop("service_at_locations")[0]
+    return {**joined, "phones": nested["phones"], "schedules": nested["schedules"], "service": nested}
+
+
+def service_at_location_list_item(facility: dict, level: str) -> dict:
+    nested = service(facility, level)
+    return {**nested["service_at_locations"][0], "service": service_list_item(nested)}
+
+
+def organization_full(facility: dict, full_services: bool = False) -> dict:
+    """The organization with its location and services (compiled/organization.json): the services'
+    one-to-one fields, or each service whole with `full_services`."""
+    found = organization(facility)
+    nested = services(facility)
+    return {**found, "locations": [location(facility)],
+            "services": nested if full_services else [service_list_item(s) for s in nested]}
+
+
+def organization_list_item(facility: dict) -> dict:
+    found = organization(facility)
+    return {key: found[key] for key in ORGANIZATION_LIST_FIELDS if key in found}
+
+
+def object_ids(facility: dict) -> list[str]:
+    """Every HSDS id that names this facility's objects: what the API finds a facility by."""
+    ids = [hsds_id("organization", facility["id"]), hsds_id("location", facility["id"])]
+    for level in facility.get(LEVELS) or []:
         service_id = hsds_id("service", facility["id"], level)
-        found.append({
-            "id": service_id, "organization_id": hsds_id("organization", facility["id"]),
-            "name": f"{levels[level].label}: {facility['name']}", "description": levels[level].description,
-            "status": "inactive" if facility.get("status") == "retired" else "active",
-            "assured_date": str(facility.get("verified_on") or "")[:10] or None,
-            "last_modified": facility["updated_at"],
-            "organization": organization(facility),
-            "service_at_locations": [{"id": hsds_id("service_at_location", service_id),
-                                      "service_id": service_id, "location_id": hsds_id("location", facility["id"]),
-                                      "location": location(facility)}],
-            "phones": phones(facility, service_id),
-            "languages": [{"id": hsds_id("language", service_id, value), "service_id": service_id,
-                           "name": languages[value].label if value in languages else value}
-                          for value in facility.get("languages") or []],
-            "cost_options": [{"id": hsds_id("cost_option", service_id, value), "service_id": service_id,
-                              "option": payment[value].label if value in payment else value}
-                             for value in facility.get("payment") or []],
-            "attributes": [{"id": hsds_id("attribute", service_id, term["code"]), "link_id": service_id,
-                            "link_type": "service", "link_entity": "service", "taxonomy_term_id": term["id"],
-                            "taxonomy_term": term} for term in terms],
-            "metadata": metadata(facility, service_id),
-        })
-    return [{key: value for key, value in service.items() if value is not None} for service in found]
+        ids += [service_id, hsds_id("service_at_location", service_id)]
+    return ids

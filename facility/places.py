@@ -29,8 +29,9 @@ from rapidfuzz.distance import OSA
 
 from facility import defaults
 from facility.geo import zip_point
+from facility.i18n import LANGUAGES
+from facility.labels import vocabulary
 from facility.normalize import clean_text
-from facility.i18n import LANGUAGES, vocabulary
 from facility.states import STATE_NAMES, TERRITORIES
 
 

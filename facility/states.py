@@ -2,7 +2,7 @@
 
 from facility.i18n import N_
 
-# English names (translated where they are shown: facility.i18n).
+# English names (translated where they are shown: facility.labels).
 STATE_NAMES: dict[str, str] = {
     "AL": N_("Alabama"), "AK": N_("Alaska"), "AZ": N_("Arizona"), "AR": N_("Arkansas"),
     "CA": N_("California"), "CO": N_("Colorado"), "CT": N_("Connecticut"), "DE": N_("Delaware"),

@@ -32,7 +32,7 @@ from facility.normalize import match_key
 DESCRIPTIONS_EDITION = 2022
 
 # The Facility list fields that facet values fill, in display order, with their labels
-# (translated where they are shown: facility.i18n).
+# (translated where they are shown: facility.labels).
 GROUPS: dict[str, str] = {
     "levels_of_care": N_("Level of care"),
     "care_types": N_("Type of care"),

@@ -1,16 +1,18 @@
-"""What the index stores for a facility: its record, plus a field only search reads.
+"""What the index stores for a facility: its record, plus fields only search reads.
 
 `names_expanded` holds the names with SAMHSA's abbreviations spelled out ("Outpt Trt Ctr" →
 "outpatient treatment center"), so that the words people type find them; the distribution has no
-synonym filter to do this at search time. It is left out when records are read back.
+synonym filter to do this at search time. `hsds_ids` holds the ids of the facility's HSDS objects
+(facility.hsds), which the HSDS API finds a facility by. Both are left out when records are read back.
 """
 
 import orjson
 
 from facility.abbreviations import expand, expansions_of
+from facility.hsds import object_ids
 from facility.model import Facility
 
-SEARCH_ONLY_FIELDS = ["names_expanded"]
+SEARCH_ONLY_FIELDS = ["names_expanded", "hsds_ids"]
 
 
 def names_expanded(record: Facility) -> str | None:
@@ -21,10 +23,10 @@ def names_expanded(record: Facility) -> str | None:
 def document_json(record: Facility) -> bytes:
     """The record as JSON (what model_dump_json gives, as bytes, ready for a bulk request)."""
     body = record.__pydantic_serializer__.to_json(record)
-    expanded = names_expanded(record)
-    if expanded is None:
-        return body
-    return body[:-1] + b',"names_expanded":' + orjson.dumps(expanded) + b"}"
+    added = {"hsds_ids": object_ids({"id": record.id, "levels_of_care": record.levels_of_care})}
+    if (expanded := names_expanded(record)) is not None:
+        added["names_expanded"] = expanded
+    return body[:-1] + b"," + orjson.dumps(added)[1:]
 
 
 def stored_record(source: dict) -> Facility:

@@ -18,7 +18,8 @@ from facility.taxonomy import GROUPS
 KEYWORD = {"type": "keyword"}
 COUNTED = {group.field for group in FILTER_GROUPS.values() if group.field and group.faceted}
 FILTERED = {group.field for group in FILTER_GROUPS.values() if group.field} | {
-    service.field for service in (*SERVICES.values(), *NOTICES.values())}
+    service.field for service in (*SERVICES.values(), *NOTICES.values())} | {
+    "address.zip"}  # the HSDS API's postcode
 
 
 def keyword(path: str) -> dict:
@@ -45,6 +46,7 @@ MAPPING = {
         "name": {**text("name"), "fields": {"sort": {"type": "keyword", "normalizer": "lowercase"}}},
         "name2": text("name2"),
         "names_expanded": text("names_expanded"),  # search only (indexer.documents)
+        "hsds_ids": {"type": "keyword", "doc_values": False},  # search only (indexer.documents)
         "address": {
             "properties": {
                 "street1": text("address.street1"),
@@ -115,6 +117,7 @@ MAPPING = {
 def index_body(shards: int, replicas: int) -> dict:
     """Settings for loading: no refresh and no replicas until the load is done."""
     return {
-        "settings": {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "-1"},
+        "settings": {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "-1",
+                     "max_result_window": defaults.RESULT_WINDOW},
         "mappings": MAPPING,
     }

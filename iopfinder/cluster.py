@@ -4,8 +4,9 @@ local node or cluster `iopfinder es start` runs."""
 from typing import TYPE_CHECKING
 
 from facility import defaults
+from facility.elasticsearch_access import Access
 from iopfinder.console import fail, settings
-from iopfinder.elasticsearch_node import Access, NodeSettings
+from iopfinder.elasticsearch_node import NodeSettings
 from iopfinder.local_cluster import LocalCluster
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 def access_in_use(purpose: str = "jobs") -> Access | None:
     """`purpose` is "jobs" or "search": which of a secured local cluster's keys to use."""
     node_settings = settings(NodeSettings)
-    return node_settings.external_access or LocalCluster(node_settings).access(purpose)
+    return node_settings.elasticsearch_access or LocalCluster(node_settings).access(purpose)
 
 
 def elasticsearch_access(purpose: str = "jobs") -> Access:

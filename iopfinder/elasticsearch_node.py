@@ -10,7 +10,6 @@ uses the official image instead (see docker-compose.yml); `ELASTICSEARCH_URL` se
 that cluster and start nothing.
 """
 
-import base64
 import json
 import os
 import pwd
@@ -28,13 +27,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from typing import Annotated
-
-from pydantic import Field, field_validator
-from pydantic_settings import NoDecode
+from pydantic import Field
 
 from facility import defaults
-from facility.settings import EnvSettings, comma_separated, read_settings
+from facility.elasticsearch_access import Access, ElasticsearchEnvironment
+from facility.settings import read_settings
 
 ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 SERVICE_USER = "iopfinder-es"
@@ -51,24 +48,17 @@ def _default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "iopfinder"
 
 
-class NodeSettings(EnvSettings):
-    """Which Elasticsearch the commands use, and how the local node is installed and run."""
+class NodeSettings(ElasticsearchEnvironment):
+    """Which Elasticsearch the commands use (ELASTICSEARCH_URL set: that cluster, starting nothing),
+    and how the local node is installed and run."""
 
     cache_dir: Path = Field(default_factory=_default_cache_dir, validation_alias="IOPFINDER_CACHE")
     version: str = Field(defaults.ELASTICSEARCH_VERSION, validation_alias="IOPFINDER_ES_VERSION")
     heap: str | None = Field(None, validation_alias="IOPFINDER_ES_HEAP")  # unset: by the number of nodes
     security: bool = Field(False, validation_alias="IOPFINDER_ES_SECURITY")  # local nodes: TLS, passwords, keys
-    # A cluster of our own (start nothing): its nodes' URLs, comma-separated, and the credentials.
-    external_urls: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias="ELASTICSEARCH_URL")
-    api_key: str | None = Field(None, validation_alias="ELASTICSEARCH_API_KEY")
-    ca_certs: Path | None = Field(None, validation_alias="ELASTICSEARCH_CA_CERTS")
-    username: str | None = Field(None, validation_alias="ELASTICSEARCH_USERNAME")
-    password: str | None = Field(None, validation_alias="ELASTICSEARCH_PASSWORD")
     java_home: Path | None = Field(None, validation_alias="ES_JAVA_HOME")
     # the `fs` snapshot repository's root (path.repo): shared by every local node, kept across restarts
     snapshot_dir: Path | None = Field(None, validation_alias="IOPFINDER_SNAPSHOT_DIR")
-
-    _split_urls = field_validator("external_urls", mode="before")(comma_separated)
 
     @classmethod
     def from_env(cls) -> "NodeSettings":
@@ -78,13 +68,6 @@ class NodeSettings(EnvSettings):
     @property
     def home(self) -> Path:
         return self.cache_dir / f"elasticsearch-{self.version}"
-
-    @property
-    def external_access(self) -> "Access | None":
-        if not self.external_urls:
-            return None
-        return Access(self.external_urls, api_key=self.api_key, ca_certs=str(self.ca_certs) if self.ca_certs else None,
-                      basic_auth=(self.username, self.password or "") if self.username else None)
 
     @property
     def local_root(self) -> Path:
@@ -149,55 +132,26 @@ def free_port(preferred: int | None = None) -> int:
         return probe.getsockname()[1]
 
 
-def _opener(access: "Access | None") -> urllib.request.OpenerDirector:
+def _opener(access: Access | None) -> urllib.request.OpenerDirector:
     handlers: list = [urllib.request.ProxyHandler({})]  # never via a proxy
     if access and access.ca_certs:
         handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=access.ca_certs)))
     return urllib.request.build_opener(*handlers)
 
 
-def fetch(url: str, path: str, access: "Access | None" = None, timeout: float = 2.0) -> dict | list:
+def fetch(url: str, path: str, access: Access | None = None, timeout: float = 2.0) -> dict | list:
     """GET a JSON answer from one node, as `access` authenticates; raises OSError or ValueError."""
     request = urllib.request.Request(f"{url}{path}", headers=access.headers() if access else {})
     with _opener(access).open(request, timeout=timeout) as response:
         return json.load(response)
 
 
-def health(url: str, timeout: float = 2.0, access: "Access | None" = None) -> str | None:
+def health(url: str, timeout: float = 2.0, access: Access | None = None) -> str | None:
     """Cluster health status ('green', 'yellow', 'red') as `url` sees it, or None when unreachable."""
     try:
         return fetch(url, "/_cluster/health", access, timeout).get("status")
     except (OSError, ValueError):
         return None
-
-
-@dataclass(frozen=True)
-class Access:
-    """How a client reaches a cluster: its nodes' URLs (tried in turn) and the credentials it shows."""
-
-    urls: tuple[str, ...]
-    api_key: str | None = None
-    ca_certs: str | None = None  # the CA that signed the nodes' HTTPS certificates
-    basic_auth: tuple[str, str] | None = None
-
-    def client_options(self) -> dict:
-        """Keyword arguments for `Elasticsearch(...)` and `AsyncElasticsearch(...)`."""
-        options: dict = {"hosts": list(self.urls)}
-        if self.api_key:
-            options["api_key"] = self.api_key
-        if self.basic_auth:
-            options["basic_auth"] = self.basic_auth
-        if self.ca_certs:
-            options["ca_certs"] = self.ca_certs
-        return options
-
-    def headers(self) -> dict[str, str]:
-        if self.api_key:
-            return {"Authorization": f"ApiKey {self.api_key}"}
-        if self.basic_auth:
-            token = base64.b64encode(":".join(self.basic_auth).encode()).decode()
-            return {"Authorization": f"Basic {token}"}
-        return {}
 
 
 def _service_user() -> tuple[int, int]:
@@ -442,8 +396,8 @@ def scratch_node(settings: NodeSettings, port: int | None = None, say=print) -> 
 def elasticsearch_url_for_run(say=print) -> Iterator[str]:
     """ELASTICSEARCH_URL when set; otherwise a scratch node's URL for as long as the block runs."""
     settings = NodeSettings.from_env()
-    if settings.external_urls:
-        yield settings.external_urls[0]
+    if settings.elasticsearch_urls:
+        yield settings.elasticsearch_urls[0]
         return
     with scratch_node(settings, say=say) as node:
         yield node.url

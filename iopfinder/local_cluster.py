@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from facility import defaults
+from facility.elasticsearch_access import Access
 from iopfinder.access import key_roles
-from iopfinder.elasticsearch_node import (Access, Layout, LocalNode, NodeError, NodeSettings, _java_home, fetch,
-                                          free_port, install)
+from iopfinder.elasticsearch_node import (Layout, LocalNode, NodeError, NodeSettings, _java_home, fetch, free_port,
+                                          install)
 
 
 @dataclass(frozen=True)

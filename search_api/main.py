@@ -12,16 +12,17 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from facility.geo import zip_point
-from facility.i18n import DEFAULT, LANGUAGES, vocabulary
+from facility.i18n import DEFAULT, LANGUAGES
+from facility.labels import vocabulary
 from facility.places import warm as warm_places
 from search_api.cache import AnswerCache, following
 from search_api.errors import add_handlers
 from search_api.metrics import Metrics
 from search_api.protection import Edge
-from search_api.routes import changes, docs, facilities, geocode, health, places, states, taxonomy
+from search_api.routes import changes, docs, facilities, geocode, health, hsds, places, states, taxonomy
 from search_api.settings import ApiSettings
 
-RESOURCES = (facilities, changes, places, states, taxonomy, geocode, health, docs)
+RESOURCES = (facilities, changes, places, states, taxonomy, geocode, health, docs, hsds)
 
 # Decoding Elasticsearch's answers was one of the API's largest CPU costs after I/O.
 FAST_SERIALIZERS = {mimetype: OrjsonSerializer() for mimetype in
@@ -47,7 +48,7 @@ async def lifespan(app: FastAPI):
     # Nothing connects at import time; the client is made here and reaches routes through deps.
     settings: ApiSettings = app.state.settings
     # With several nodes, a request that cannot connect to one is retried on the next (es_retries).
-    app.state.es = AsyncElasticsearch(**settings.client_options(), request_timeout=settings.es_timeout_s,
+    app.state.es = AsyncElasticsearch(**settings.elasticsearch.client_options(), request_timeout=settings.es_timeout_s,
                                       max_retries=settings.es_retries, retry_on_timeout=False,
                                       serializers=FAST_SERIALIZERS)
     zip_point("00000")  # load the ZIP and place tables now, not on the first visitor's request

@@ -19,7 +19,6 @@ from datetime import date
 from enum import Enum
 from typing import Annotated
 
-from elasticsearch import AsyncElasticsearch, NotFoundError
 from fastapi import Depends, Header, Query
 
 from facility import defaults
@@ -30,6 +29,7 @@ from facility.places import Resolution, resolve
 from search_api.deps import Client, Settings
 from search_api.errors import invalid
 from search_api.query import Point, Search
+from search_api.stored import stored_facility
 
 
 GroupName = Enum("GroupName", {param: param for param in FILTER_GROUPS}, type=str)
@@ -71,16 +71,6 @@ class NearFacility:
     name: str
     lat: float
     lon: float
-
-
-async def stored_facility(client: AsyncElasticsearch, alias: str, facility_id: str, **options) -> dict | None:
-    """One facility as stored (`options`: which of its fields), or None when no facility has that id."""
-    try:
-        return (await client.get(index=alias, id=facility_id, **options))["_source"]
-    except NotFoundError as error:
-        if error.message == "index_not_found_exception":
-            raise  # search is unavailable, not the facility unknown
-        return None
 
 
 async def near_facility(client: Client, settings: Settings, near: Annotated[str | None, Query(

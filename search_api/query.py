@@ -15,6 +15,8 @@ SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "locatio
                  "populations", "genders", "opioid_medications", "care_types", "telehealth", "co_occurring",
                  "service_codes", "site.evening", "site.weekend", "site.opening_hours", "site.schedules",
                  "verified_on", "status", "last_listed", "modified_on"]
+# Fields the index keeps for search, not part of the record (indexer.documents declares them for the index).
+SEARCH_ONLY_FIELDS = ["names_expanded", "hsds_ids"]
 # Facilities the newest directory edition no longer lists (facility.editions), left out unless asked for.
 LISTED_ONLY = {"bool": {"must_not": [{"term": {"status": "retired"}}]}}
 

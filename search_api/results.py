@@ -3,7 +3,8 @@
 from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES, Service, has_service
 from facility.geo import distance_miles
 from facility.hours import stated_hours
-from facility.i18n import gettext_for, vocabulary
+from facility.i18n import gettext_for
+from facility.labels import vocabulary
 from facility.paths import facility_path
 from search_api.query import Point, Search
 

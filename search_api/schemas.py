@@ -209,7 +209,25 @@ RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying aga
 TOTAL_COUNT = {"X-Total-Count": {"description": "how many facilities match", "schema": {"type": "integer"}}}
 
 UNPROCESSABLE = {422: {"model": Unprocessable, "description": "A parameter is invalid"}}
+class HsdsAbout(BaseModel):
+    version: str = Field(description="HSDS version of this API")
+    openapi_url: str = Field(description="URL of the OpenAPI description of this API")
+
+
+class HsdsPage(BaseModel):
+    """A page of HSDS objects (the specification's openapi.json, Page)."""
+    total_items: int
+    total_pages: int
+    page_number: int
+    size: int = Field(description="objects on this page")
+    first_page: bool
+    last_page: bool
+    empty: bool = Field(description="true when nothing matched")
+    contents: list[dict[str, Any]] = Field(description="HSDS 3.1 objects, as the route says")
+
+
 NOT_FOUND = {404: {"model": Message, "description": "No such facility"}}
+HSDS_NOT_FOUND = {404: {"model": Message, "description": "No object of this kind has that id"}}
 UNAVAILABLE = {503: {"model": Message, "headers": RETRY_AFTER,
                      "description": "Search is unavailable, or the service is busy"}}
 RATE_LIMITED = {429: {"model": Message, "headers": RETRY_AFTER, "description": "Too many searches from this client"}}

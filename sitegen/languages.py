@@ -4,7 +4,7 @@ for the domain's values.
 The site's own messages (templates, page contexts, scripts' texts) are the `site` gettext domain,
 `site/locale/<lang>/LC_MESSAGES/site.po`, compiled in memory once a process (the repository holds
 no .mo files); English is the messages themselves. Labels of taxonomy fields and values, filter
-groups, services, notices and states come from the domain's catalog (`facility.i18n`).
+groups, services, notices and states come from the domain's catalog (`facility.labels`).
 Every language's pages share the English paths under a prefix: `/facilities/x/` is
 `/es/facilities/x/` in Spanish, so switching language only adds or drops the prefix.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from facility import i18n
+from facility import i18n, labels
 
 DEFAULT = i18n.DEFAULT
 DOMAIN = "site"
@@ -61,24 +61,24 @@ class Language:
 
     def field(self, field: str) -> str:
         """A taxonomy field's label ("payment")."""
-        return i18n.field_label(field, self.code)
+        return labels.field_label(field, self.code)
 
     def term(self, field: str, value: str) -> str:
         """A taxonomy value's label ("levels_of_care", "iop")."""
-        return i18n.term_label(field, value, self.code)
+        return labels.term_label(field, value, self.code)
 
     def group(self, param: str) -> str:
         """A filter group's label, by its query parameter ("payment")."""
-        return i18n.group_label(param, self.code)
+        return labels.group_label(param, self.code)
 
     def service(self, name: str) -> str:
-        return i18n.service_label(name, self.code)
+        return labels.service_label(name, self.code)
 
     def notice(self, name: str) -> str:
-        return i18n.notice_label(name, self.code)
+        return labels.notice_label(name, self.code)
 
     def state(self, code: str) -> str:
-        return i18n.state_name(code, self.code)
+        return labels.state_name(code, self.code)
 
 
 @cache

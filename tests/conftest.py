@@ -16,6 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from crawler.importers.locator_coords import LocatorCoordinates
 from crawler.importers.samhsa_directory import Directory, import_directory
+from facility.elasticsearch_access import ElasticsearchEnvironment
 from facility.staging import write_staged
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
@@ -66,7 +67,7 @@ def shared_data() -> Path:
 def es_node() -> LocalNode | None:
     """The node this session started, or None when ELASTICSEARCH_URL names one to use."""
     settings = NodeSettings.from_env()
-    if settings.external_urls:
+    if settings.elasticsearch_urls:
         yield None
         return
     with scratch_node(settings) as node:
@@ -75,7 +76,7 @@ def es_node() -> LocalNode | None:
 
 @pytest.fixture(scope="session")
 def es_url(es_node) -> str:
-    return es_node.url if es_node else NodeSettings.from_env().external_urls[0]
+    return es_node.url if es_node else NodeSettings.from_env().elasticsearch_urls[0]
 
 
 @pytest.fixture(scope="session")
@@ -131,3 +132,11 @@ def browser():
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    """The process's environment without any Elasticsearch variable; a test sets its own on it."""
+    for field in ElasticsearchEnvironment.model_fields.values():
+        monkeypatch.delenv(field.validation_alias, raising=False)
+    return monkeypatch

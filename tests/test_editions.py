@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from facility.elasticsearch_access import Access
 from facility.model import Facility
 from facility.paths import facility_path
 from facility.staging import read_staged
@@ -55,7 +56,7 @@ def edition_index(es, history):
 
 @pytest.fixture(scope="module")
 def api(es_url, edition_index):
-    with TestClient(create_app(ApiSettings(elasticsearch_url=es_url, alias=edition_index))) as client:
+    with TestClient(create_app(ApiSettings(elasticsearch=Access((es_url,)), alias=edition_index))) as client:
         yield client
 
 

@@ -24,9 +24,9 @@ def es_start(nodes: Annotated[int, typer.Option(min=1, max=9, help="nodes formin
     With IOPFINDER_ES_SECURITY=1: security and TLS on, and two API keys made (search: read only;
     jobs: write), which the other commands then use."""
     node_settings = settings(NodeSettings)
-    if node_settings.external_urls:
-        console.print(f"ELASTICSEARCH_URL is set: using {','.join(node_settings.external_urls)}, starting nothing")
-        print(",".join(node_settings.external_urls))
+    if node_settings.elasticsearch_urls:
+        console.print(f"ELASTICSEARCH_URL is set: using {','.join(node_settings.elasticsearch_urls)}, starting nothing")
+        print(",".join(node_settings.elasticsearch_urls))
         return
     cluster = _local_cluster()
     try:
@@ -60,8 +60,8 @@ def es_status() -> None:
     """One line per local node (name, pid, URL, role, state); for ELASTICSEARCH_URL, the cluster's
     health. Exits 1 when Elasticsearch is not up."""
     node_settings = settings(NodeSettings)
-    if node_settings.external_access:
-        access = node_settings.external_access
+    access = node_settings.elasticsearch_access
+    if access:
         statuses = {url: health(url, access=access) for url in access.urls}
         for url, status in statuses.items():
             print(f"{url}  {'cluster health ' + status if status else 'unreachable'}")
@@ -102,7 +102,7 @@ def es_keys() -> None:
     from facility import defaults
     from iopfinder.access import create_keys
 
-    access = settings(NodeSettings).external_access
+    access = settings(NodeSettings).elasticsearch_access
     password = os.environ.get("ELASTIC_PASSWORD")
     if not access or not password:
         fail("`iopfinder es keys` needs ELASTICSEARCH_URL and ELASTIC_PASSWORD (and ELASTICSEARCH_CA_CERTS for https)")

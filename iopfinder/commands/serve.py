@@ -24,11 +24,7 @@ def serve(
     from search_api.settings import ApiSettings
 
     try:
-        access = elasticsearch_access("search")
-        user, password = access.basic_auth or (None, None)
-        settings = ApiSettings.from_env(elasticsearch_url=",".join(access.urls), elasticsearch_api_key=access.api_key,
-                                        elasticsearch_ca_certs=access.ca_certs, elasticsearch_username=user,
-                                        elasticsearch_password=password)
+        settings = ApiSettings.from_env(elasticsearch=elasticsearch_access("search"))
     except SettingsError as error:
         fail(str(error))
     logging.basicConfig(level=logging.INFO, handlers=[log_handler(settings.log_format)])

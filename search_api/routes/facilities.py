@@ -19,13 +19,13 @@ from search_api.band import searches
 from search_api.cache import AnswerCache, wants_fresh
 from search_api.deps import Client, Settings
 from search_api.errors import NotFound
-from search_api.params import (Lang, SearchParams, encode_cursor, language_headers, search_params,
-                               stored_facility)
-from search_api.query import Search, search_body, search_key
+from search_api.params import Lang, SearchParams, encode_cursor, language_headers, search_params
+from search_api.query import SEARCH_ONLY_FIELDS, Search, search_body, search_key
 from search_api.results import CSV_COLUMNS, csv_row, facets, page_url, results
 from search_api.schemas import (CSV_RESPONSE, ERROR_RESPONSES, NDJSON_RESPONSE, NOT_FOUND, FacilityRecord,
                                 SearchResponse)
 from search_api.settings import ApiSettings
+from search_api.stored import stored_facility
 
 router = APIRouter()
 Params = Annotated[SearchParams, Depends(search_params)]
@@ -166,8 +166,7 @@ async def search_ndjson(client: Client, settings: Settings, params: Params, lang
             response_model=FacilityRecord, responses={**ERROR_RESPONSES, **NOT_FOUND})
 async def facility(client: Client, settings: Settings,
                    facility_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]):
-    # names_expanded: a field the index keeps for search, not part of the record
-    record = await stored_facility(client, settings.alias, facility_id, source_excludes=["names_expanded"])
+    record = await stored_facility(client, settings.alias, facility_id, source_excludes=SEARCH_ONLY_FIELDS)
     if record is None:
         raise NotFound(f"no facility with id {facility_id}")
     return FastJSONResponse({**record, "provenance": by_source(record), "page_url": page_url(record, settings.site_url)})

@@ -4,7 +4,7 @@ import orjson
 from elasticsearch import AsyncElasticsearch
 from fastapi import APIRouter, Request, Response
 
-from facility.i18n import vocabulary
+from facility.labels import vocabulary
 from facility.states import STATE_NAMES
 from search_api.cache import AnswerCache, wants_fresh
 from search_api.deps import Client, Settings

@@ -5,7 +5,7 @@ from functools import cache
 from fastapi import APIRouter, Response
 
 from facility.filter_groups import FILTER_GROUPS
-from facility.i18n import vocabulary
+from facility.labels import vocabulary
 from search_api.params import Lang, language_headers
 from search_api.schemas import UNAVAILABLE, UNPROCESSABLE, TaxonomyResponse
 

@@ -10,7 +10,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, check_and_call_extract_file
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from facility import i18n
+from facility import i18n, labels
 from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES
 from facility.states import STATE_NAMES
 from facility.taxonomy import GROUPS
@@ -110,7 +110,7 @@ def test_every_text_the_domain_shows_is_in_its_catalog():
     shown |= {service.label for service in (*SERVICES.values(), *NOTICES.values())}
     for group in FILTER_GROUPS.values():
         shown |= {group.label, group.help, *group.values.values(), *group.descriptions.values()}
-    english = i18n.vocabulary("en")
+    english = labels.vocabulary("en")
     for table in (english.terms, english.term_descriptions):
         shown |= {text for texts in table.values() for text in texts.values()}
     template = {msgid(m) for m in messages(FACILITY_LOCALE / "facility.pot")}
@@ -119,9 +119,9 @@ def test_every_text_the_domain_shows_is_in_its_catalog():
 
 def test_english_is_the_texts_themselves():
     assert i18n.LANGUAGES == ("en", "es")
-    assert i18n.term_label("levels_of_care", "iop", "en") == "Intensive outpatient (IOP)"
-    assert i18n.group_label("payment", "en") == "Payment accepted"
-    assert i18n.state_name("NM", "en") == "New Mexico"
+    assert labels.term_label("levels_of_care", "iop", "en") == "Intensive outpatient (IOP)"
+    assert labels.group_label("payment", "en") == "Payment accepted"
+    assert labels.state_name("NM", "en") == "New Mexico"
     assert i18n.gettext_for("en")("Level of care") == "Level of care"
 
 
@@ -140,25 +140,25 @@ def test_english_is_the_texts_themselves():
     ("languages", "spanish", "Español"),
 ])
 def test_spanish_labels(field, value, spanish):
-    assert i18n.term_label(field, value, "es") == spanish
+    assert labels.term_label(field, value, "es") == spanish
 
 
 def test_spanish_words_of_every_kind():
-    assert i18n.term_description("levels_of_care", "iop", "es").startswith(
+    assert labels.term_description("levels_of_care", "iop", "es").startswith(
         "Un programa estructurado de tratamiento grupal e individual")
-    assert "nivel 2.1 de ASAM" in i18n.term_description("levels_of_care", "iop", "es")
-    assert i18n.group_label("level", "es") == "Nivel de atención"
-    assert i18n.field_label("operated_by", "es") == "Administrado por"
-    assert i18n.service_label("group_counseling", "es") == "Asesoramiento grupal"
-    assert i18n.service_label("co_occurring", "es") == "Atención de salud mental para trastornos concurrentes"
-    assert i18n.notice_label("no_alcohol_treatment", "es") == "No trata el trastorno por consumo de alcohol"
-    assert [i18n.state_name(code, "es") for code in ("NM", "NC", "PR", "TX", "VI")] == [
+    assert "nivel 2.1 de ASAM" in labels.term_description("levels_of_care", "iop", "es")
+    assert labels.group_label("level", "es") == "Nivel de atención"
+    assert labels.field_label("operated_by", "es") == "Administrado por"
+    assert labels.service_label("group_counseling", "es") == "Asesoramiento grupal"
+    assert labels.service_label("co_occurring", "es") == "Atención de salud mental para trastornos concurrentes"
+    assert labels.notice_label("no_alcohol_treatment", "es") == "No trata el trastorno por consumo de alcohol"
+    assert [labels.state_name(code, "es") for code in ("NM", "NC", "PR", "TX", "VI")] == [
         "Nuevo México", "Carolina del Norte", "Puerto Rico", "Texas", "Islas Vírgenes de los Estados Unidos"]
-    assert i18n.vocabulary("es").values["code"]["OIT"] == "Tratamiento ambulatorio intensivo"  # SAMHSA's name
+    assert labels.vocabulary("es").values["code"]["OIT"] == "Tratamiento ambulatorio intensivo"  # SAMHSA's name
 
 
 def test_unknown_keys_and_languages():
-    assert i18n.term_label("levels_of_care", "a_new_level", "es") == "a_new_level"
-    assert i18n.state_name("ZZ", "es") == "ZZ"
+    assert labels.term_label("levels_of_care", "a_new_level", "es") == "a_new_level"
+    assert labels.state_name("ZZ", "es") == "ZZ"
     with pytest.raises(ValueError, match="fr"):
         i18n.translations("fr")

@@ -1,5 +1,6 @@
 import orjson
 
+from facility.hsds import object_ids
 from indexer.documents import document_json, stored_record
 from tests.facility.factories import make_facility
 
@@ -11,6 +12,15 @@ def test_abbreviated_names_are_stored_spelled_out_for_search():
     assert stored_record(document) == record
 
 
-def test_names_without_abbreviations_add_nothing():
+def test_names_without_abbreviations_add_no_spelled_out_names():
     record = make_facility(name="Blue Ridge Recovery")
-    assert document_json(record) == record.model_dump_json().encode()
+    document = orjson.loads(document_json(record))
+    assert "names_expanded" not in document
+    assert {k: v for k, v in document.items() if k != "hsds_ids"} == orjson.loads(record.model_dump_json())
+
+
+def test_the_ids_of_the_facilitys_hsds_objects_are_stored_for_search():
+    record = make_facility(levels_of_care=["iop", "outpatient"])
+    document = orjson.loads(document_json(record))
+    assert document["hsds_ids"] == object_ids(record.model_dump(mode="json")) and len(document["hsds_ids"]) == 6
+    assert stored_record(document) == record

@@ -8,6 +8,7 @@ from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES
 from facility.model import Facility
 from indexer.documents import SEARCH_ONLY_FIELDS
 from indexer.mapping import MAPPING, index_body
+from search_api.query import SEARCH_ONLY_FIELDS as QUERY_SEARCH_ONLY_FIELDS
 
 SNAPSHOT = Path(__file__).with_name("mapping.snapshot.json")
 
@@ -82,3 +83,7 @@ def test_strict_mapping_with_geo_point_and_keyword_facets():
     assert MAPPING["properties"]["location"] == {"type": "geo_point"}
     assert MAPPING["properties"]["payment"] == {"type": "keyword"}
     assert index_body(1, 0)["settings"]["refresh_interval"] == "-1"
+
+
+def test_the_api_leaves_out_the_fields_the_index_keeps_for_search():
+    assert QUERY_SEARCH_ONLY_FIELDS == SEARCH_ONLY_FIELDS

@@ -49,10 +49,7 @@ def test_the_node_speaks_tls_only_and_asks_for_credentials(secured):
 def test_jobs_build_and_the_api_searches_with_read_only_credentials(secured):
     with client(secured, "jobs") as jobs:
         build(jobs, iter([make_facility(name=f"Program {n}") for n in range(5)]), Tally(), BuildOptions(alias=ALIAS))
-    search = secured.access("search")
-    user, password = search.basic_auth
-    settings = ApiSettings(elasticsearch_url=",".join(search.urls), elasticsearch_ca_certs=search.ca_certs,
-                           elasticsearch_username=user, elasticsearch_password=password, alias=ALIAS)
+    settings = ApiSettings(elasticsearch=secured.access("search"), alias=ALIAS)
     with TestClient(create_app(settings)) as api:
         assert api.get("/v1/facilities", params={"zip": "22902"}).json()["total"] == 5
         assert api.get("/readyz").status_code == 200

@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from facility import defaults
+from facility.elasticsearch_access import Access
 from search_api.deps import get_client
 from search_api.main import create_app
 from search_api.settings import ApiSettings
@@ -133,7 +134,7 @@ class Recorder(Calls):
 
 def api(client: Calls, alias: str = defaults.INDEX_ALIAS, **settings) -> TestClient:
     """The API, its Elasticsearch client replaced by `client` (the one it makes never connects)."""
-    app = create_app(ApiSettings(elasticsearch_url="http://127.0.0.1:9", alias=alias, **settings))
+    app = create_app(ApiSettings(elasticsearch=Access(("http://127.0.0.1:9",)), alias=alias, **settings))
     app.dependency_overrides[get_client] = lambda: client
     return TestClient(app)
 

@@ -3,6 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
+from facility.elasticsearch_access import Access
 from iopfinder.elasticsearch_node import free_port
 from search_api.main import create_app
 from search_api.params import encode_cursor
@@ -12,7 +13,7 @@ from search_api.settings import ApiSettings
 @pytest.fixture(scope="module")
 def offline_api():
     # Validation happens before any search: an address where nothing listens proves it.
-    settings = ApiSettings(elasticsearch_url=f"http://127.0.0.1:{free_port()}")
+    settings = ApiSettings(elasticsearch=Access((f"http://127.0.0.1:{free_port()}",)))
     with TestClient(create_app(settings)) as client:
         yield client
 
@@ -70,8 +71,8 @@ def test_elasticsearch_unreachable_is_503_with_retry_after(offline_api):
 
 
 def test_cross_origin_reads_only_for_configured_sites():
-    settings = ApiSettings(elasticsearch_url=f"http://127.0.0.1:{free_port()}", cors_origins=("https://iopfinder.example",),
-                           rate_limit_per_minute=1)
+    settings = ApiSettings(elasticsearch=Access((f"http://127.0.0.1:{free_port()}",)),
+                           cors_origins=("https://iopfinder.example",), rate_limit_per_minute=1)
     with TestClient(create_app(settings)) as client:
         allowed = client.get("/healthz", headers={"Origin": "https://iopfinder.example"})
         assert allowed.headers["access-control-allow-origin"] == "https://iopfinder.example"

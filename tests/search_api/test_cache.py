@@ -13,6 +13,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from fastapi.testclient import TestClient
 
 from facility import defaults
+from facility.elasticsearch_access import Access
 from facility.filter_groups import NOTICES, SERVICES, has_service
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
@@ -316,7 +317,7 @@ def test_after_an_alias_swap_the_new_index_answers(es: Elasticsearch, es_url: st
     """Against a real node: within one alias check of the swap, the old index's answers only stand in
     while the new index's are read, and are soon replaced."""
     first = build(es, iter([make_facility(name=f"Program {n}") for n in range(3)]), Tally(), BuildOptions(alias=alias))
-    app = create_app(ApiSettings(elasticsearch_url=es_url, alias=alias))
+    app = create_app(ApiSettings(elasticsearch=Access((es_url,)), alias=alias))
     search = {"zip": "22902", "level": "iop"}
     with TestClient(app) as client:
         answers: AnswerCache = app.state.answers

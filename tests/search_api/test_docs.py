@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
+from facility.elasticsearch_access import Access
 from iopfinder.elasticsearch_node import free_port
 from search_api.main import create_app
 from search_api.schemas import FacilityRecord, QueryEcho, Result, SearchResponse
@@ -25,7 +26,7 @@ DOCS_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src
 
 def offline_app(site: Path | None = None):
     """The API with an Elasticsearch URL where nothing listens."""
-    return create_app(ApiSettings(elasticsearch_url=f"http://127.0.0.1:{free_port()}"), site=site)
+    return create_app(ApiSettings(elasticsearch=Access((f"http://127.0.0.1:{free_port()}",))), site=site)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from facility.elasticsearch_access import Access
 from facility.geo import zip_point
 from search_api.main import create_app
 from search_api.settings import ApiSettings
@@ -130,7 +131,7 @@ def test_health_and_readiness(api, es_url):
 
 
 def test_readiness_without_the_alias(es_url):
-    with TestClient(create_app(ApiSettings(elasticsearch_url=es_url, alias="no-such-alias"))) as client:
+    with TestClient(create_app(ApiSettings(elasticsearch=Access((es_url,)), alias="no-such-alias"))) as client:
         response = client.get("/readyz")
         assert response.status_code == 503 and response.headers["retry-after"] == "5"
         search = client.get("/v1/facilities")

@@ -15,6 +15,7 @@ from elasticsearch import ApiError, NotFoundError
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from facility.elasticsearch_access import Access
 from facility.tally import Tally
 from indexer.build import BuildOptions, build, live_indices
 from iopfinder.elasticsearch_node import free_port
@@ -77,7 +78,7 @@ def test_a_burst_of_concurrent_requests_is_counted_exactly():
              + [("/v1/facilities/not-an-id", "/v1/facilities/{facility_id}", "422")] * 10
              + [("/v1/facilities/0123456789abcdef", "/v1/facilities/{facility_id}", "503")] * 3
              + [("/no/such/page", OTHER, "404"), ("/v1/nothing/here", OTHER, "404")] * 2)
-    settings = ApiSettings(elasticsearch_url=f"http://127.0.0.1:{free_port()}")
+    settings = ApiSettings(elasticsearch=Access((f"http://127.0.0.1:{free_port()}",)))
     with live_server(create_app(settings)) as url, httpx.Client(base_url=url, timeout=10) as client:
         before = scrape(client)
         with ThreadPoolExecutor(max_workers=8) as pool:
@@ -221,7 +222,7 @@ def test_readyz_and_metrics_read_a_live_index(es, es_url, alias):
                                                                                            timezone.utc))])
                for n, day in enumerate(days)]
     result = build(es, iter(records), Tally(), BuildOptions(alias=alias))
-    with TestClient(create_app(ApiSettings(elasticsearch_url=es_url, alias=alias))) as client:
+    with TestClient(create_app(ApiSettings(elasticsearch=Access((es_url,)), alias=alias))) as client:
         ready = client.get("/readyz").json()
         counted = scrape(client)
         deadline = time.monotonic() + 10
@@ -245,7 +246,7 @@ def test_readyz_and_metrics_read_a_live_index(es, es_url, alias):
     assert searched["iopfinder_api_cache_lookups_total", (("result", "hit"),)] == 1
     assert not any(name == "iopfinder_api_elasticsearch_failures_total" for name, _ in searched)
 
-    with TestClient(create_app(ApiSettings(elasticsearch_url=es_url, alias=f"{alias}-missing"))) as client:
+    with TestClient(create_app(ApiSettings(elasticsearch=Access((es_url,)), alias=f"{alias}-missing"))) as client:
         assert client.get("/readyz").status_code == 503
         missing = scrape(client)
     assert missing["iopfinder_api_elasticsearch_failures_total", (("kind", "http_404"),)] == 2

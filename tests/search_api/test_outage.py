@@ -12,6 +12,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from facility import defaults
+from facility.elasticsearch_access import Access
 from facility.tally import Tally
 from indexer.build import BuildOptions, build
 from iopfinder.elasticsearch_node import LocalNode, NodeSettings, free_port
@@ -37,7 +38,7 @@ def test_search_survives_elasticsearch_stop_and_restart():
         url = node.start(port=port, say=lambda message: None)
         records = [make_facility(name=f"Program {n}") for n in range(30)]
         build(Elasticsearch(url), iter(records), Tally(), BuildOptions(alias="outage"))
-        with live_server(create_app(ApiSettings(elasticsearch_url=url, alias="outage"))) as api_url, \
+        with live_server(create_app(ApiSettings(elasticsearch=Access((url,)), alias="outage"))) as api_url, \
                 httpx.Client(base_url=api_url, timeout=10) as client:
             assert client.get("/v1/facilities", params={"zip": "22902"}).json()["total"] == 30
 
@@ -84,7 +85,7 @@ def test_slow_elasticsearch_is_503_within_2_seconds():
     holder.start()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     try:
-        with live_server(create_app(ApiSettings(elasticsearch_url=url))) as api_url, \
+        with live_server(create_app(ApiSettings(elasticsearch=Access((url,))))) as api_url, \
                 httpx.Client(base_url=api_url, timeout=10) as client:
             for path in ("/v1/facilities", "/v1/states", "/readyz"):
                 response, seconds = timed_get(client, path)

@@ -7,6 +7,7 @@ import time
 import httpx
 from fastapi.testclient import TestClient
 
+from facility.elasticsearch_access import Access
 from iopfinder.elasticsearch_node import free_port
 from search_api.main import create_app
 from search_api.protection import LoadShedder, RateLimiter
@@ -44,7 +45,7 @@ def test_shedder_refuses_past_its_bound():
 
 
 def offline_settings(**changes) -> ApiSettings:
-    return ApiSettings(elasticsearch_url=f"http://127.0.0.1:{free_port()}", **changes)
+    return ApiSettings(elasticsearch=Access((f"http://127.0.0.1:{free_port()}",)), **changes)
 
 
 def test_searches_past_the_rate_limit_get_429_with_retry_after():
@@ -79,7 +80,7 @@ def test_overload_is_shed_at_once_not_queued():
     held = []
     holder = threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True)
     holder.start()
-    settings = ApiSettings(elasticsearch_url=f"http://127.0.0.1:{listener.getsockname()[1]}", max_in_flight=1,
+    settings = ApiSettings(elasticsearch=Access((f"http://127.0.0.1:{listener.getsockname()[1]}",)), max_in_flight=1,
                            es_timeout_s=3.0)
     try:
         with live_server(create_app(settings)) as url, httpx.Client(base_url=url, timeout=10) as client:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from facility.elasticsearch_access import Access
 from search_api.main import create_app
 from search_api.settings import ApiSettings
 
@@ -17,7 +18,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 def site_app(site_dir: Path, es_url: str, alias: str):
     """The API serving the built site at / (one origin, as in the demo)."""
-    return create_app(ApiSettings(elasticsearch_url=es_url, alias=alias), site=site_dir)
+    return create_app(ApiSettings(elasticsearch=Access((es_url,)), alias=alias), site=site_dir)
 
 
 def wait_for_results(page) -> None:

@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 import pytest
 from fastapi.testclient import TestClient
 
+from facility.elasticsearch_access import Access
 from facility.model import Facility, Source
 from facility.paths import facility_path
 from facility.provenance import by_source
@@ -279,7 +280,7 @@ def test_from_index_then_the_indexer_merges_what_the_sites_say(es, es_url, alias
     maple = es.get(index=alias, id=MAPLE)["_source"]
     assert maple.get("site") is None and maple["verified_on"] == "2021-03-31"  # the survey's date, not the read
     # the evening track is a search filter of the API, with its facet count
-    with TestClient(create_app(ApiSettings(elasticsearch_url=es_url, alias=alias))) as api:
+    with TestClient(create_app(ApiSettings(elasticsearch=Access((es_url,)), alias=alias))) as api:
         found = api.get("/v1/facilities", params={"state": "VA", "service": "evening"}).json()
         assert [r["id"] for r in found["results"]] == [HARBOR] and "evening" in found["results"][0]["services"]
         assert found["results"][0]["verified_on"] == harbor["verified_on"]
@@ -301,7 +302,7 @@ def test_quotes_show_on_the_facility_page_in_both_languages_and_feed_no_filter(c
         result = subprocess.run([sys.executable, "-m", "iopfinder.cli", *args], capture_output=True, text=True,
                                 timeout=300, env=env, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
-    with TestClient(create_app(ApiSettings(elasticsearch_url=es_url, alias=alias))) as api:
+    with TestClient(create_app(ApiSettings(elasticsearch=Access((es_url,)), alias=alias))) as api:
         # The sober-living page's Sunday group is quoted, never a weekend filter, facet or badge.
         assert api.get("/v1/facilities", params={"state": "CO", "service": "weekend"}).json()["total"] == 0
         found = api.get("/v1/facilities", params={"state": "CO", "service": "evening"}).json()

@@ -1,0 +1,33 @@
+"""Reading stored facilities: one by id, or every match of a query a batch at a time."""
+
+from collections.abc import AsyncIterator
+
+from elasticsearch import AsyncElasticsearch, NotFoundError
+
+from facility import defaults
+
+
+async def stored_facility(client: AsyncElasticsearch, alias: str, facility_id: str, **options) -> dict | None:
+    """One facility as stored (`options`: which of its fields), or None when no facility has that id."""
+    try:
+        return (await client.get(index=alias, id=facility_id, **options))["_source"]
+    except NotFoundError as error:
+        if error.message == "index_not_found_exception":
+            raise  # search is unavailable, not the facility unknown
+        return None
+
+
+async def every_facility(client: AsyncElasticsearch, alias: str, query: dict, source) -> AsyncIterator[dict]:
+    """Every facility the query matches, in id order, read a batch at a time from one point in time
+    (an alias swap meanwhile neither repeats nor skips one); memory holds one batch."""
+    pit = (await client.open_point_in_time(index=alias, keep_alive=defaults.EXPORT_KEEP_ALIVE))["id"]
+    body = {"query": query, "sort": [{"id": "asc"}], "size": defaults.EXPORT_BATCH, "_source": source,
+            "track_total_hits": False}
+    try:
+        while hits := (await client.search(**body, pit={"id": pit, "keep_alive": defaults.EXPORT_KEEP_ALIVE})
+                       )["hits"]["hits"]:
+            for hit in hits:
+                yield hit["_source"]
+            body["search_after"] = hits[-1]["sort"]
+    finally:
+        await client.close_point_in_time(id=pit)

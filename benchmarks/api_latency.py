@@ -15,7 +15,9 @@ the real records, made by index_throughput.py's generator), at 100 req/s:
   once); the overhead ratio is the two p50s'.
 Over the real index also: steps up in rate (real use) to find the highest with p99 ≤ 100 ms, and
 every facility exported as NDJSON (the whole country, then the biggest state) while the mix runs
-at 50 req/s: the export's time and the API process's peak RSS. Each phase shows how busy the
+at 50 req/s: the export's time and the API process's peak RSS; and the HSDS API (/hsds/) at 100
+req/s (IOP services changed after a date, a page at a time; services and organizations by id;
+services near a postcode), then every IOP service as HSDS NDJSON under the same 50 req/s. Each phase shows how busy the
 machine's CPUs were (other processes included) and how much time the hypervisor stole.
 
     .venv/bin/python benchmarks/api_latency.py [--seconds 30] [--docs 100000 [1000000]]
@@ -44,6 +46,7 @@ from directory_2022 import import_2022
 from index_throughput import synthesize
 from load import Outcome, by_status, offered_load, percentile, start_api
 from facility.geo import zip_point
+from facility.hsds import hsds_id, term_id
 from facility.places import Place, PlaceNotFound, resolve
 from facility.staging import write_staged
 from facility.tally import Tally
@@ -129,6 +132,30 @@ class Mix:
 
     def take(self, count: int) -> list[tuple[str, list, Search | None]]:
         return list(islice(self, count))
+
+
+def hsds_mix(records: list[dict], count: int, seed: int) -> list[tuple[str, dict, None]]:
+    """HSDS requests as a 211 system's sync and lookups make them: IOP services changed after a
+    date, a random page of them; one service or organization by id; services near a postcode."""
+    rng = random.Random(seed)
+    iops = [r for r in records if "iop" in r["levels_of_care"]]
+    zips = sorted({r["address"]["zip"] for r in iops if zip_point(r["address"]["zip"])})
+    found = []
+    for _ in range(count):
+        record = rng.choice(iops)
+        kind = rng.random()
+        if kind < 0.5:
+            since = f"20{rng.randint(10, 26)}-0{rng.randint(1, 9)}-01"
+            found.append(("/hsds/services", {"taxonomy_term_id": term_id("OIT"), "page": rng.randint(1, 100),
+                                             "modified_after": since}, None))
+        elif kind < 0.7:
+            found.append((f"/hsds/services/{hsds_id('service', record['id'], 'iop')}", {}, None))
+        elif kind < 0.8:
+            found.append((f"/hsds/organizations/{hsds_id('organization', record['id'])}", {}, None))
+        else:
+            found.append(("/hsds/service_at_locations", {"taxonomy_term_id": term_id("OIT"),
+                                                         "postcode": rng.choice(zips), "proximity": 40_000}, None))
+    return found
 
 
 def bodies_sent(es: Elasticsearch, alias: str, path: str, search: Search | None) -> list[dict]:
@@ -253,7 +280,7 @@ async def measure(driver: Driver, real_use: Mix, overhead_mix: list, seconds: fl
     return figures
 
 
-async def measure_export(driver: Driver, pid: int, real_use: Mix, params: dict, label: str) -> None:
+async def measure_export(driver: Driver, pid: int, real_use: Mix, path: str, params: dict, label: str) -> None:
     """One NDJSON export under a 50 req/s search load, sampling the API's RSS every 20 ms."""
     api_process = psutil.Process(pid)
     resting = api_process.memory_info().rss
@@ -262,7 +289,7 @@ async def measure_export(driver: Driver, pid: int, real_use: Mix, params: dict, 
     async def export() -> tuple[int, int, float]:
         started = time.perf_counter()
         lines = size = 0
-        async with driver.session.get(driver.api_url + "/v1/facilities.ndjson", params=params,
+        async with driver.session.get(driver.api_url + path, params=params,
                                       timeout=aiohttp.ClientTimeout(total=120)) as response:
             async for line in response.content:
                 lines += 1
@@ -283,7 +310,7 @@ async def measure_export(driver: Driver, pid: int, real_use: Mix, params: dict, 
     await sampler
     searches_during = summarize(await load, 50)
     mb = 1024 * 1024
-    print(f"NDJSON export, {label}: {lines:,} facilities, {size / mb:.1f} MB in {seconds:.1f} s; "
+    print(f"NDJSON export, {label}: {lines:,} lines, {size / mb:.1f} MB in {seconds:.1f} s; "
           f"API RSS {resting / mb:.0f} MB at rest, peak {peak / mb:.0f} MB (+{(peak - resting) / mb:.0f} MB)")
     report("API, searches during the export", searches_during)
 
@@ -304,8 +331,14 @@ async def run_size(es_url: str, alias: str, records: list[dict], facility_ids: l
             figures = await measure(driver, real_use, overhead_mix, seconds, steps=full)
             if full:
                 biggest = Counter(record["address"]["state"] for record in records).most_common(1)[0][0]
-                await measure_export(driver, pid, real_use, {}, "every facility")
-                await measure_export(driver, pid, real_use, {"state": biggest}, f"all of {biggest}")
+                await measure_export(driver, pid, real_use, "/v1/facilities.ndjson", {}, "every facility")
+                await measure_export(driver, pid, real_use, "/v1/facilities.ndjson", {"state": biggest},
+                                     f"all of {biggest}")
+                await driver.phase("HSDS API", driver.via_api, hsds_mix(records, int(RATE * seconds), seed=13),
+                                   RATE, seconds)
+                await measure_export(driver, pid, real_use, "/hsds/services", {
+                    "taxonomy_term_id": term_id("OIT"), "modified_after": "2020-01-01", "format": "ndjson",
+                    "full": "true"}, "HSDS, every IOP service whole")
     gc.unfreeze()
     return figures
 

@@ -30,9 +30,10 @@ LEVELS = "levels_of_care"
 # Payment codes that say where a facility's money comes from rather than how a person pays.
 FUNDING = {"government_funding", "samhsa_block_grant", "ihs_tribal"}
 BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
-# The one-to-one fields HSDS lists show (schema/compiled/service_list.json, organization_list.json).
-SERVICE_LIST_FIELDS = ("id", "organization_id", "name", "description", "status", "assured_date",
-                       "last_modified", "organization")
+# What the list objects (service_list_item, service_at_location_list_item, organization_list_item) read of a record.
+LISTED_FIELDS = ("id", "name", "name2", "website", "status", "verified_on", "updated_at", "levels_of_care",
+                 "address", "location", "location_precision")
+# The one-to-one fields HSDS lists show of an organization (schema/compiled/organization_list.json).
 ORGANIZATION_LIST_FIELDS = ("id", "name", "alternate_name", "description", "website")
 
 
@@ -63,6 +64,12 @@ def taxonomy_term(term: Term, lang: str = "en") -> dict:
 def taxonomy_terms() -> tuple[dict, ...]:
     """Every term of the taxonomy, once in each language, in the taxonomy's order."""
     return tuple(taxonomy_term(term, lang) for term in default_taxonomy().by_code.values() for lang in LANGUAGES)
+
+
+@cache
+def english_terms() -> dict[str, dict]:
+    """The English term of each code: what attributes name (made once, as ids are costly to make)."""
+    return {term["code"]: term for term in taxonomy_terms() if term["language"] == "en"}
 
 
 @cache
@@ -162,23 +169,32 @@ def _label(group: str, value: str) -> str:
     return term.label if term else value
 
 
-def service(facility: dict, level: str) -> dict:
-    """The facility's service at one level of care, fully nested (schema/compiled/service.json)."""
-    taxonomy_ = default_taxonomy()
-    service_id = hsds_id("service", facility["id"], level)
-    # A service carries the facility's codes, but of the levels of care only its own.
-    terms = [taxonomy_term(term) for code in facility.get("service_codes") or []
-             if (term := taxonomy_.term(code)) and (term.group != LEVELS or term.value == level)]
-    paying = [("payment", value) for value in facility.get("payment") or [] if value not in FUNDING]
-    paying += [("payment_assistance", value) for value in facility.get("payment_assistance") or []]
+def service_list_item(facility: dict, level: str) -> dict:
+    """The facility's service at one level of care as HSDS lists show it: its one-to-one fields
+    (schema/compiled/service_list.json)."""
     found = {
-        "id": service_id, "organization_id": hsds_id("organization", facility["id"]),
+        "id": hsds_id("service", facility["id"], level), "organization_id": hsds_id("organization", facility["id"]),
         "name": f"{_label(LEVELS, level)}: {facility['name']}",
         "description": _values(LEVELS)[level].description if level in _values(LEVELS) else None,
         "status": "inactive" if facility.get("status") == "retired" else "active",
         "assured_date": str(facility.get("verified_on") or "")[:10] or None,
         "last_modified": facility["updated_at"],
         "organization": organization(facility),
+    }
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def service(facility: dict, level: str) -> dict:
+    """The facility's service at one level of care, fully nested (schema/compiled/service.json)."""
+    taxonomy_, terms_ = default_taxonomy(), english_terms()
+    found = service_list_item(facility, level)
+    service_id = found["id"]
+    # A service carries the facility's codes, but of the levels of care only its own.
+    terms = [terms_[code] for code in facility.get("service_codes") or []
+             if (term := taxonomy_.term(code)) and (term.group != LEVELS or term.value == level)]
+    paying = [("payment", value) for value in facility.get("payment") or [] if value not in FUNDING]
+    paying += [("payment_assistance", value) for value in facility.get("payment_assistance") or []]
+    return found | {
         "service_at_locations": [service_at_location(facility, service_id)],
         "phones": phones(facility, service_id),
         "schedules": schedules(facility, service_id) if level == "iop" else [],
@@ -194,17 +210,11 @@ def service(facility: dict, level: str) -> dict:
                         "taxonomy_term": term} for term in terms],
         "metadata": metadata(facility, service_id),
     }
-    return {key: value for key, value in found.items() if value is not None}
 
 
 def services(facility: dict) -> list[dict]:
     """One HSDS service per level of care the facility offers, each at its location."""
     return [service(facility, level) for level in facility.get(LEVELS) or []]
-
-
-def service_list_item(full: dict) -> dict:
-    """A service as HSDS lists show it: its one-to-one fields only."""
-    return {key: full[key] for key in SERVICE_LIST_FIELDS if key in full}
 
 
 def service_at_location(facility: dict, service_id: str) -> dict:
@@ -220,17 +230,17 @@ def service_at_location_full(facility: dict, level: str) -> dict:
 
 
 def service_at_location_list_item(facility: dict, level: str) -> dict:
-    nested = service(facility, level)
-    return {**nested["service_at_locations"][0], "service": service_list_item(nested)}
+    listed = service_list_item(facility, level)
+    return {**service_at_location(facility, listed["id"]), "service": listed}
 
 
 def organization_full(facility: dict, full_services: bool = False) -> dict:
     """The organization with its location and services (compiled/organization.json): the services'
     one-to-one fields, or each service whole with `full_services`."""
     found = organization(facility)
-    nested = services(facility)
-    return {**found, "locations": [location(facility)],
-            "services": nested if full_services else [service_list_item(s) for s in nested]}
+    listed = services(facility) if full_services else [service_list_item(facility, level)
+                                                       for level in facility.get(LEVELS) or []]
+    return {**found, "locations": [location(facility)], "services": listed}
 
 
 def organization_list_item(facility: dict) -> dict:

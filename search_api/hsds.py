@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from facility import defaults
-from facility.hsds import level_order, term_level
+from facility.hsds import LISTED_FIELDS, level_order, term_level
 from search_api.query import SEARCH_ONLY_FIELDS, text_clause
 
 
@@ -90,13 +90,18 @@ def page_slices(counts: list[tuple[str, int]], offset: int, size: int) -> list[t
     return slices
 
 
-def slice_body(ask: HsdsQuery, level: str | None, start: int, size: int) -> dict:
+def source(full: bool) -> dict:
+    """What to read of each record: all of it for whole objects, else what the list objects show."""
+    return {"excludes": SEARCH_ONLY_FIELDS} if full else {"includes": list(LISTED_FIELDS)}
+
+
+def slice_body(ask: HsdsQuery, level: str | None, start: int, size: int, full: bool) -> dict:
     """One slice of the facilities (those offering `level`, when given)."""
     query = facility_query(ask)
     if level:
         query["bool"]["filter"].append({"term": {"levels_of_care": level}})
     return {"query": query, "sort": order(ask), "from": start, "size": size, "track_total_hits": level is None,
-            "_source": {"excludes": SEARCH_ONLY_FIELDS}}
+            "_source": source(full)}
 
 
 def every_facility_query(ask: HsdsQuery) -> dict:

@@ -112,7 +112,7 @@ class Edge:
             return await self.app(scope, receive, send)
         started = time.perf_counter()
         path = scope["path"]
-        api = path.startswith("/v1/")
+        api = path.startswith(("/v1/", "/hsds/"))
         docs = path == "/docs" or path.startswith("/docs/")
         is_page = self.serves_site and not (api or path in ("/healthz", "/readyz", "/metrics", "/openapi.json"))
         extra = DOCS_HEADERS if docs else self.page_headers if is_page else API_HEADERS

@@ -25,7 +25,7 @@ from facility.hsds import (TAXONOMY_ID, level_order, organization_full, organiza
 from search_api.deps import Client, Settings
 from search_api.errors import NotFound, invalid
 from search_api.hsds import (HsdsQuery, every_facility_query, facility_query, level_counts, level_counts_body,
-                             page, page_slices, slice_body)
+                             page, page_slices, slice_body, source)
 from search_api.query import SEARCH_ONLY_FIELDS
 from search_api.schemas import ERROR_RESPONSES, HSDS_NOT_FOUND, HsdsAbout, HsdsPage
 from search_api.stored import every_facility
@@ -114,12 +114,12 @@ ServiceListing = Annotated[Listing, Depends(service_listing)]
 Render = Callable[[dict, str], dict]  # (facility, level) → an HSDS object
 
 
-async def service_page(client: AsyncElasticsearch, alias: str, ask: HsdsQuery, render: Render) -> dict:
+async def service_page(client: AsyncElasticsearch, alias: str, ask: HsdsQuery, render: Render, full: bool) -> dict:
     counts = level_counts(ask, (await client.search(index=alias, **level_counts_body(ask))).body)
     slices = page_slices(counts, ask.offset, ask.per_page)
     contents = []
     for level, start, size in slices:  # one, or two where the page crosses from one level to the next
-        hits = (await client.search(index=alias, **slice_body(ask, level, start, size))).body["hits"]["hits"]
+        hits = (await client.search(index=alias, **slice_body(ask, level, start, size, full))).body["hits"]["hits"]
         contents += [render(hit["_source"], level) for hit in hits]
     return page(ask, sum(count for _, count in counts), contents)
 
@@ -129,11 +129,12 @@ async def lines(facilities: AsyncIterator[dict], render: Callable[[dict], list[d
         yield b"".join(orjson.dumps(found) + b"\n" for found in render(facility))
 
 
-def every_service(client: AsyncElasticsearch, alias: str, ask: HsdsQuery, render: Render) -> StreamingResponse:
+def every_service(client: AsyncElasticsearch, alias: str, ask: HsdsQuery, render: Render,
+                  full: bool) -> StreamingResponse:
     def rendered(facility: dict) -> list[dict]:
         return [render(facility, level) for level in level_order()
                 if level in ask.levels and level in (facility.get("levels_of_care") or ())]
-    found = every_facility(client, alias, every_facility_query(ask), {"excludes": SEARCH_ONLY_FIELDS})
+    found = every_facility(client, alias, every_facility_query(ask), source(full))
     return StreamingResponse(lines(found, rendered), media_type=NDJSON)
 
 
@@ -150,7 +151,7 @@ def object_with_id(facility: dict | None, object_id: str, render: Render) -> dic
 
 
 def minimal(facility: dict, level: str) -> dict:
-    found = service(facility, level)
+    found = service_list_item(facility, level)
     return {"id": found["id"], "last_modified": found["last_modified"]}
 
 
@@ -164,11 +165,11 @@ async def about(request: Request):
 async def services(client: Client, settings: Settings, shown: ServiceListing,
                    minimal_: Annotated[bool, Query(alias="minimal", description=(
                        "Return just each service's id and last_modified."))] = False):
-    render = minimal if minimal_ else service if shown.full else (
-        lambda facility, level: service_list_item(service(facility, level)))
+    render = minimal if minimal_ else service if shown.full else service_list_item
+    full = shown.full and not minimal_
     if shown.ndjson:
-        return every_service(client, settings.alias, shown.query, render)
-    return answer(await service_page(client, settings.alias, shown.query, render))
+        return every_service(client, settings.alias, shown.query, render, full)
+    return answer(await service_page(client, settings.alias, shown.query, render, full))
 
 
 @router.get("/services/{id}", summary="One service, fully nested",
@@ -186,8 +187,8 @@ async def one_service(client: Client, settings: Settings, id: str):
 async def services_at_locations(client: Client, settings: Settings, shown: ServiceListing):
     render = service_at_location_full if shown.full else service_at_location_list_item
     if shown.ndjson:
-        return every_service(client, settings.alias, shown.query, render)
-    return answer(await service_page(client, settings.alias, shown.query, render))
+        return every_service(client, settings.alias, shown.query, render, shown.full)
+    return answer(await service_page(client, settings.alias, shown.query, render, shown.full))
 
 
 @router.get("/service_at_locations/{id}", summary="One service at a location, fully nested",
@@ -209,14 +210,15 @@ FullService = Annotated[bool, Query(description="Nest each of the organization's
 async def organizations(client: Client, settings: Settings, shown: Annotated[Listing, Depends(listing)],
                         full_service: FullService = False):
     def render(facility: dict) -> dict:
-        if shown.full or full_service:
+        if full:
             return organization_full(facility, full_service)
         return organization_list_item(facility)
-    ask = shown.query
+    ask, full = shown.query, shown.full or full_service
     if shown.ndjson:
-        found = every_facility(client, settings.alias, facility_query(ask), {"excludes": SEARCH_ONLY_FIELDS})
+        found = every_facility(client, settings.alias, facility_query(ask), source(full))
         return StreamingResponse(lines(found, lambda facility: [render(facility)]), media_type=NDJSON)
-    response = (await client.search(index=settings.alias, **slice_body(ask, None, ask.offset, ask.per_page))).body
+    response = (await client.search(index=settings.alias, **slice_body(ask, None, ask.offset, ask.per_page, full))
+                ).body
     return answer(page(ask, response["hits"]["total"]["value"],
                        [render(hit["_source"]) for hit in response["hits"]["hits"]]))
 

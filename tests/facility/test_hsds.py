@@ -92,7 +92,8 @@ def test_every_object_of_the_2022_directory_is_valid_hsds(records_2022):
         for level in record["levels_of_care"]:
             full = service(record, level)
             check("service", full)
-            check("service_list", service_list_item(full))
+            check("service_list", service_list_item(record, level))
+            assert full.items() >= service_list_item(record, level).items()
             check("service_at_location", service_at_location_full(record, level))
             check("service_at_location_list", service_at_location_list_item(record, level))
         check("organization", organization_full(record, full_services=True))

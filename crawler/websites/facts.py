@@ -6,21 +6,16 @@ from datetime import date, datetime
 
 from crawler.websites.evidence import published
 from crawler.websites.schema import SchemaFacts
-from crawler.websites.text import Finding, InsuranceName, PageFindings
+from crawler.websites.text import Finding, InsuranceName, PageFindings, minutes
 from facility.model import Evidence, Schedule, SiteFacts
 
 MAX_QUOTES = 12  # per site: enough to show, and memory stays flat
 
 
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
 def weekly_hours(schedule: Schedule) -> float | None:
     if not (schedule.days and schedule.starts and schedule.ends):
         return None
-    return round(len(schedule.days) * (_minutes(schedule.ends) - _minutes(schedule.starts)) / 60, 1)
+    return round(len(schedule.days) * (minutes(schedule.ends) - minutes(schedule.starts)) / 60, 1)
 
 
 @dataclass

@@ -12,16 +12,20 @@ the facility either.
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Blog", "ScholarlyArticle", "TechArticle",
                            "Report", "OpinionNewsArticle", "AnalysisNewsArticle", "SocialMediaPosting",
                            "LiveBlogPosting", "MedicalScholarlyArticle"})
 _ARTICLE_PATH = re.compile(r"/(?:blogs?|news|articles?|resources|insights|posts?|stories|press|learn|library|"
-                           r"education|guides?|magazine|newsroom)(?:/|$)|/(?:19|20)\d\d/\d\d?/", re.I)
+                           r"education|guides?|magazine|newsroom)(?:/|$)|/(?:19|20)\d\d/\d\d?/|"
+                           # "/addiction-treatment-blog/", "/recovery-insights/", "/rehab-guide/": a section of posts
+                           r"/[\w-]+-(?:blog|news|articles|insights|guides?|stories)(?:/|$)|"
+                           r"/(?:blog|news|articles)-[\w-]+/[\w-]+", re.I)
 # "By Jordan Ellis, LCSW", "Medically reviewed by Dr. Ana Ruiz": a line that names an author.
 _BYLINE = re.compile(r"^\s*(?i:by|written by|posted by|published by|(?:medically |clinically )?reviewed by|"
-                     r"author:)\s+(?:Dr\.?\s+)?[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]*)+", re.M)
+                     r"author)(?::\s*|\s+)(?:Dr\.?\s+)?[A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]*)+", re.M)
 _BYLINE_LINES = 8  # an author line sits near the top of the text
 
 def words(*phrases: str) -> re.Pattern:
@@ -34,24 +38,35 @@ _FIRST_PERSON = words("we", "we're", "we've", "we'll", "our", "ours", "us")
 _GENERAL = words("most", "many", "some", "a few", "several", "often", "typically", "typical", "usually", "generally", "commonly",
                  "frequently", "research", "studies", "study", "statistics", "percent", r"\d+(?=%)", "according to",
                  "in general", "average", "tend to", "defined as", "defines", "ASAM", "SAMHSA", "NIDA", "CDC")
+# "Most major insurance plans" is what a facility takes, not a generalisation about programs.
+_NOT_GENERAL = re.compile(r"\bmost (?:major |private |commercial |other |PPO |HMO |health )*(?:insurances?|plans|"
+                          r"insurers|carriers|payers)\b", re.I)
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but)\s+|;\s+")
+_CLAIM_WORDS = 4  # a clause before the break long enough to say something
 # Words that make a statement uncertain or about the future.
 _HEDGE = words("may", "might", "could", "would", "should", "can", "will", r"plans? (?:are|is) underway",
                r"credential\w*", "pending", r"anticipat\w*", "in the process", r"launch\w*",
                r"plan(?:s|ning)? to", "hope to", "soon", "coming", r"next (?:year|month|spring|summer|fall|winter)",
                "in the future", "eventually", "expect to", r"working (?:on|to|toward)",
+               r"new this (?:fall|spring|summer|winter|year)", r"enrollment opens", r"opens? in \w+", "resume",
+               r"(?:are|'re|is|am) (?:building|developing|creating|adding|exploring|piloting)", r"expect(?:s|ing)?",
+               r"(?:starting|beginning) (?:next|in) \w+",
                r"when (?:\w+ ){0,3}(?:opens?|launch(?:es)?|begins?|starts?|becomes? available)")
 # "May", "can" and "will" that give permission or describe what happens, not doubt: "clients may
-# join by video", "can be attended online", "you will join our IOP".
+# join by video", "can be attended online", "you will join our IOP", "a session will be held".
 _PERMISSION = re.compile(r"\b(?:you|they|clients|patients|participants|members|families|parents|teens|adolescents|"
                          r"students|residents|adults|anyone|everyone)\s+(?:[\w,'ʻ’-]+\s+){0,6}?(?:may|can|will)\b|"
-                         r"\byou'll\b|"
-                         r"\bcan (?:also )?be (?:joined|attended|completed|accessed|done|held|arranged)\b", re.I)
+                         r"\byou'll\b|\b(?:sessions?|groups?|classes|IOP|program) will (?:be held|meet|run)\b|"
+                         r"\bcan (?:also )?be (?:joined|attended|completed|accessed|done|held|arranged|scheduled|"
+                         r"booked)\b", re.I)
 # A leading clause that sets the scene ("For people who work Monday to Friday, ...", "Unlike many
 # programs ..., ...") and a trailing one that gives a reason ("..., so you can keep working").
 _LEADING_CLAUSE = re.compile(r"^(?:for (?:people|those|anyone|clients|adults|parents|families)|if|unlike|while|"
-                             r"whether|because|since|although|though|once|after|before)\s[^,]*,\s*", re.I)
-_TRAILING_CLAUSE = re.compile(r",?\s+(?:so(?: that)?|because|when|whenever|if|who|whose|to (?:ensure|help|make|allow|"
-                              r"keep|fit)|in order to|allowing|making|letting)\b.*$", re.I)
+                             r"whether|because|since|although|though|once|after|before)\s[^,·]*,\s*", re.I)
+# (Both within the line: never across the " · " that joins a line to its heading.)
+_TRAILING_CLAUSE = re.compile(r"(?<![·|]),?(?<![·|])\s+(?:so(?: that)?|because|when|whenever|if|who|whose|"
+                              r"to (?:ensure|help|make|allow|keep|fit)|in order to|allowing|making|letting)\b[^·]*$",
+                              re.I)
 
 
 class PageKind(StrEnum):
@@ -81,9 +96,11 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     parts = urlsplit(url)
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     title = _title(lines)
+    # One answer of a site's FAQ ("/faq/how-long-are-groups/") asks in its title and answers for the facility.
+    lesson = not _FAQ_PATH.search(parts.path) and (
+        _GUIDE_SLUG.search(parts.path) or title.endswith("?") or _GUIDE_TITLE.search(title))
     if schema_types & ARTICLE_TYPES or byline or _ARTICLE_PATH.search(parts.path) or "p" in parse_qs(parts.query) \
-            or _GUIDE_SLUG.search(parts.path) or title.endswith("?") or _GUIDE_TITLE.search(title) \
-            or _BYLINE.search("\n".join(lines[:_BYLINE_LINES])):
+            or lesson or _BYLINE.search("\n".join(lines[:_BYLINE_LINES])) or _posted(lines):
         return PageKind.ARTICLE  # titled by a question ("Is virtual IOP right for you?") or a lesson: not a program page
     if _narrated(text):
         return PageKind.STORY
@@ -103,6 +120,8 @@ def _title(lines: list[str]) -> str:
     """The page's title as its text shows it: the first heading-like line among the first few, past
     the site's name, menus ("Home | Programs"), phone lines and "Skip to content"."""
     for line in lines[:_TITLE_LINES]:
+        if line.endswith(".") or len(line.split()) > _TITLE_MAX_WORDS:
+            break  # the text has begun: a heading further down is a section's, not the page's
         if not (_MENU.search(line) or re.search(r"\d{3}\D{0,2}\d{3}-\d{4}", line) or line.lower().startswith("skip")):
             if _TITLE_WORDS.search(line) or line.endswith("?"):
                 return line
@@ -114,23 +133,45 @@ def _named(name: str, text: str) -> bool:
 
 
 _TITLE_LINES = 5
+_TITLE_MAX_WORDS = 14
 _MENU = re.compile(r"\s[|·•]\s")
 # Words a page's heading has and a site's name does not.
 _TITLE_WORDS = re.compile(r"\b(?:what|how|why|when|is|are|does|do|can|should|vs\.?|versus|guide|program|programs|"
-                          r"IOP|insurance|coverage|cover|covers|rehab|treatment|schedule|faq|questions|resources|"
-                          r"meetings|living|residential|detox|hospitali[sz]ation|launch\w*|opening|announc\w*|news|"
-                          r"glossary|terms|medicaid|our|about|admissions|contact|locations?|careers|jobs)\b", re.I)
+                          r"outpatient|IOP|insurance|coverage|cover|covers|rehab|treatment|schedule|faq|questions|"
+                          r"resources|meetings|living|residential|detox|hospitali[sz]ation|launch\w*|opening|"
+                          r"announc\w*|news|glossary|terms|medicaid|our|about|admissions|contact|locations?|careers|"
+                          r"jobs|accepted)\b", re.I)
 # "/what-to-expect-in-iop/", "/signs-of-alcoholism/", "/5-benefits-of-evening-iop/": a post's slug.
 _GUIDE_SLUG = re.compile(r"/(?:what|how|why|when|where|who|which|is|are|does|do|can|should|signs?|symptoms|"
                          r"benefits|tips|ways|guide|understanding|myths?|\d+)-[\w-]*-[\w-]+/?$|"
                          r"-vs-|/(?:glossary|terms|faqs?-about-[\w-]+)/?$|launch", re.I)
 _GUIDE_TITLE = re.compile(r"^(?:what|how|why|when|is|are|does|do|can|should|signs|symptoms|benefits|tips|ways|"
-                          r"understanding|a guide|the guide|guide to|glossary|\d+ (?:signs|ways|tips|reasons|things|"
-                          r"benefits))\b|\b(?:vs\.?|versus|launch\w*|coming soon|now open|announc\w*)\b|"
-                          r": what (?:to|you)", re.I)
+                          r"understanding|a guide|the guide|guide to|glossary|\d+ (?:[\w'-]+ ){0,3}(?:signs|ways|tips|"
+                          r"reasons|things|benefits|questions|myths|steps|facts|mistakes))\b|"
+                          r"\b(?:vs\.?|versus|launch\w*|coming soon|now open|announc\w*|everything you need to know|"
+                          r"(?:a |the )?complete guide)\b|: what (?:to|you)", re.I)
+_FAQ_PATH = re.compile(r"/(?:faqs?|faq-items?|ufaqs?|questions|services_questions|frequently-asked-questions)/[\w-]+",
+                       re.I)
+# What a blog or news post carries around its text and a program page does not: a date line under the title,
+# a reading time, "Posted in", "Leave a comment", an author box, sharing buttons.
+_POST_DATE = re.compile(r"^(?:(?:posted|published|updated|written)(?: on)?:?\s+)?"
+                        r"(?:\d+ min(?:ute)?s? read\s*[·|•-]\s*)?"
+                        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? (?:19|20)\d\d\b", re.I)
+_POST_MARKS = re.compile(r"^(?:\d+ min(?:ute)?s? read\b|posted (?:in|on|by)\b|leave a (?:comment|reply)\b|"
+                         r"about the author\b|share this (?:post|article|story)\b)|"
+                         r"\s[·|]\s*leave a (?:comment|reply)\b|"
+                         r"\b(?:in )?this (?:article|blog post|guide) (?:explains|covers|will|looks|walks|maps)\b",
+                         re.I | re.M)
+_POST_WORDS = ("read", "posted", "leave a", "author", "share this", "this article", "this blog", "this guide")  # cheap
+_POST_HINTS = re.compile(r"^(?:related (?:posts|articles|stories|reading)|tags?:|categor(?:y|ies):|in this article|"
+                         r"table of contents|share on (?:facebook|x|twitter|linkedin))\b", re.I | re.M)
+_POST_DATE_LINES = 4  # a post's date sits just under its title
 _SINGULAR = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|myself)\b")
 _PLURAL = re.compile(r"\b(?:we|our|us|we're|we've)\b", re.I)
 _STORY_SHARE = 0.025  # words of the first person singular in a story ("I", "my"): one in forty or more
+_STORY_MIN_WORDS = 5  # and a few of them: one quoted line is a testimonial, not a story
+_QUOTED = re.compile(r"[\"“][^\"“”\n]+[\"”]")
+_TESTIMONY_WORDS = 4  # a quoted phrase this long is someone's testimony, not a term in quotation marks
 _OTHER_ORGANISATIONS = re.compile(r"/(?:our-|community-)?(?:resources|partners?|links|directory|sister-[\w-]+|"
                                   r"local-[\w-]+)(?:/|$)|meetings|-services/?$", re.I)
 _OTHER_ORGANISATIONS_TITLE = re.compile(r"^(?:community|local|other|helpful|partner|our partners)\b.*\b(?:resources|"
@@ -143,11 +184,33 @@ _HOUSING = re.compile(r"sober[- ]living|recovery[- ](?:residence|home|house)s?|h
                       r"residential|inpatient|detox|partial[- ]hospitali[sz]ation|\bPHP\b|day[- ]treatment", re.I)
 
 
+def _posted(lines: list[str]) -> bool:
+    """The page is a blog or news post: a date line under its title, or the furniture posts carry."""
+    text = "\n".join(lines)
+    lowered = text.lower()
+    return any(_POST_DATE.match(line) for line in lines[:_POST_DATE_LINES]) or \
+        (any(word in lowered for word in _POST_WORDS) and bool(_POST_MARKS.search(text))) or \
+        len(_POST_HINTS.findall(text)) >= 2
+
+
+def without_testimony(text: str) -> str:
+    """The text without what it quotes someone as saying ("“The evening group saved my job,” says Dana")."""
+    return _QUOTED.sub(lambda quote: " " if len(quote.group().split()) >= _TESTIMONY_WORDS else quote.group(), text)
+
+
 def _narrated(text: str) -> bool:
-    """A story told by one person ("I", "my") rather than the facility ("we")."""
+    """A story told by one person ("I", "my") rather than the facility ("we"); a quoted testimonial tells none."""
+    text = without_testimony(text)
     total = len(text.split())
     singular = len(_SINGULAR.findall(text))
-    return total > 0 and singular / total >= _STORY_SHARE and singular > 2 * len(_PLURAL.findall(text))
+    return singular >= _STORY_MIN_WORDS and singular / total >= _STORY_SHARE and \
+        singular > 2 * len(_PLURAL.findall(text))
+
+
+def _last_clause_break(text: str) -> int | None:
+    """Where the last clause joined by ", and", ", but" or ";" begins, when a claim precedes it."""
+    breaks = list(_CLAUSE_BREAK.finditer(text))
+    return breaks[-1].start() if breaks and len(text[:breaks[-1].start()].split()) >= _CLAIM_WORDS else None
 
 
 def speaks_for_itself(sentence: str) -> bool:
@@ -155,6 +218,7 @@ def speaks_for_itself(sentence: str) -> bool:
     return bool(_FIRST_PERSON.search(sentence))
 
 
+@lru_cache(maxsize=4096)  # pages repeat their lines
 def own_statement(sentence: str) -> str | Abstention:
     """The part of a sentence in which the facility states something about itself, or why there is none.
 
@@ -162,8 +226,18 @@ def own_statement(sentence: str) -> str | Abstention:
     "our IOP meets Mon-Thu 6-9 pm"; "Most IOPs run 9 to 20 hours per week" keeps nothing."""
     if sentence.rstrip().endswith("?"):
         return Abstention.QUESTION
-    part = _TRAILING_CLAUSE.sub("", _LEADING_CLAUSE.sub("", sentence)) or sentence
+    part = _LEADING_CLAUSE.sub("", sentence) or sentence
+    if len((cut := _TRAILING_CLAUSE.sub("", part)).split()) >= _CLAIM_WORDS:  # not "Residents [who attend our IOP ...]"
+        part = cut
     general = _GENERAL.search(part)
+    if general and _NOT_GENERAL.search(part):
+        general = _GENERAL.search(_NOT_GENERAL.sub(lambda m: "_" * len(m.group()), part))
+    if general and (joined := _last_clause_break(part[:general.start()])):
+        # "Groups run 6-9 pm, and most people finish in eight weeks": the first claim stands, and so does a later
+        # one the facility makes ("We accept X, and many of our services are offered by telehealth").
+        own = next((m for m in _FIRST_PERSON.finditer(part) if m.start() > general.start()), None)
+        part = part[:joined] + (f"; {part[own.start():]}" if own else "")
+        general = None
     if general:
         own = next((m for m in _FIRST_PERSON.finditer(part) if m.start() > general.start()), None)
         if own is None:

@@ -15,8 +15,9 @@ from importlib.resources import files
 from typing import NamedTuple
 
 from crawler.websites.evidence import Basis
-from crawler.websites.scope import Abstention, PageKind, own_statement, speaks_for_itself, words
+from crawler.websites.scope import Abstention, PageKind, own_statement, speaks_for_itself, without_testimony, words
 from facility.model import Schedule
+from facility.states import STATE_NAMES
 
 MAX_SENTENCE = 300  # evidence is quoted; a longer "sentence" is cut here
 
@@ -33,6 +34,7 @@ _LETTER_DAYS = {"M": 0, "T": 1, "Tu": 1, "W": 2, "Th": 3, "R": 3, "F": 4, "Sa": 
 _LETTER = "(?:Th|Tu|Sa|Su|M|T|W|R|F)"
 _LETTER_LIST = re.compile(rf"(?<![\w'’]){_LETTER}(?:\s*(?:,|/|&|and|-|–)\s*{_LETTER})+(?![\w'’])")
 _LETTER_SEPARATOR = re.compile(r"\s*(,|/|&|and|-|–)\s*")
+_LETTER_CHAIN = re.compile(rf"(?<![\w'’]){_LETTER}(?:-{_LETTER}){{2,}}(?![\w'’])")  # "M-W-F": three days
 _DAY_NAME = "(?:" + "|".join(sorted(_DAY_INDEX, key=len, reverse=True)) + ")"
 _DAY_CHAIN = re.compile(rf"\b{_DAY_NAME}(?:-{_DAY_NAME}){{2,}}\b", re.I)
 _DAY_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|a)\s*$", re.I)
@@ -42,15 +44,36 @@ _EARLIEST_UNMARKED_MORNING = 7 * 60  # a clock time without am/pm before 7:00 is
 _NOON = re.compile(r"\bnoon\b", re.I)
 _IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
 _PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes)\b", re.I)
+# Families' own sessions ("Family Night", "families join us on Saturdays"), not people who have families.
+_FAMILY = (r"famil(?:y|ies)(?= (?:groups?|nights?|programs?|sessions?|education|days?|workshops?|therapy|visits?|"
+           r"members?|support|dinners?|meetings?|weekends?|circles?|hours?)\b)|multi-?famil\w*|"
+           r"families (?:attend|join|meet|are (?:invited|welcome))|for (?:the )?families")
 # What meets besides the IOP: other levels of care, families, alumni, houses, jobs, others' programs, examples.
-_OTHER_ACTIVITY = (r"\b(?:famil(?:y|ies)|alumni|visit(?:ing|ation|ors?)|house|residents?|outings?|chores?|curfew|"
+_OTHER_ACTIVITY = (r"\b(?:" + _FAMILY + r"|parents?|caregivers?|alumni|aftercare|continuing care|support groups?|"
+                   r"visit(?:ing|ation|ors?)|house|residents?|outings?|chores?|curfew|"
                    r"admissions|examples?|PHPs?|partial[- ]hospitali[sz]ation|day[- ]treatment|residential|inpatient|"
-                   r"detox|shifts?|their|meetings?|mass|services? (?:are|is) held)\b")
+                   r"detox|shifts?|their|meetings?|mass|services? (?:are|is) held|DUI|DWI|OWI|SATOP|"
+                   r"(?<!after )(?<!after-)school|methadone|buprenorphine|opioid treatment program|OTPs?|"
+                   r"medication[- ]assisted|doses|dosed)\b")
 _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|offices? (?:is|are) open|open|opening|"
                           r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
                           r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|"
-                          r"dosing|pharmacy|pick-?up|closed|closes|front office|labs?|screenings?|MAT clinic)\b|"
+                          r"dosing|pharmacy|pick-?up|closed|closes|front office|labs?|screenings?|MAT clinic|"
+                          r"by appointment)\b|"
+                          # under "Hours" or "Clinic hours": the opening hours, not a session
+                          r"^(?:our |business |clinic |office |opening |regular )?hours\b(?! (?:per|a|each) week)|"
                           r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}|" + _OTHER_ACTIVITY, re.I)
+# "PHP and IOP meet Monday through Friday", "PHP/IOP": the IOP meets then too.
+_JOINT_LEVELS = re.compile(r"\b(?:(?:the )?(?:partial[- ]hospitali[sz]ation(?: program)?|PHP)(?: \(PHP\))?"
+                           r"\s*(?:and|&|/)\s*(?=(?:the )?(?:IOP|intensive[- ]outpatient)))|"
+                           r"(?<=IOP)(?: \(IOP\))?\s*(?:and|&|/)\s*"
+                           r"(?:the )?(?:PHP|partial[- ]hospitali[sz]ation(?: program)?(?: \(PHP\))?)\b", re.I)
+_OWN_IOP = re.compile(r"\bour (?:own )?(?:[\w-]+ )?(?:IOP|intensive[- ]outpatient)\b", re.I)
+_RESIDENTS = re.compile(r"\bresidents?\b", re.I)
+_IOP_THAT_MEETS = re.compile(r"\b(?:our|the)(?: own)?(?: [\w-]+)? (?:IOP|intensive[- ]outpatient(?: program)?)"
+                             r"(?: \(IOP\))?(?: [\w-]+){0,3}?,? (?:which|that) (?:meets|runs|is held|operates)\b", re.I)
+_TIMELINE = re.compile(r"^\W*(?:19|20)\d\d\s*[—–:-]")  # "1994 — First group meets on Tuesday nights": history
+_LONGEST_SESSION = 6 * 60  # minutes: a bare line of days and longer hours is opening hours, not a session
 _TRACK = re.compile(r"\b(?:our|the) (?:[\w'-]+ ){0,2}(?:track|program)s?\b", re.I)  # "our evening track"
 _EVENING = re.compile(r"\b(?:evenings?|weeknights?|nights?)\b", re.I)
 # A schedule said to be gone or absent: "was discontinued", "we do not offer weekend groups".
@@ -60,23 +83,45 @@ _NO_SCHEDULE = re.compile(r"\b(?:not|no longer|never|discontinued|paused|suspend
 _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 _NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
-_HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*)?(?:hours|hrs)\.?"
+_HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*|or more\s+)?(?:hours|hrs)\.?"
                              r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)",
                              re.I)
+# The step after the program, in the clause that gives the hours: "2 hours a week of aftercare".
+_NOT_WEEKLY_HERE = re.compile(r"\b(?:aftercare|continuing care|(?:standard|general|traditional|routine|regular) "
+                              r"outpatient|(?-i:OP))\b", re.I)
+_HOURS_WORD = re.compile(r"hours|hrs", re.I)
+_CLAUSE_EDGE = re.compile(r"[,;(]|\b(?:plus|followed by|then)\b", re.I)
+# An IOP's week, as ASAM sets it (9 hours or more for adults, 6 for teens, under 20): other numbers are
+# another level of care's or one part's ("one to two hours a week of outpatient counseling").
+_FEWEST_WEEKLY_HOURS, _MOST_WEEKLY_HOURS = 3, 25
 # Weekly hours of something else than the program: another level of care, a job, school.
 _NOT_WEEKLY_PROGRAM = re.compile(r"\b(?:PHPs?|partial[- ]hospitali[sz]ation|day[- ]treatment|residential|inpatient|"
-                                 r"work(?:ing)?|employ\w*|volunteer\w*|school|jobs?)\b", re.I)
+                                 r"work(?:ing)?|employ\w*|volunteer\w*|(?<!after )(?<!after-)school|jobs?)\b|"
+                                 # someone else's program: "attend an IOP of at least 9 hours a week"
+                                 r"\b(?:an|any|another|outside) (?:IOP|intensive outpatient|outpatient|program|"
+                                 r"provider)\b|"
+                                 r"\bof (?:your|their) choice\b|\blicensed provider", re.I)
 _PARTIAL_REFUSAL = re.compile(r"\bfor (?:the |our |any )?(?!this\b)(?:[\w'’-]+ ){1,2}(?:groups?|tracks?|programs?|detox|visits?|"
                               r"sessions?|IOP)\b", re.I)
 _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", "telemedicine", "teletherapy",
                     r"virtual (?:[\w-]+ )?(?:IOPs?|intensive outpatient|programs?|sessions?|groups?|care|treatment|visits?|tracks?|"
                     r"options?)",
                     r"online (?:IOPs?|sessions?|groups?|programs?|therapy|treatment)",
-                    r"(?:by|via|secure|over|phone or) video", r"(?:attend|join)\w* online",
+                    r"(?:by|via|secure|over|phone or) video",
+                    r"(?:attend|join)\w*(?: (?:the|our|your|a|same|this|each|every|IOP|evening|morning|group|groups|"
+                    r"sessions?|therapy))* (?:online|virtually|remotely)",
                     r"video (?:sessions?|visits?|groups?|calls?)", r"(?:via|on|over|by) zoom")
 # What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
-                 "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered", r"can (?:also )?be (?:done|arranged)")
+                 "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
+                 r"can (?:also )?be (?:done|arranged|scheduled|booked)")
+# Telehealth that is someone else's: "residents can join their own telehealth appointments here".
+_NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)", re.I)
+# A caption that says names shown are not the facility's networks: "Logos do not indicate network participation".
+_NOT_NETWORK = re.compile(r"\b(?:do(?:es)?|is|are)\s+not\s+(?:indicate|imply|mean|guarantee|represent|constitute|"
+                          r"reflect)\b[^.]*\b(?:network|participat\w*|accept\w*|contract\w*|endorse\w*)|"
+                          r"\bfor (?:reference|illustration|illustrative purposes|informational purposes) only\b", re.I)
+_LISTS = frozenset({Basis.NAME_LIST, Basis.LIST_UNDER_INSURANCE_HEADING, Basis.LIST_ON_ACCEPTING_PAGE})
 _ACCEPTED = words("we", "our", "us", r"accept(?:s|ed)?", "in[- ]network", "take[sn]?", r"bill(?:s|ed)?",
                   r"participat\w*", r"contract(?:s|ed)?", "welcome", "covered here")
 # The verbs of taking a plan, without the first person that _ACCEPTED also counts.
@@ -89,8 +134,9 @@ _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|exce
                        r"n't\b|[✗✘❌]", re.I)
 _PROGRAM_OR_SERVICE = re.compile(_PROGRAM.pattern + r"|\b(?:therapy|counseling|visits?|appointments?)\b", re.I)
 _SHORT_LINE_WORDS = 8  # a heading or list line, without a full stop ("Virtual IOP"), states by naming
+_LESSON = re.compile(r"\b(?:vs\.?|versus|guide|benefits|what|how|why|pros|cons)\b", re.I)  # a post's title in a sidebar
 # Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").
-_RUNS = re.compile(r"\b(?:meets?|runs?|held|offers?|scheduled)\b", re.I)
+_RUNS = re.compile(r"\b(?:meets?|runs?|held|offers?|scheduled|operates?|available)\b", re.I)
 # Where one claim ends and another begins inside a sentence: "We accept Aetna but not Cigna".
 _CLAUSE = re.compile(r";|,?\s+\b(?:but|however|although|though|whereas|while|yet)\b|,\s+and\s+(?=(?:we|our)\b)", re.I)
 _DIGIT = re.compile(r"\d")
@@ -99,7 +145,7 @@ _TABLE_MIN_CELLS = 3  # "Track | Mon | Tue ...": a table flattened into lines
 _YES_NO = re.compile(r"^(?:(yes)|no|not)\b(?!\s+yet)", re.I)  # "Not yet" answers nothing
 # "Do you take Aetna?" asks whether "we take Aetna": the opener goes, the facility answers for itself.
 _QUESTION_OPENER = re.compile(r"^(?:do|does|can|could|will|may|is|are)\s+(?:you|i|we|there|it|your \w+)\s+", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\s*\n\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
 class Finding(NamedTuple):
@@ -123,12 +169,12 @@ class PageFindings:
 
 
 def sentences(text: str) -> list[str]:
-    found = []
-    for part in _SENTENCE_END.split(text):
-        part = " ".join(part.split())
-        if part:
-            found.append(part[:MAX_SENTENCE])
-    return found
+    return [sentence for line in text.split("\n") for sentence in _line_sentences(line)]
+
+
+@lru_cache(maxsize=4096)  # pages repeat their lines
+def _line_sentences(line: str) -> tuple[str, ...]:
+    return tuple(part[:MAX_SENTENCE] for part in (" ".join(part.split()) for part in _SENTENCE_END.split(line)) if part)
 
 
 def days_in(sentence: str) -> list[str]:
@@ -141,11 +187,14 @@ def days_in(sentence: str) -> list[str]:
 def _days(sentence: str) -> tuple[str, ...]:
     days: set[str] = set()
     sentence = _DAY_CHAIN.sub(lambda chain: chain.group().replace("-", ","), sentence)  # "Mon-Wed-Fri" lists three
+    sentence = _LETTER_CHAIN.sub(lambda chain: chain.group().replace("-", ","), sentence)  # and "M-W-F"
     matches = list(_DAY.finditer(sentence))
+    named = any(match.group(1) for match in matches) or _LETTER_LIST.search(sentence)
     for index, match in enumerate(matches):
         word = match.group(2)
         if word:
-            days.update(DAYS[:5] if word.lower().startswith("weekday") else DAYS[5:])
+            if not (named and word.lower() in ("weekday", "weekend") and not _timed_next(sentence[match.end():])):
+                days.update(DAYS[:5] if word.lower().startswith("weekday") else DAYS[5:])
             continue
         day = _DAY_INDEX[match.group(1).lower()]
         days.add(DAYS[day])
@@ -165,6 +214,13 @@ def _days(sentence: str) -> tuple[str, ...]:
                     day = (day + 1) % 7
                     days.add(DAYS[day])
     return tuple(day for day in DAYS if day in days)
+
+
+def _timed_next(after: str) -> bool:
+    """Hours follow a "weekday" before any day is named ("weekday mornings from 9 to noon, and Monday ..."),
+    so it names days of its own; in "Weekday Evening IOP — Monday, Wednesday" the days that follow are its."""
+    named = _NAMED_DAY.search(after)
+    return bool(_TIME_RANGE.search(_NOON.sub("12:00 pm", after[:named.start()] if named else after)))
 
 
 def _clock(hour: str, minute: str | None, meridiem: str | None) -> int | None:
@@ -207,20 +263,54 @@ def _time_ranges(sentence: str) -> tuple[tuple[str, str], ...]:
 
 def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
     """The program schedules a sentence states, one per clock range: when it is about a program
-    (not office or intake hours) and names days or hours, or the facility says it has an evening
-    track ("our evening IOP"). On a page about the program, a line of days and hours alone counts."""
-    if _NOT_PROGRAM.search(sentence) or _NO_SCHEDULE.search(sentence):
+    (not office or intake hours, nor another service) and names days or hours, or the facility says it
+    has an evening or weekend track ("our evening IOP"). On a page about the program, a line of days and
+    session hours alone counts."""
+    days, ranges, evening_word = days_in(sentence), time_ranges(sentence), bool(_EVENING.search(sentence))
+    if not (days or ranges or evening_word):
         return []
-    days, ranges = days_in(sentence), time_ranges(sentence)
-    if not (_PROGRAM.search(sentence) or (program_page and days and ranges)):
+    if attached := _IOP_THAT_MEETS.search(sentence):  # "Most residential clients step down to our IOP, which meets"
+        sentence = sentence[attached.start():]
+        days, ranges = days_in(sentence), time_ranges(sentence)
+    probe = _JOINT_LEVELS.sub(" ", sentence)
+    if _OWN_IOP.search(probe):  # "Residents attend our own IOP, which meets ...": the house's people, our program
+        probe = _RESIDENTS.sub(" ", probe)
+    if _NOT_PROGRAM.search(probe) or _NO_SCHEDULE.search(sentence) or _TIMELINE.match(sentence):
         return []
-    evening_word = bool(_EVENING.search(sentence))
-    if not (days or ranges or (evening_word and (speaks_for_itself(sentence) or _RUNS.search(sentence)))):
+    line = _line(sentence)
+    if not _PROGRAM.search(line) and not (  # read for the heading above it, or alone on a page about the program
+            (_PROGRAM.search(sentence) or (program_page and days and ranges)) and _session_line(line, ranges)):
+        return []
+    stated = speaks_for_itself(sentence) or bool(_RUNS.search(sentence))
+    # "Evening or weekend groups" in a list of what to look for names no session; "our weekend track" does.
+    named = bool(_NAMED_DAY.search(sentence) or _LETTER_LIST.search(sentence))
+    if not (named or ranges or ((days or evening_word) and stated and not _ELSEWHERE.search(sentence))):
         return []
     weekend = "weekend" in sentence.lower() or any(day in ("sat", "sun") for day in days)
     return [Schedule(days=days, starts=starts, ends=ends, weekend=weekend,
                      evening=bool(starts and starts >= "16:00") or (evening_word and len(ranges) < 2))
             for starts, ends in ranges or [(None, None)]]
+
+
+_NAMED_DAY = re.compile(r"\b" + _DAY_NAME + r"s?\b", re.I)
+# "If you need evening treatment we will help you find another program": no track of the facility's.
+_ELSEWHERE = re.compile(r"^\W*(?:if|whether|when)\b|\b(?:another|other) (?:program|provider|facility)|\belsewhere\b|"
+                        r"\brefer", re.I)
+
+
+def _session_line(line: str, ranges: list[tuple[str, str]]) -> bool:
+    """Days and hours of a session, not opening hours ("Mon-Fri 8am-6pm") nor a row of someone else's
+    timetable ("Peer recovery café | Saturday | 10 AM - 2 PM": a table row's label names what meets)."""
+    label = line.split("|", 1)[0] if line.count("|") >= _TABLE_MIN_CELLS - 1 else ""
+    if label.strip() and not (days_in(label) or time_ranges(label)):
+        return False
+    return all(minutes(end) - minutes(start) <= _LONGEST_SESSION for start, end in ranges)
+
+
+def minutes(clock: str) -> int:
+    """Minutes after midnight of a clock time as schedules give it ("18:30")."""
+    hours, past = clock.split(":")
+    return int(hours) * 60 + int(past)
 
 
 @dataclass(frozen=True)
@@ -295,14 +385,14 @@ def _names(text: str) -> Iterator[tuple[InsuranceName, str]]:
 
 def telehealth_in(sentence: str) -> bool | None:
     """True where care by video is offered, False where the facility says it is not, else None."""
-    if not _TELEHEALTH.search(sentence):
+    if not _TELEHEALTH.search(sentence) or _NOT_OURS.search(sentence):
         return None
     if _NEGATION.search(sentence):
         # "not for IOP groups", "no telehealth for the men's group": one part refused says nothing of the rest
         return None if _PARTIAL_REFUSAL.search(sentence) else False
     line = _line(sentence)
     heading = len(line.split()) <= _SHORT_LINE_WORDS and not line.rstrip().endswith(".") and \
-        _PROGRAM_OR_SERVICE.search(line)
+        _PROGRAM_OR_SERVICE.search(line) and not _LESSON.search(line)
     if not _TELEHEALTH.search(line) and (sentence.rsplit(" · ", 1)[0].endswith("?") or not heading):
         return None  # said by a heading above a line that is not one of its programs
     return True if heading or _OFFERED.search(sentence) else None
@@ -312,6 +402,7 @@ class Statement(NamedTuple):
     sentence: str  # as the page says it: the evidence
     text: str  # what to read: the clause, under its heading, or the question answered
     form: str  # "line", "under heading", "table", "answer"
+    section: str | None = None  # the heading the line stands under
 
 
 def _statements(text: str) -> Iterator[Statement]:
@@ -322,54 +413,96 @@ def _statements(text: str) -> Iterator[Statement]:
     hours; and for a question the page answers with "Yes" or "No", what it asks ("Do you accept
     AHCCCS? Yes." accepts it)."""
     question = section = lead = None  # lead: the facility's acceptance sentence a list of plans may follow
-    header: list[list[str]] | None = None  # days of each column of the table being read
+    header: tuple[tuple[str, ...], ...] | None = None  # days of each column of the table being read
     lines = sentences(text)
     paired = False  # the line is the hours under the line of days before it, read with it
     for index, sentence in enumerate(lines):
-        cells = [cell.strip() for cell in sentence.split("|")]
-        if len(cells) >= _TABLE_MIN_CELLS and sum(1 for cell in cells if days_in(cell)) >= 2 \
-                and not time_ranges(sentence):
-            header = [days_in(cell) for cell in cells]
+        line = _shape(sentence)
+        if line.header:
+            header = line.header
             continue
-        if header and len(cells) == len(header):
-            for row in _table_rows(cells, header):
-                yield Statement(sentence, f"{section} · {row}" if section else row, "table")
+        if header and len(line.cells) == len(header):
+            for row in _table_rows(list(line.cells), header):
+                yield Statement(sentence, f"{section} · {row}" if section else row, "table", section)
             continue
         header = None
-        answer = _YES_NO.match(sentence)
-        if question and answer:
+        if question and line.answer:
             asked = _QUESTION_OPENER.sub("", question.rstrip("?"))
-            said = f"We {asked}" if answer.group(1) else f"We do not {asked}"
+            said = f"We {asked}" if line.answer == "yes" else f"We do not {asked}"
             yield Statement(f"{question} {sentence}", f"{said} ({sentence})", "answer")  # "No, not for IOP groups"
-        words = len(sentence.split())
-        timed = days_in(sentence) or time_ranges(sentence)
-        under_heading = section and not _PROGRAM.search(sentence) and (timed or (
-            not section.endswith("?") and not speaks_for_itself(sentence) and (
-                words <= _SHORT_LINE_WORDS or _ACCEPTED.search(section) or _NEGATION.search(section))))
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        if days_in(sentence) and not time_ranges(sentence) and time_ranges(following) and not days_in(following):
-            sentence = f"{sentence} {following}"
+        under_heading = section and not line.program and (line.timed or (
+            not line.speaks and _heads_lists(section, line)))
+        following = _shape(lines[index + 1]) if index + 1 < len(lines) else None
+        if line.days and not line.ranges and following and following.ranges and not following.days:
+            sentence = f"{sentence} {lines[index + 1]}"
             paired = True
         elif paired:
             paired = False
             continue
-        listed = bool(lead or _ACCEPTS.search(sentence)) and _names_fill(sentence)
+        listed = bool(lead or line.accepts) and line.names_fill
         if listed and lead:  # "We are in network with these plans:" and the list under it
             section, under_heading = lead, True
         elif not listed:
-            lead = sentence if _ACCEPTS.search(sentence) and speaks_for_itself(sentence) and not (
-                _NEGATION.search(sentence) or sentence.endswith("?")) else None
+            lead = sentence if line.leads else None
         for clause in sentence.split("; "):
-            yield Statement(sentence, f"{section} · {clause}", "under heading") if under_heading else \
-                Statement(sentence, clause, "line")
+            yield Statement(sentence, f"{section} · {clause}", "under heading", section) if under_heading else \
+                Statement(sentence, clause, "line", section)
         question = sentence if sentence.endswith("?") else None
-        if not timed and not _DIGIT.search(sentence) and not _BULLET.match(sentence) and "|" not in sentence and (
-                sentence.endswith("?") or (words <= _SHORT_LINE_WORDS and not sentence.endswith("."))) \
-                and not _names_fill(sentence):  # an item of a list of plans heads nothing
+        if line.heading:
             section = sentence
 
 
-def _table_rows(cells: list[str], header: list[list[str]]) -> list[str]:
+class _Shape(NamedTuple):
+    """What a line is, whatever stands around it (pages repeat their lines, so it is worked out once)."""
+    cells: tuple[str, ...]
+    header: tuple[tuple[str, ...], ...] | None  # the days of each column, for a table's header of days
+    answer: str | None  # "yes" or "no" for a bare answer
+    words: int
+    days: bool
+    ranges: bool
+    timed: bool
+    program: bool  # names the program, its groups or sessions
+    speaks: bool  # the facility in the first person
+    names_fill: bool  # a list of insurance names
+    accepts: bool  # a verb of taking plans
+    accepted: bool  # a verb of taking plans, or the first person
+    leads: bool  # the facility's own acceptance sentence, which a list under it continues
+    heading: bool  # a short line or question that heads what follows
+
+
+@lru_cache(maxsize=4096)
+def _shape(sentence: str) -> _Shape:
+    cells = tuple(cell.strip() for cell in sentence.split("|"))
+    days, ranges = bool(days_in(sentence)), bool(time_ranges(sentence))
+    header = tuple(tuple(days_in(cell)) for cell in cells) if len(cells) >= _TABLE_MIN_CELLS and sum(
+        1 for cell in cells if days_in(cell)) >= 2 and not ranges else None
+    answer = _YES_NO.match(sentence)
+    words, speaks, names_fill = len(sentence.split()), speaks_for_itself(sentence), _names_fill(sentence)
+    accepts = bool(_ACCEPTS.search(sentence))
+    short = words <= _SHORT_LINE_WORDS and not sentence.endswith(".")
+    heading = not (days or ranges) and not _DIGIT.search(sentence) and not _BULLET.match(sentence) and \
+        "|" not in sentence and (sentence.endswith("?") or short) and not names_fill  # a list's item heads nothing
+    return _Shape(cells, header, ("yes" if answer.group(1) else "no") if answer else None, words, days, ranges,
+                  days or ranges, bool(_PROGRAM.search(sentence)), speaks, names_fill, accepts,
+                  bool(_ACCEPTED.search(sentence)),
+                  accepts and speaks and not (_NEGATION.search(sentence) or sentence.endswith("?")), heading)
+
+
+@lru_cache(maxsize=1024)
+def _heading_shape(section: str) -> tuple[bool, bool]:
+    """Whether a heading heads a list (it accepts, refuses or names insurance), and whether it asks."""
+    return bool(_ACCEPTED.search(section) or _NEGATION.search(section)), section.endswith("?")
+
+
+def _heads_lists(section: str, line: _Shape) -> bool:
+    """A line that is not a sentence of its own stands under the heading above it: a short line, or a
+    list of plans under a heading that accepts, refuses or names insurance."""
+    accepting_or_refusing, asks = _heading_shape(section)
+    return not asks and (line.words <= _SHORT_LINE_WORDS or accepting_or_refusing or (
+        line.names_fill and not line.accepted and _insurance_label(section)))
+
+
+def _table_rows(cells: list[str], header: tuple[tuple[str, ...], ...]) -> list[str]:
     """A row under a header of days as statements: its label, then the days of each clock range."""
     by_range: dict[str, list[str]] = {}
     for cell, days in zip(cells[1:], header[1:]):
@@ -382,9 +515,10 @@ def _table_rows(cells: list[str], header: list[list[str]]) -> list[str]:
 # Anything a finding needs besides an insurance name: a day, a number, IOP, an evening or weekend,
 # care by video. A statement with none of these and no insurance name is skipped unread.
 _MENTIONS = re.compile("|".join([_DAY.pattern, r"\d", _IOP.pattern, _EVENING.pattern, r"\bhours?\b|\bhrs\b",
-                                 r"tele|virtual|online|video"]), re.I)
+                                 r"tele|virtual|online|video|zoom|remotely"]), re.I)
 
 
+@lru_cache(maxsize=4096)  # pages repeat their lines
 def _worth_reading(statement: str) -> bool:
     return bool(_MENTIONS.search(statement)) or any(
         word.group().lower().rstrip(".") in _insurance() for word in _WORD.finditer(statement))
@@ -408,7 +542,8 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
     one insurer, so is every insurer it names. `host` is the site's host name: a sentence whose subject
     is a name the host spells ("Palm Coast is in network" on palmcoastrecovery.com) is the facility's."""
     findings = PageFindings()
-    program_page = bool(_IOP.search(text))
+    program_page = bool(_IOP.search(text))  # a page that never names the IOP gives no schedule of it
+    text = without_testimony(text)  # a client's quoted words are not the facility's
     accepting = False  # the page says, in the first person, that the facility takes insurance
     read: set[str] = set()  # a statement the page repeats says nothing new
     for statement in _statements(text):
@@ -424,22 +559,33 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
             continue
         if _IOP.search(own):
             findings.iop.append(sentence)
-        for schedule in schedules_in(own, program_page):
-            basis = Basis.HOUSING_SCHEDULE if kind == PageKind.HOUSING and not _IOP.search(_line(own)) else \
-                _schedule_basis(own, schedule, statement.form)
+        schedules = schedules_in(own, program_page) if program_page else []
+        weekly = list(_HOURS_PER_WEEK.finditer(own)) if program_page and _HOURS_WORD.search(own) else []
+        if weekly and _NOT_WEEKLY_PROGRAM.search(own):
+            weekly = []
+        if (schedules or weekly) and _another_service(statement, own):
+            schedules, weekly = [], []
+        for schedule in schedules:
+            basis = Basis.HOUSING_SCHEDULE if kind == PageKind.HOUSING and not _IOP.search(own) else \
+                _schedule_basis(own, schedule, statement.form)  # unless the line, or its heading, names the IOP
             findings.schedules.append(Finding(schedule, sentence, basis))
-        for match in _HOURS_PER_WEEK.finditer(own) if not _NOT_WEEKLY_PROGRAM.search(own) else ():
+        for match in weekly:
             hours = _hours(match.group(1))
-            if 0 < hours <= 80:
-                basis = Basis.HOUSING_SCHEDULE if kind == PageKind.HOUSING and not _IOP.search(_line(own)) else \
+            if _FEWEST_WEEKLY_HOURS <= hours <= _MOST_WEEKLY_HOURS and not _NOT_WEEKLY_HERE.search(_clause(own, match)):
+                basis = Basis.HOUSING_SCHEDULE if kind == PageKind.HOUSING and not _IOP.search(own) else \
                     Basis.WEEKLY_HOURS
                 findings.hours_per_week.append(Finding(hours, sentence, basis))
         line = _line(own)
         accepting = accepting or bool(statement.form != "answer" and speaks_for_itself(line) and
                                       _ACCEPTS.search(line) and not _NEGATION.search(line))
         if _insurance_claimed(own):
-            basis = Basis.CARRIER_PAGE if kind == PageKind.CARRIER else _insurance_basis(own, statement.form, host)
-            for name, accepted in insurance_in(own):
+            named = _own_line(statement, own)
+            heading = own[:len(own) - len(named)].removesuffix(" · ")
+            basis = Basis.CARRIER_PAGE if kind == PageKind.CARRIER else \
+                _insurance_basis(named, heading, statement.form, host)
+            refusing = bool(_NEGATION.search(heading))  # under "We do not accept:"
+            for name, accepted in insurance_in(named):  # the heading's names were read on its own line
+                accepted, name = accepted and not refusing, _placed(name, own)
                 target = findings.refused if not accepted else \
                     findings.carriers if name.kind == "carrier" else findings.medicaid_plans
                 target.append(Finding(name, sentence, basis))
@@ -449,7 +595,36 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
         for found in (findings.carriers, findings.medicaid_plans):
             found[:] = [f._replace(basis=Basis.LIST_ON_ACCEPTING_PAGE) if f.basis == Basis.NAME_LIST else f
                         for f in found]
+    if (findings.carriers or findings.medicaid_plans) and _NOT_NETWORK.search(text):  # names shown for reference only
+        for found in (findings.carriers, findings.medicaid_plans):
+            found[:] = [f for f in found if f.basis not in _LISTS]
     return findings
+
+
+def _clause(text: str, match: re.Match) -> str:
+    """The clause of the text a match stands in, between commas, semicolons and "plus"/"followed by"."""
+    starts = [edge.end() for edge in _CLAUSE_EDGE.finditer(text, 0, match.start())]
+    end = _CLAUSE_EDGE.search(text, match.end())
+    return text[starts[-1] if starts else 0:end.start() if end else len(text)]
+
+
+def _another_service(statement: Statement, own: str) -> bool:
+    """A line that does not name the IOP, under a heading that names another service ("DUI Education",
+    "Family Night"), or a clause of a sentence about one ("Dosing hours: Mon-Fri 6-11 am; Sat and Sun 7-9 am")."""
+    line = _line(own)
+    if _IOP.search(line):
+        return False
+    heading = statement.section or ""
+    if heading and not _IOP.search(heading) and _NOT_PROGRAM.search(heading):
+        return True
+    rest = statement.sentence.replace(_line(statement.text), " ")  # the sentence's other clauses
+    return not _PROGRAM.search(line) and bool(_NOT_PROGRAM.search(rest))
+
+
+def _own_line(statement: Statement, own: str) -> str:
+    """The line of a statement read under a heading, without the heading (the line may hold " · " itself)."""
+    prefix = f"{statement.section} · " if statement.form in ("under heading", "table") and statement.section else ""
+    return own[len(prefix):] if prefix and own.startswith(prefix) else _line(own) if prefix else own
 
 
 def _line(statement: str) -> str:
@@ -468,11 +643,28 @@ def _schedule_basis(statement: str, schedule: Schedule, form: str) -> Basis:
     return Basis.SCHEDULE_LINE if _PROGRAM.search(line) else Basis.SCHEDULE_ON_PROGRAM_PAGE
 
 
-# A heading that names insurance and nothing else: "Insurance", "Accepted insurance", "Health plans".
-_INSURANCE_HEADING = re.compile(r"^(?:accepted |our |commercial |private )?(?:insurances?|health (?:insurance|plans?)|"
-                                r"medicaid(?: plans?)?|"
-                                r"plans|payers?|in[- ]network(?: plans| insurance| providers)?)"
-                                r"(?: (?:accepted|providers|carriers|plans|partners|options|(?:&|and) payment))?:?$", re.I)
+# A heading or label that names a kind of insurance or a plan: "Insurance", "Commercial", "Kentucky Medicaid",
+# "Apple Health (Medicaid)", "Insurance for the IOP"; never a form's field, a link list, or plans not taken.
+_INSURANCE_WORD = re.compile(r"\b(?:insurances?|plans?|payers?|payment|coverage|medicaid|medicare|commercial|"
+                             r"private|in[- ]network|accepted|EAP|employee assistance|managed care|MCOs?|"
+                             r"medical assistance)\b", re.I)
+_NOT_A_LIST_LABEL = re.compile(r"\b(?:provider|other|pages?|verify|check|select|choose|member|pending|soon|single case|"
+                               r"questions?|your|type)\b", re.I)  # a form's field, links, plans not taken
+_LABEL_WORDS = 6
+_EXAMPLES = re.compile(r"\betc\b|\be\.g\.|\bsuch as\b|\bfor example\b", re.I)
+_SUBJECTLESS = re.compile(r"^\W*(?:(?:currently|now|proudly|also)\s+)?(?:in[- ]network with|accepting|participating "
+                          r"with|contracted with|accepts)\b", re.I)
+_OWN_OFFICES = re.compile(r"^\W*(?:(?:both|all|each|every)(?: of)?(?: (?:our|the|these|two|three))?|this|our) "
+                          r"(?:offices?|locations?|clinics?|sites?|programs?|centers?|campus(?:es)?)\b", re.I)
+_PASSIVE_ACCEPTANCE = re.compile(r"[\W\s]*(?:(?:is|are|also|all|plans?|insurance|of \w+)\s+)*(?:accepted|welcome)"
+                                 r"[\W\s]*", re.I)
+
+
+def _insurance_label(label: str) -> bool:
+    label = label.strip()
+    return 0 < len(label.split()) <= _LABEL_WORDS and not label.endswith("?") and \
+        not (_NEGATION.search(label) or _NOT_A_LIST_LABEL.search(label)) and \
+        bool(_INSURANCE_WORD.search(label) or next(_names(label), None))
 # "Palm Coast is in network with ...", "Bixby Sage's IOP accepts ...": the facility named as the subject.
 _NAMED_SUBJECT = re.compile(r"^((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*?)(?:'s?|’s?)?\s+(?:\w+\s+)?"
                             r"(?:is|are|accepts?|takes?|bills?|participates?)\b")
@@ -482,26 +674,43 @@ _NAMED_SUBJECT = re.compile(r"^((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*?)(?:'s?|�
 _SOMEONE_ELSE = words(r"partners?", r"referr?(?:ed|als?|s)?", r"affiliat\w*", "sister")
 
 
+_STATE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, STATE_NAMES.values()), key=len, reverse=True)) + r")\b")
+_STATE_CODES = {name: code for code, name in STATE_NAMES.items()}
+
+
+def _placed(name: InsuranceName, statement: str) -> InsuranceName:
+    """A Medicaid plan that serves every state ("Healthy Blue") named beside a state ("Healthy Blue of North
+    Carolina", "for clients who live in North Carolina") serves the states named there."""
+    if name.kind != "medicaid_plan" or name.states:
+        return name
+    states = frozenset(_STATE_CODES[found] for found in _STATE.findall(statement))
+    return InsuranceName(name.name, name.kind, states) if states else name
+
+
 def _without_names(text: str) -> str:
     for _, spelled in list(_names(text)):
         text = text.replace(spelled, " ")
     return text
 
 
-def _insurance_basis(statement: str, form: str, host: str) -> Basis:
+def _insurance_basis(line: str, heading: str, form: str, host: str) -> Basis:
+    """The class of a line naming plans, read with the heading (or accepting sentence) it stands under."""
     if form == "answer":
         return Basis.ANSWERED_QUESTION
-    line = _line(statement)
     if _SOMEONE_ELSE.search(_without_names(line)):  # "Priority Partners" is a plan, not a partner
         return Basis.ACCEPTANCE_PROSE
     if speaks_for_itself(line) and _ACCEPTED.search(line):
         return Basis.FIRST_PERSON_ACCEPTANCE
-    heading = statement.rsplit(" · ", 1)[0] if form == "under heading" and _names_fill(line) else ""
+    heading = heading if form == "under heading" and _names_fill(line) else ""
     if _ACCEPTED.search(heading) and not (_NEGATION.search(heading) or heading.endswith("?")):
         return Basis.LIST_UNDER_HEADING
+    if _EXAMPLES.search(line):
+        return Basis.NAME_LIST  # "Commercial (Aetna, Cigna, etc.)": examples of a kind of plan
     label = line.split(":", 1)[0] if ":" in line and _names_fill(line.split(":", 1)[1]) else ""
-    if _INSURANCE_HEADING.match(heading.rsplit(" · ", 1)[-1]) or _INSURANCE_HEADING.match(label):
-        return Basis.LIST_UNDER_INSURANCE_HEADING  # under "Insurance", or after "Medicaid plans:"
+    if _insurance_label(heading.rsplit(" · ", 1)[-1]) or _insurance_label(label):
+        return Basis.LIST_UNDER_INSURANCE_HEADING  # under "Insurance", or after "Kentucky Medicaid:"
+    if _SUBJECTLESS.match(line) or _OWN_OFFICES.match(line) or _PASSIVE_ACCEPTANCE.fullmatch(_without_names(line)):
+        return Basis.ACCEPTING_LINE  # "In network with Aetna, Cigna", "Both offices accept ...", "BCBS accepted."
     if not _ACCEPTED.search(line):
         return Basis.NAME_LIST
     named = _NAMED_SUBJECT.match(line)

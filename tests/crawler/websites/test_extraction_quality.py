@@ -1,6 +1,7 @@
 """The website reader against the labelled evaluation pages (tests/crawler/websites/extraction_eval): what the
 record publishes must meet the precision target field by field, and every class of evidence it publishes
-must have earned it (benchmarks/extraction_quality.py prints both)."""
+must have earned it (benchmarks/extraction_quality.py prints both). Only the pages the reader may be tuned on
+are held to the targets: the fresh set's held-back third is measured by the benchmark, never asserted here."""
 
 import importlib.util
 from collections import Counter
@@ -15,37 +16,41 @@ spec = importlib.util.spec_from_file_location("extraction_quality", BENCHMARK)
 quality = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(quality)
 
-SETS = {name: quality.load(name) for name in ("written", "tuning", "held-back")}
-COUNTS = {name: quality.evaluate(SETS[name])[0] for name in ("written", "tuning")}
+SETS = {name: quality.load(name) for name in ("written", "real-shapes", "held-back", "fresh", "fresh-held-back")}
+GUARDED = quality.TUNED_ON  # written, real-shapes and fresh-tuning
+COUNTS = {name: quality.evaluate(quality.load(name))[0] for name in GUARDED}
+HARD_KINDS = {"carrier-landing", "story", "sober-living", "residential", "other-org", "article", "program", "faq"}
 
 
 def test_the_sets_are_large_and_have_the_hard_kinds():
-    written, real = SETS["written"], SETS["tuning"] + SETS["held-back"]
+    written, real, fresh = SETS["written"], SETS["real-shapes"], SETS["fresh"]
     assert len(written) >= 200 and {"program", "insurance", "faq", "article", "other-state"} <= {
         page["kind"] for page in written}
-    assert len(real) >= 200 and {"carrier-landing", "story", "sober-living", "residential", "other-org", "article",
-                                 "program", "faq"} <= {page["kind"] for page in real}
-    assert all(page.get("shape") for page in real)  # each names the real-web shape it models
-    ids = [page["id"] for page in written + real]
+    assert len(real) >= 200 and HARD_KINDS <= {page["kind"] for page in real}
+    assert len(fresh) >= 120 and HARD_KINDS | {"php", "insurance", "other-state"} <= {page["kind"] for page in fresh}
+    assert all(page.get("shape") for page in real + fresh)  # each names the real-web shape it models
+    ids = [page["id"] for page in written + real + fresh]
     assert len(set(ids)) == len(ids)
-    assert len(SETS["held-back"]) * 3 == pytest.approx(len(real), abs=15)  # a third, by a hash of the id
+    for whole, third in ((real, SETS["held-back"]), (fresh, SETS["fresh-held-back"])):
+        assert len(third) * 3 == pytest.approx(len(whole), abs=15)  # a third, by a hash of the id
+    assert not {page["id"] for page in SETS["fresh-held-back"]} & {page["id"] for page in quality.load("fresh-tuning")}
 
 
-@pytest.mark.parametrize("name", ["written", "tuning"])
+@pytest.mark.parametrize("name", GUARDED)
 @pytest.mark.parametrize("field", quality.FIELDS)
 def test_precision_meets_the_target(name, field):
     precision, _ = quality.scores(COUNTS[name][field])
     assert precision >= quality.PRECISION_TARGET, (name, field, precision)
 
 
-@pytest.mark.parametrize("name", ["written", "tuning"])
+@pytest.mark.parametrize("name", GUARDED)
 def test_recall_over_all_fields_meets_the_target(name):
     _, recall = quality.scores(sum(COUNTS[name].values(), Counter()))
     assert recall >= quality.RECALL_TARGET, (name, recall)
 
 
 def test_every_published_class_of_evidence_earned_it():
-    counts = quality.class_precision(SETS["written"] + SETS["tuning"])
+    counts = quality.class_precision([page for name in GUARDED for page in quality.load(name)])
     for basis in PUBLISHED:
         found = counts[basis]["right"] + counts[basis]["wrong"]
         assert found >= 5 and counts[basis]["right"] / found >= quality.PRECISION_TARGET, (basis, counts[basis])

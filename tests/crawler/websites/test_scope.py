@@ -48,3 +48,25 @@ def test_a_testimonial_on_a_program_page_keeps_the_page_the_facilitys():
 ])
 def test_pages_about_one_insurer_housing_and_other_organisations(url, title, expected):
     assert kind(url, f"{title}\nWe are here to help. Call us today.") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Evening IOP for Working Parents\nMarch 4, 2025\nOur evening IOP meets Monday through Thursday, 6 to 9 p.m.",
+    "Staying Sober in Summer\n5 min read · June 2, 2025\nOur groups meet Tuesday evenings.",
+    "Relapse Prevention\nOur groups meet Tuesday evenings.\nAbout the author\nDana Wu, LPC, leads our IOP.",
+    "IOP FAQs: Everything You Need to Know\nDo you offer evening IOP? Yes, on Mondays.",
+    "10 Relapse Prevention Tips That Help\n1. Know your triggers.",
+])
+def test_posts_known_by_their_furniture_or_title(text):
+    assert kind("https://x.example/plain-slug/", text) == PageKind.ARTICLE
+
+
+def test_one_answer_of_a_sites_faq_is_the_facilitys():
+    url = "https://x.example/faq/what-are-the-hours-of-the-iop/"
+    assert kind(url, "What are the hours of the IOP?\nThe IOP runs 9 to 3, Monday to Friday.") == PageKind.FACILITY
+
+
+def test_a_paragraph_is_no_title_and_a_short_page_with_a_testimonial_is_no_story():
+    text = ("Hope Springs Recovery\nMesa · Tempe\nMolina Accepted\nWe accept AHCCCS through Molina Healthcare. "
+            "Members pay nothing for IOP.\n\"The evening group let me keep my job and get my life back.\" (Chris)")
+    assert kind("https://x.example/ahcccs/", text) == PageKind.FACILITY

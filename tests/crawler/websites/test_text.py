@@ -162,9 +162,11 @@ def test_a_yes_or_no_answers_the_question_it_follows():
     ("with at least nine hours of treatment weekly", 9.0),
     ("Our IOP provides 9–12 hours of programming per week.", 9.0),
     ("12 hrs/week", 12.0),
+    ("The program provides nine or more hours of group treatment per week.", 9.0),
+    ("Teens attend 9 hours of weekly groups after school.", 9.0),  # after school is no job or school hours
 ])
 def test_hours_per_week_in_words_or_digits(sentence, hours):
-    assert read_page(sentence).hours_per_week[0][0] == hours
+    assert read_page(f"Intensive Outpatient Program\n{sentence}").hours_per_week[0][0] == hours
 
 
 def test_long_sentences_are_cut_for_evidence():
@@ -231,7 +233,14 @@ def test_insurers_on_a_page_about_one_insurer_are_their_own_class():
     ("Insurance we accept\nAetna\nCigna", Basis.LIST_UNDER_HEADING),
     ("Insurance\nAetna\nCigna", Basis.LIST_UNDER_INSURANCE_HEADING),
     ("Select your insurance\nAetna\nCigna", Basis.NAME_LIST),  # a form's drop-down list accepts nothing
-    ("Pay with insurance\nAetna\nCigna\nWe bill TRICARE directly.", Basis.LIST_ON_ACCEPTING_PAGE),
+    ("Ways to pay\nAetna\nCigna\nWe bill TRICARE directly.", Basis.LIST_ON_ACCEPTING_PAGE),
+    ("Kentucky Medicaid\nPassport Health Plan, Aetna, WellCare and Humana Healthy Horizons",
+     Basis.LIST_UNDER_INSURANCE_HEADING),  # a heading that names a kind of insurance
+    ("In network with Aetna, Cigna and Humana.", Basis.ACCEPTING_LINE),
+    ("Both offices accept Aetna, Medica and Wellmark.", Basis.ACCEPTING_LINE),
+    ("Aetna accepted.", Basis.ACCEPTING_LINE),
+    ("Insurance type: Commercial (Aetna, Cigna, etc.)", Basis.NAME_LIST),  # examples in a form
+    ("Your insurance\nAetna\nCigna", Basis.NAME_LIST),
 ])
 def test_insurance_findings_name_their_class(text, basis):
     findings = read_page(text, host="www.palmcoastrecovery.example")
@@ -240,3 +249,85 @@ def test_insurance_findings_name_their_class(text, basis):
 
 def test_days_chained_with_hyphens_are_a_list_not_a_range():
     assert days_in("IOP groups: Mon-Wed-Fri, 9:00a-12:00p") == ["mon", "wed", "fri"]
+
+
+@pytest.mark.parametrize("sentence, days", [
+    ("Our IOP meets M-W-F, 9 to noon.", ["mon", "wed", "fri"]),  # letters chained by hyphens list three days
+    ("Weekday Evening IOP — Monday, Wednesday, Thursday, 6-9 pm", ["mon", "wed", "thu"]),  # the track's own days
+    ("Our IOP runs weekday mornings from 9 to noon, and Monday and Wednesday evenings from 6 to 9.",
+     ["mon", "tue", "wed", "thu", "fri"]),  # "weekday" with hours of its own names the weekdays
+])
+def test_weekday_names_a_track_or_the_weekdays(sentence, days):
+    assert days_in(sentence) == days
+
+
+@pytest.mark.parametrize("text", [
+    "Intensive Outpatient Program\nAftercare meets Wednesday mornings, 10 to 11.",
+    "Intensive Outpatient Program\nParents attend a support group on Tuesday evenings from 6 to 7:30 p.m.",
+    "Intensive Outpatient Program\nOur opioid treatment program doses Saturday and Sunday 7:00–9:00 am.",
+    "Intensive Outpatient Program\nDUI Education\nThe information school meets Saturdays from 9 a.m. to 1 p.m.",
+    "Intensive Outpatient Program\nDosing hours: Mon–Fri 6–11 am; Saturday and Sunday 7–10 am.",
+    "Intensive Outpatient Program\nRecovery café | Saturday | 10:00 AM – 2:00 PM",
+    "Intensive Outpatient Program\n3100 Main St\nMon–Fri 8am–6pm",  # opening hours, not a session
+    "Intensive Outpatient Program\n1994 — Our first group met on Tuesday nights.",
+    "Intensive Outpatient Program\nNew this fall: a Saturday morning IOP track.",
+    "Intensive Outpatient Program\nWhat to look for\n• Evening or weekend groups",
+    "Intensive Outpatient Program\nIf you need evening treatment we will help you find another program.",
+    "Outpatient counseling\nGroup counseling is offered Tuesday and Thursday at 11 am.",  # never names the IOP
+])
+def test_schedules_of_other_services_and_mentions_are_not_the_iops(text):
+    assert read_page(text).schedules == []
+
+
+def test_a_joint_php_and_iop_schedule_is_the_iops_too():
+    found = read_page("The Partial Hospitalization Program and the Intensive Outpatient Program meet Monday "
+                      "through Friday, except holidays.").schedules
+    assert [f.value.days for f in found] == [["mon", "tue", "wed", "thu", "fri"]]
+
+
+def test_a_quoted_testimonial_is_not_the_facilitys_word():
+    text = "Intensive Outpatient Program\n“The Saturday morning group was my anchor,” says Dana, an alumna."
+    assert read_page(text).schedules == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Residents must attend an IOP of at least 9 hours a week with a licensed provider of their choice.",
+    "Every client receives one hour of individual therapy per week.",
+])
+def test_weekly_hours_of_someone_elses_program_or_one_part_are_not_the_programs(sentence):
+    assert read_page(f"Intensive Outpatient Program\n{sentence}").hours_per_week == []
+
+
+@pytest.mark.parametrize("text, said", [
+    ("Residents can use the office to join their own telehealth appointments.", None),
+    ("We're building a telehealth option for clients who live far away.", None),
+    ("You can attend at our office or join the same group online from home.", True),
+    ("Family sessions can be scheduled in person or over Zoom.", True),
+])
+def test_telehealth_of_the_facility_now(text, said):
+    assert [f.value for f in read_page(text).telehealth][:1] == ([said] if said is not None else [])
+
+
+def test_logos_shown_for_reference_name_no_network():
+    text = ("Insurance\nAetna Cigna Humana UnitedHealthcare\n"
+            "Logos are shown for reference only and do not indicate that we are in network with these carriers.")
+    assert read_page(text).carriers == []
+
+
+def test_a_plan_named_beside_another_state_serves_that_state():
+    findings = read_page("For clients who live in North Carolina we also accept Healthy Blue.")
+    assert [(f.value.name, f.value.serves("VA"), f.value.serves("NC")) for f in findings.medicaid_plans] == [
+        ("Healthy Blue", False, True)]
+
+
+def test_a_general_clause_after_a_claim_leaves_the_claim():
+    text = ("Intensive Outpatient Program\nGroups are held on Tuesdays and Thursdays. Sessions run from 6:00 to "
+            "9:00 in the evening, and most people finish in eight weeks.")
+    assert [(f.value.days, f.value.starts) for f in read_page(text).schedules] == [(["tue", "thu"], "18:00")]
+
+
+def test_a_session_that_will_be_held_is_a_schedule_not_a_plan():
+    text = ("Intensive Outpatient Program\nGroups meet three times a week: Monday, Tuesday and Thursday. A morning "
+            "session will be held from 10 a.m. until 1 p.m. and an evening session from 6 until 9 p.m.")
+    assert {(tuple(f.value.days), f.value.starts) for f in read_page(text).schedules} == {
+        (("mon", "tue", "thu"), "10:00"), (("mon", "tue", "thu"), "18:00")}

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from iopfinder.commands import backup, crawl, data, es, imports, index, serve, site
+from iopfinder.commands import backup, crawl, data, es, export, imports, index, serve, site
 
 app = typer.Typer(help="IOP Finder: a directory and search service for intensive outpatient programs.",
                   no_args_is_help=True, add_completion=False)
@@ -17,6 +17,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(site.app, name="site")
 app.add_typer(data.app, name="data")
 app.add_typer(backup.app, name="backup")
+app.add_typer(export.app, name="export")
 app.command("index")(index.index)
 app.command("serve")(serve.serve)
 

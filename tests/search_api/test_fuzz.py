@@ -27,8 +27,11 @@ def test_no_server_errors(live_api, mode):
     assert len(operations) == 22  # 11 of our own, 11 of HSDS (search_api/routes/hsds.py)
 
     for operation in operations:
-        if mode == GenerationMode.NEGATIVE and not operation.definition.raw.get("parameters"):
-            continue  # nothing to get wrong
+        parameters = operation.definition.raw.get("parameters") or []
+        # Nothing to get wrong: no parameters, or only an id that may be any text (an unknown one is a 404).
+        if mode == GenerationMode.NEGATIVE and all(
+                p["in"] == "path" and p["schema"].keys() - {"title"} == {"type"} for p in parameters):
+            continue
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def no_5xx(case):

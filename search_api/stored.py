@@ -19,15 +19,27 @@ async def stored_facility(client: AsyncElasticsearch, alias: str, facility_id: s
 
 async def every_facility(client: AsyncElasticsearch, alias: str, query: dict, source) -> AsyncIterator[dict]:
     """Every facility the query matches, in id order, read a batch at a time from one point in time
-    (an alias swap meanwhile neither repeats nor skips one); memory holds one batch."""
-    pit = (await client.open_point_in_time(index=alias, keep_alive=defaults.EXPORT_KEEP_ALIVE))["id"]
+    (an alias swap meanwhile neither repeats nor skips one); memory holds one batch. The first batch
+    is read before this returns, so that a failure is still an error answer, not a broken stream."""
+    keep_alive = {"keep_alive": defaults.EXPORT_KEEP_ALIVE}
+    pit = (await client.open_point_in_time(index=alias, **keep_alive))["id"]
     body = {"query": query, "sort": [{"id": "asc"}], "size": defaults.EXPORT_BATCH, "_source": source,
             "track_total_hits": False}
     try:
-        while hits := (await client.search(**body, pit={"id": pit, "keep_alive": defaults.EXPORT_KEEP_ALIVE})
-                       )["hits"]["hits"]:
-            for hit in hits:
-                yield hit["_source"]
-            body["search_after"] = hits[-1]["sort"]
-    finally:
+        first = (await client.search(**body, pit={"id": pit, **keep_alive}))["hits"]["hits"]
+    except Exception:
         await client.close_point_in_time(id=pit)
+        raise
+
+    async def facilities() -> AsyncIterator[dict]:
+        hits = first
+        try:
+            while hits:
+                for hit in hits:
+                    yield hit["_source"]
+                body["search_after"] = hits[-1]["sort"]
+                hits = (await client.search(**body, pit={"id": pit, **keep_alive}))["hits"]["hits"]
+        finally:
+            await client.close_point_in_time(id=pit)
+
+    return facilities()

@@ -30,6 +30,6 @@ async def change_lines(facilities: AsyncIterator[dict], since: date) -> AsyncIte
 async def changes(client: Client, settings: Settings, since: Annotated[date, Query(
         description="changes as of this date (YYYY-MM-DD) or later: an edition's changes are as of its "
                     "survey's reference date")]):
-    changed = every_facility(client, settings.alias, {"range": {"changes.as_of": {"gte": since.isoformat()}}},
-                             SOURCE)
+    changed = await every_facility(client, settings.alias,
+                                   {"range": {"changes.as_of": {"gte": since.isoformat()}}}, SOURCE)
     return StreamingResponse(change_lines(changed, since), media_type="application/x-ndjson")

@@ -9,7 +9,7 @@ that a system syncing with `modified_after` learns of them. An unknown id is a 4
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 import orjson
@@ -94,7 +94,7 @@ def service_listing(
         postcode: Annotated[str | None, Query(pattern=r"^\d{5}$", description=(
             "A ZIP code: services located there or, with `proximity`, within that many meters of "
             "its centre (nearest first)."))] = None,
-        proximity: Annotated[float | None, Query(gt=0, le=defaults.HSDS_PROXIMITY_MAX_M, description=(
+        proximity: Annotated[float | None, Query(ge=1, le=defaults.HSDS_PROXIMITY_MAX_M, description=(
             "Return services within this many meters from the centroid of `postcode`."))] = None) -> Listing:
     if proximity is not None and postcode is None:
         raise invalid("proximity", "proximity needs a postcode to measure from", proximity)
@@ -104,10 +104,21 @@ def service_listing(
             raise invalid("postcode", f"no ZIP code {postcode} is known", postcode)
         near = (centre.lat, centre.lon)
     code = term_code(taxonomy_term_id, taxonomy_id)
+    if modified_after is not None:
+        modified_after = in_utc(modified_after)
     query = HsdsQuery(search=shown.query.search, code=code, organization_id=organization_id,
                       modified_after=modified_after, postcode=postcode, near=near, proximity_m=proximity,
                       page=shown.query.page, per_page=shown.query.per_page)
     return Listing(query, shown.ndjson, shown.full)
+
+
+def in_utc(moment: datetime) -> datetime:
+    """The moment in UTC (a date-time without an offset is in UTC): Elasticsearch takes offsets
+    up to ±18 hours only, Python's go further."""
+    try:
+        return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    except OverflowError:
+        raise invalid("modified_after", "a date-time past the end of the calendar", moment.isoformat()) from None
 
 
 ServiceListing = Annotated[Listing, Depends(service_listing)]
@@ -129,12 +140,12 @@ async def lines(facilities: AsyncIterator[dict], render: Callable[[dict], list[d
         yield b"".join(orjson.dumps(found) + b"\n" for found in render(facility))
 
 
-def every_service(client: AsyncElasticsearch, alias: str, ask: HsdsQuery, render: Render,
-                  full: bool) -> StreamingResponse:
+async def every_service(client: AsyncElasticsearch, alias: str, ask: HsdsQuery, render: Render,
+                        full: bool) -> StreamingResponse:
     def rendered(facility: dict) -> list[dict]:
         return [render(facility, level) for level in level_order()
                 if level in ask.levels and level in (facility.get("levels_of_care") or ())]
-    found = every_facility(client, alias, every_facility_query(ask), source(full))
+    found = await every_facility(client, alias, every_facility_query(ask), source(full))
     return StreamingResponse(lines(found, rendered), media_type=NDJSON)
 
 
@@ -168,7 +179,7 @@ async def services(client: Client, settings: Settings, shown: ServiceListing,
     render = minimal if minimal_ else service if shown.full else service_list_item
     full = shown.full and not minimal_
     if shown.ndjson:
-        return every_service(client, settings.alias, shown.query, render, full)
+        return await every_service(client, settings.alias, shown.query, render, full)
     return answer(await service_page(client, settings.alias, shown.query, render, full))
 
 
@@ -187,7 +198,7 @@ async def one_service(client: Client, settings: Settings, id: str):
 async def services_at_locations(client: Client, settings: Settings, shown: ServiceListing):
     render = service_at_location_full if shown.full else service_at_location_list_item
     if shown.ndjson:
-        return every_service(client, settings.alias, shown.query, render, shown.full)
+        return await every_service(client, settings.alias, shown.query, render, shown.full)
     return answer(await service_page(client, settings.alias, shown.query, render, shown.full))
 
 
@@ -215,7 +226,7 @@ async def organizations(client: Client, settings: Settings, shown: Annotated[Lis
         return organization_list_item(facility)
     ask, full = shown.query, shown.full or full_service
     if shown.ndjson:
-        found = every_facility(client, settings.alias, facility_query(ask), source(full))
+        found = await every_facility(client, settings.alias, facility_query(ask), source(full))
         return StreamingResponse(lines(found, lambda facility: [render(facility)]), media_type=NDJSON)
     response = (await client.search(index=settings.alias, **slice_body(ask, None, ask.offset, ask.per_page, full))
                 ).body

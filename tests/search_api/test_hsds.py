@@ -69,6 +69,10 @@ def test_iop_services_changed_after_a_date(api, records_2022):
     assert all(s["name"].startswith("Intensive outpatient (IOP): ") for s in body["contents"])
     # the Spanish term is the same code
     assert api.get("/hsds/services", params={"taxonomy_term_id": term_id("OIT", "es")}).json()["total_items"] == 5_525
+    # an offset Elasticsearch would not take (over 18 hours) is the same moment in UTC
+    far_east = api.get("/hsds/services", params={"taxonomy_term_id": IOP, "modified_after": "2000-01-01T00:00+18:01",
+                                                 "format": "ndjson", "minimal": True})
+    assert far_east.status_code == 200 and len(far_east.text.splitlines()) == 5_525
     later = api.get("/hsds/services", params={"taxonomy_term_id": IOP, "modified_after": "2100-01-01T00:00:00Z"})
     assert later.json()["total_items"] == 0 and later.json()["empty"] is True
     streamed = list(ndjson(api, "/hsds/services", taxonomy_term_id=IOP, minimal=True))
@@ -138,6 +142,7 @@ def test_taxonomy_and_terms_in_both_languages(api):
     ("/hsds/services", {"page": "2001", "per_page": "50"}, 422, "page"),
     ("/hsds/services", {"per_page": "5000"}, 422, "per_page"),
     ("/hsds/services", {"modified_after": "last week"}, 422, "modified_after"),
+    ("/hsds/services", {"modified_after": "9999-12-31T23:00:00-05:00"}, 422, "modified_after"),
     ("/hsds/services", {"taxonomy_term_id": "not-a-term"}, 422, "taxonomy_term_id"),
     ("/hsds/services", {"taxonomy_id": "not-a-taxonomy"}, 422, "taxonomy_id"),
     ("/hsds/services", {"proximity": "1000"}, 422, "proximity"),

@@ -1,14 +1,19 @@
 # IOP Finder's Python image: the API by default; the import, crawl, index and site-build jobs run
 # the same image with another command (see docker-compose.yml).
 
+# The official base images; a machine that reaches no image registry builds stand-ins from Debian
+# packages and passes them as build arguments (deploy/local/, `make compose-test`).
+ARG NODE_IMAGE=node:20-slim
+ARG PYTHON_IMAGE=python:3.11-slim
+
 # The site build draws its maps from the US Census Bureau's state outlines in the npm package
 # us-atlas, pinned by package-lock.json (the runtime dependencies only: axe-core is for tests).
-FROM node:20-slim AS atlas
+FROM ${NODE_IMAGE} AS atlas
 WORKDIR /atlas
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 IOPFINDER_SITE_DIR=/app/site
 RUN useradd --system --create-home --home-dir /app iopfinder

@@ -5,7 +5,7 @@ DATA ?= $(wildcard ../shared/data)
 STAGED := var/staged/samhsa-directory.jsonl
 BIN := .venv/bin
 
-.PHONY: setup demo test test-offline lock upgrade bench resilience catalogs
+.PHONY: setup demo test test-offline lock upgrade bench resilience catalogs compose-test
 
 setup:
 	@bash scripts/setup.sh
@@ -33,6 +33,13 @@ test-offline:
 # Rebuild, interrupted rebuild, Elasticsearch killed and overload, each under load (exits non-zero on failure).
 resilience: setup
 	cd benchmarks && ../$(BIN)/python resilience.py
+
+# The production compose stack for real on this machine's Docker engine, installed and started where
+# missing (as root): images built here, three secured nodes, the jobs on ../shared/data (or DATA=DIR),
+# searches through nginx over HTTPS while a node is killed, then `down -v` (README, "Deployment").
+# REBUILD=1 removes the images it built before and builds them all anew.
+compose-test: setup
+	cd benchmarks && ../$(BIN)/python compose_test.py $(if $(DATA),--data $(abspath $(DATA))) $(if $(REBUILD),--rebuild-images)
 
 bench: setup
 	$(BIN)/python benchmarks/index_throughput.py

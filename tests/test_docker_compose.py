@@ -1,6 +1,8 @@
-"""The deployment files as data: they must parse and agree with the code (no Docker engine runs here)."""
+"""The deployment files as data: they must parse and agree with the code (`make compose-test` runs them
+for real on a Docker engine)."""
 
 import re
+from fnmatch import fnmatch
 from pathlib import Path
 
 import yaml
@@ -43,7 +45,7 @@ def cluster_environment(service: str) -> dict:
 
 def mounts(service: dict) -> dict[str, str]:
     """target path → source (volume name, host path or ${VARIABLE:-default}) of a service's volumes."""
-    pairs = (re.match(r"(\$\{[^}]*\}|[^:]+):([^:]+)", volume).groups() for volume in service.get("volumes", []))
+    pairs = (re.match(r"(\$\{[^}]*\}[^:]*|[^:]+):([^:]+)", volume).groups() for volume in service.get("volumes", []))
     return {target: source for source, target in pairs}
 
 
@@ -178,3 +180,83 @@ def test_dockerfile_copies_what_exists_and_nginx_proxies_the_api():
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "proxy_pass http://api:8000;" in nginx and "access_log off;" in nginx
     assert "X-Real-IP $remote_addr" in nginx and "Referrer-Policy" in nginx
+
+
+def test_dockerfile_builds_on_the_official_images_unless_given_others():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "ARG NODE_IMAGE=node:20-slim" in dockerfile and "ARG PYTHON_IMAGE=python:3.11-slim" in dockerfile
+    assert re.findall(r"^FROM (\S+)", dockerfile, re.MULTILINE) == ["${NODE_IMAGE}", "${PYTHON_IMAGE}"]
+
+
+def test_the_build_context_holds_what_the_dockerfile_copies_and_leaves_the_checkout_out():
+    ignored = [line for line in (ROOT / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
+    copied = [path for sources in re.findall(r"^COPY (?!--from=)(.+) \S+$", (ROOT / "Dockerfile").read_text(),
+                                             re.MULTILINE) for path in sources.split()]
+    assert copied and not [path for path in copied if any(fnmatch(path, pattern) for pattern in ignored)]
+    assert {".venv", "node_modules", ".git", "var", "test-artifacts"} <= set(ignored)
+
+
+LOCAL_OVERRIDE = "deploy/local/compose.yml"
+
+
+def test_the_local_override_changes_only_images_credentials_ports_and_the_rate_limit():
+    main, cluster = services(), load("docker-compose.cluster.yml")["services"]
+    local = load(LOCAL_OVERRIDE)["services"]
+    assert set(local) == set(main) | set(cluster)
+    allowed = {"image", "build", "ports", "environment", "volumes"}
+    assert {name: set(service) - allowed for name, service in local.items() if set(service) - allowed} == {}
+    # Elasticsearch and the certificates: the local image of the pinned version, never published
+    for name in ("certs", *NODES):
+        assert local[name]["image"] == "iopfinder-local/elasticsearch:${IOPFINDER_ES_VERSION:?the pinned Elasticsearch version}"
+    assert local["es01"]["ports"] is RESET and "ports" not in local["es02"]
+    # each node reads the file realm (read-only) instead of storing API keys; nothing else is mounted
+    config = "/usr/share/elasticsearch/config"
+    for name in NODES:
+        assert {target: source for target, source in mounts(local[name]).items()} == \
+            {f"{config}/{file}": f"${{IOPFINDER_FILE_REALM_DIR:?}}/{file}" for file in ("roles.yml", "users", "users_roles")}
+        assert all(volume.endswith(":ro") for volume in local[name]["volumes"]), name
+    # the API's and jobs' image under its own name (never production's iopfinder:latest), from local bases;
+    # the API as the search user, the jobs as the jobs user, no API key
+    for name, service in main.items():
+        if "build" in service:
+            assert local[name]["image"] == "iopfinder-local/app:latest", name
+            assert local[name]["build"]["args"] == {"NODE_IMAGE": "iopfinder-local/node:latest",
+                                                    "PYTHON_IMAGE": "iopfinder-local/python:latest"}, name
+    for name in JOBS:
+        assert local[name]["environment"] == {"ELASTICSEARCH_API_KEY": "", "ELASTICSEARCH_USERNAME": "iopfinder-jobs",
+                                              "ELASTICSEARCH_PASSWORD": "${IOPFINDER_JOBS_PASSWORD:?}"}, name
+    assert local["api"]["environment"] == {"ELASTICSEARCH_API_KEY": "", "ELASTICSEARCH_USERNAME": "iopfinder-search",
+                                           "ELASTICSEARCH_PASSWORD": "${IOPFINDER_SEARCH_PASSWORD:?}",
+                                           "IOPFINDER_RATE_LIMIT_PER_MINUTE": "0"}
+    # nginx on 127.0.0.1 only, and nothing else published
+    assert local["web"]["image"] == "iopfinder-local/nginx:latest"
+    assert [port.split(":")[0] for port in local["web"]["ports"]] == ["127.0.0.1", "127.0.0.1"]
+    assert [port.rsplit(":", 1)[1] for port in local["web"]["ports"]] == ["80", "443"]
+    published = {name for name, service in local.items() if service.get("ports") not in (None, RESET)}
+    assert published == {"web"}
+
+
+def test_the_low_nofile_override_touches_only_the_nodes_limits():
+    low = load("deploy/local/compose.low-nofile.yml")["services"]
+    assert set(low) == set(NODES)
+    shim = "/usr/local/lib/nofile-report.so"
+    for name in NODES:
+        assert low[name]["ulimits"] is RESET  # the machine's own limits
+        assert low[name]["environment"] == {"LD_PRELOAD": shim, "IOPFINDER_REPORTED_NOFILE": "65536"}
+    assert f"/nofile-report.so {shim}" in (ROOT / "deploy" / "local" / "elasticsearch.Dockerfile").read_text()
+
+
+def test_the_local_images_are_laid_out_as_the_official_ones():
+    local = ROOT / "deploy" / "local"
+    elasticsearch = (local / "elasticsearch.Dockerfile").read_text()
+    # the certs service and the snapshot volume give files to uid 1000 in group 0; compose mounts under the home
+    assert "useradd --uid 1000 --gid 0" in elasticsearch and "USER 1000:0" in elasticsearch
+    assert "WORKDIR /usr/share/elasticsearch" in elasticsearch
+    for tool in ("curl", "unzip"):  # the health check's and the certs script's
+        assert re.search(rf"apt-get install [^&]*\b{tool}\b", elasticsearch), tool
+    assert "ES_DISTRIBUTION_TYPE=docker" in elasticsearch  # settings from environment variables
+    assert (local / "elasticsearch-entrypoint.sh").is_file()
+    nginx = (local / "nginx.Dockerfile").read_text()
+    assert "/etc/nginx/sites-enabled/default" in nginx  # only conf.d/default.conf (deploy/nginx.conf) serves
+    for name in ("python", "node", "nginx", "elasticsearch"):
+        assert "FROM ${BASE_IMAGE}" in (local / f"{name}.Dockerfile").read_text(), name

@@ -17,6 +17,7 @@ from functools import cache
 
 from facility.hours import english
 from facility.i18n import LANGUAGES, gettext_for
+from facility.labels import term_description, term_label
 from facility.provenance import statement
 from facility.taxonomy import Term, default_taxonomy
 
@@ -154,28 +155,13 @@ def schedules(facility: dict, service_id: str) -> list[dict]:
     return found
 
 
-@cache
-def _values(group: str) -> dict[str, Term]:
-    """The taxonomy's terms of one field, by facet value (a value's first term names it)."""
-    found: dict[str, Term] = {}
-    for term in default_taxonomy().by_code.values():
-        if term.group == group:
-            found.setdefault(term.value, term)
-    return found
-
-
-def _label(group: str, value: str) -> str:
-    term = _values(group).get(value)
-    return term.label if term else value
-
-
 def service_list_item(facility: dict, level: str) -> dict:
     """The facility's service at one level of care as HSDS lists show it: its one-to-one fields
     (schema/compiled/service_list.json)."""
     found = {
         "id": hsds_id("service", facility["id"], level), "organization_id": hsds_id("organization", facility["id"]),
-        "name": f"{_label(LEVELS, level)}: {facility['name']}",
-        "description": _values(LEVELS)[level].description if level in _values(LEVELS) else None,
+        "name": f"{term_label(LEVELS, level, 'en')}: {facility['name']}",
+        "description": term_description(LEVELS, level, "en") if level in level_order() else None,
         "status": "inactive" if facility.get("status") == "retired" else "active",
         "assured_date": str(facility.get("verified_on") or "")[:10] or None,
         "last_modified": facility["updated_at"],
@@ -199,11 +185,11 @@ def service(facility: dict, level: str) -> dict:
         "phones": phones(facility, service_id),
         "schedules": schedules(facility, service_id) if level == "iop" else [],
         "languages": [{"id": hsds_id("language", service_id, value), "service_id": service_id,
-                       "name": _label("languages", value)} for value in facility.get("languages") or []],
+                       "name": term_label("languages", value, "en")} for value in facility.get("languages") or []],
         "cost_options": [{"id": hsds_id("cost_option", service_id, value), "service_id": service_id,
-                          "option": _label(group, value)} for group, value in paying],
+                          "option": term_label(group, value, "en")} for group, value in paying],
         "funding": [{"id": hsds_id("funding", service_id, value), "service_id": service_id,
-                     "source": _label("payment", value)}
+                     "source": term_label("payment", value, "en")}
                     for value in facility.get("payment") or [] if value in FUNDING],
         "attributes": [{"id": hsds_id("attribute", service_id, term["code"]), "link_id": service_id,
                         "link_type": "service", "link_entity": "service", "taxonomy_term_id": term["id"],

@@ -3,16 +3,19 @@
 `names_expanded` holds the names with SAMHSA's abbreviations spelled out ("Outpt Trt Ctr" →
 "outpatient treatment center"), so that the words people type find them; the distribution has no
 synonym filter to do this at search time. `hsds_ids` holds the ids of the facility's HSDS objects
-(facility.hsds), which the HSDS API finds a facility by. Both are left out when records are read back.
+(facility.hsds), which the HSDS API finds a facility by. `facet_values` holds every faceted value
+the record has as "group:value" (facility.filter_groups.facet_values), which facets are counted on.
+All three are left out when records are read back.
 """
 
 import orjson
 
 from facility.abbreviations import expand, expansions_of
+from facility.filter_groups import facet_values
 from facility.hsds import object_ids
 from facility.model import Facility
 
-SEARCH_ONLY_FIELDS = ["names_expanded", "hsds_ids"]
+SEARCH_ONLY_FIELDS = ["names_expanded", "hsds_ids", "facet_values"]
 
 
 def names_expanded(record: Facility) -> str | None:
@@ -23,7 +26,8 @@ def names_expanded(record: Facility) -> str | None:
 def document_json(record: Facility) -> bytes:
     """The record as JSON (what model_dump_json gives, as bytes, ready for a bulk request)."""
     body = record.__pydantic_serializer__.to_json(record)
-    added = {"hsds_ids": object_ids({"id": record.id, "levels_of_care": record.levels_of_care})}
+    added = {"hsds_ids": object_ids({"id": record.id, "levels_of_care": record.levels_of_care}),
+             "facet_values": facet_values(orjson.loads(body))}
     if (expanded := names_expanded(record)) is not None:
         added["names_expanded"] = expanded
     return body[:-1] + b"," + orjson.dumps(added)[1:]

@@ -1,13 +1,13 @@
 """The index's settings and mapping, as plain data (snapshot-tested).
 
 `dynamic: strict` makes a Facility field without a mapping an error at load time, never a
-silently guessed type. Facets are keyword fields; `location` is a geo_point; the fields the
-search box matches (defaults.TEXT_BOOSTS) are text, the name with a lower-cased keyword
-sub-field for sorting and exact matches.
+silently guessed type. Filters test keyword fields and facets count one, `facet_values`; `location`
+is a geo_point; the fields the search box matches (defaults.TEXT_BOOSTS) are text, the name with a
+lower-cased keyword sub-field for sorting and exact matches.
 
 A field gets only what searches use of it, since every term indexed costs each document its
-share of a load: a keyword field terms and doc values when a facet counts it, terms alone when
-a filter (facility.filter_groups) tests it, and nothing beyond `_source` when it is only shown
+share of a load: a keyword field terms and doc values when an aggregation counts it, terms alone
+when a filter (facility.filter_groups) tests it, and nothing beyond `_source` when it is only shown
 (most of a listing's hundred or so service values; `service_codes` keeps every code searchable).
 """
 
@@ -16,7 +16,9 @@ from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES
 from facility.taxonomy import GROUPS
 
 KEYWORD = {"type": "keyword"}
-COUNTED = {group.field for group in FILTER_GROUPS.values() if group.field and group.faceted}
+# Counted by a terms aggregation: the HSDS API's services per level, the states list. Facets count
+# `facet_values` instead (indexer.documents).
+COUNTED = {"levels_of_care", "address.state"}
 FILTERED = {group.field for group in FILTER_GROUPS.values() if group.field} | {
     service.field for service in (*SERVICES.values(), *NOTICES.values())} | {
     "address.zip"}  # the HSDS API's postcode
@@ -47,6 +49,9 @@ MAPPING = {
         "name2": text("name2"),
         "names_expanded": text("names_expanded"),  # search only (indexer.documents)
         "hsds_ids": {"type": "keyword", "doc_values": False},  # search only (indexer.documents)
+        # Counted, never filtered on (search only, indexer.documents); its ordinals are built at refresh,
+        # not by the first search after it.
+        "facet_values": {"type": "keyword", "index": False, "eager_global_ordinals": True},
         "address": {
             "properties": {
                 "street1": text("address.street1"),

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from facility import defaults
 from facility.hsds import LISTED_FIELDS, level_order, term_level
-from search_api.query import SEARCH_ONLY_FIELDS, text_clause
+from indexer.documents import SEARCH_ONLY_FIELDS
+from search_api.query import text_clause
 
 
 @dataclass(frozen=True)

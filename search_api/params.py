@@ -107,6 +107,7 @@ class SearchParams:
     include_retired: bool = False
     modified_after: date | None = None
     near: NearFacility | None = None
+    facets: bool = False
 
     def place_resolution(self) -> Resolution | None:
         if self.place is None:
@@ -201,12 +202,15 @@ async def search_params(
                                                              "after this date (YYYY-MM-DD), as of the source's "
                                                              "date")] = None,
     near: Annotated[NearFacility | None, Depends(near_facility)] = None,
+    facets: Annotated[bool, Query(description="also count, for each filter group, the matches each of its "
+                                              "values would give (exact counts; a search page's filter panel)")
+                      ] = False,
     **filters: list[Enum] | None,
 ) -> SearchParams:
     chosen = {param: tuple(dict.fromkeys(v.value for v in filters[param] or [])) for param in FILTER_GROUPS}
     together = frozenset(group.value for group in match_all or [])
     return SearchParams(lat, lon, zip, place, radius_mi, q, chosen, together, sort, size, page, cursor,
-                        include_retired, modified_after, near)
+                        include_retired, modified_after, near, facets)
 
 
 def preferred_language(accept_language: str | None) -> str:

@@ -8,17 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from facility import defaults
-from facility.filter_groups import FILTER_GROUPS, Service
+from facility.filter_groups import FACET_VALUES, FILTER_GROUPS, Service
 
 SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "location", "location_precision",
                  "levels_of_care", "payment", "payment_assistance", "ages", "languages",
                  "populations", "genders", "opioid_medications", "care_types", "telehealth", "co_occurring",
                  "service_codes", "site.evening", "site.weekend", "site.opening_hours", "site.schedules",
                  "verified_on", "status", "last_listed", "modified_on"]
-# Fields the index keeps for search, not part of the record (indexer.documents declares them for the index).
-SEARCH_ONLY_FIELDS = ["names_expanded", "hsds_ids"]
 # Facilities the newest directory edition no longer lists (facility.editions), left out unless asked for.
 LISTED_ONLY = {"bool": {"must_not": [{"term": {"status": "retired"}}]}}
+FACET_FIELD = "facet_values"  # indexer.documents
 
 
 @dataclass(frozen=True)
@@ -163,30 +162,30 @@ def main_query(search: Search) -> dict:
     return _all(where)
 
 
-def post_filter(search: Search) -> dict | None:
-    """AND across groups; applied after aggregation so each facet ignores its own selection."""
+def selections(search: Search) -> dict | None:
+    """AND across groups. With facets, a post filter: applied after counting, so that each group's
+    counts ignore its own selection."""
     clauses = [selection_clause(search, p) for p in search.filters]
     clauses = [c for c in clauses if c is not None]
     return _all(clauses) if clauses else None
 
 
 def facet_aggregations(search: Search) -> dict:
-    """Each group counts over the other groups' selections. Groups with the same such filter (every
-    group without a selection shares "all selections") are counted under one filter aggregation:
-    Elasticsearch then evaluates each distinct filter once, not once per group."""
-    by_filter: dict[tuple[str, ...], dict] = {}  # the other groups with a selection → their aggregation
-    for param, group in FILTER_GROUPS.items():
-        if not group.faceted:
-            continue
-        if group.services:
-            counts = {"filters": {"filters": {v: service_clause(group.services[v]) for v in group.values}}}
-        else:
-            counts = {"terms": {"field": group.field, "size": len(group.values) + 10}}
+    """Each group counts over the other groups' selections, on the index's one field of every faceted
+    value (facility.filter_groups.facet_values). Groups with the same such filter (every group without
+    a selection shares "all selections") are counted by one terms aggregation, which returns every one
+    of their values (its size is their number), so each count is exact."""
+    by_filter: dict[tuple[str, ...], list[str]] = {}  # the other groups with a selection → the groups counted
+    for param in FACET_VALUES:
         others = tuple(p for p, values in search.filters.items() if values and p != param)
-        if others not in by_filter:
-            by_filter[others] = {"filter": _all([selection_clause(search, p) for p in others]), "aggs": {}}
-        by_filter[others]["aggs"][param] = counts
-    return {f"counted_{n}": aggregation for n, aggregation in enumerate(by_filter.values())}
+        by_filter.setdefault(others, []).append(param)
+    aggregations = {}
+    for n, (others, params) in enumerate(by_filter.items()):
+        counted = [value for param in params for value in FACET_VALUES[param]]
+        aggregations[f"counted_{n}"] = {
+            "filter": _all([selection_clause(search, p) for p in others]),
+            "aggs": {"values": {"terms": {"field": FACET_FIELD, "size": len(counted), "include": counted}}}}
+    return aggregations
 
 
 def sort_clause(search: Search) -> list:
@@ -213,8 +212,11 @@ def search_body(search: Search, facets: bool = True) -> dict:
         body["search_after"] = list(search.after)
     elif search.offset:
         body["from"] = search.offset
-    if (post := post_filter(search)) is not None:
-        body["post_filter"] = post
+    if (chosen := selections(search)) is not None:
+        if facets:
+            body["post_filter"] = chosen
+        else:  # nothing counted past the selections: they narrow the query itself, which is cheaper
+            body["query"] = {"bool": {"must": [body["query"]], "filter": [chosen]}}
     aggregations = facet_aggregations(search) if facets else {}
     if (band := band_aggregation(search)) is not None:
         aggregations["band"] = band

@@ -1,6 +1,6 @@
 """Elasticsearch hits and aggregations → the API's JSON and CSV."""
 
-from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES, Service, has_service
+from facility.filter_groups import FACET_VALUES, FILTER_GROUPS, NOTICES, SERVICES, Service, has_service
 from facility.geo import distance_miles
 from facility.hours import stated_hours
 from facility.i18n import gettext_for
@@ -86,23 +86,19 @@ def facets(aggregations: dict, search: Search, lang: str) -> dict:
     """Each faceted group's label and values with their counts, labelled in `lang`."""
     words = vocabulary(lang)
     out = {}
-    counted = {param: counts for aggregation in aggregations.values() for param, counts in aggregation.items()
-               if param in FILTER_GROUPS}
-    for param, group in FILTER_GROUPS.items():
-        if not group.faceted:
-            continue
-        counts = counted[param]
-        if "buckets" in counts and isinstance(counts["buckets"], dict):
-            found = {value: bucket["doc_count"] for value, bucket in counts["buckets"].items()}
-        else:
-            found = {bucket["key"]: bucket["doc_count"] for bucket in counts["buckets"]}
+    counted: dict[str, dict[str, int]] = {param: {} for param in FACET_VALUES}
+    for aggregation in aggregations.values():  # query.facet_aggregations'
+        for bucket in aggregation["values"]["buckets"]:
+            param, value = bucket["key"].split(":", 1)
+            counted[param][value] = bucket["doc_count"]
+    for param, found in counted.items():
         selected = search.filters.get(param, ())
         out[param] = {
             "label": words.groups[param],
             "values": [{"value": value, "label": label, "count": found.get(value, 0),
                         "selected": value in selected}
                        for value, label in words.values[param].items()
-                       if found.get(value) or value in selected or group.lists_unfound],
+                       if found.get(value) or value in selected or FILTER_GROUPS[param].lists_unfound],
         }
     return out
 

@@ -114,7 +114,8 @@ class SearchResponse(BaseModel):
     total: int
     results: list[Result]
     next_cursor: str | None = Field(description="pass as cursor for the next page; null on the last")
-    facets: dict[str, Facet] = Field(description="filter parameter → its values with counts")
+    facets: dict[str, Facet] | None = Field(description="with facets=true: filter parameter → its values with "
+                                                         "counts; else null")
     query: QueryEcho
 
 

@@ -15,12 +15,13 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from facility import defaults
 from facility.places import Resolution
 from facility.provenance import by_source
+from indexer.documents import SEARCH_ONLY_FIELDS
 from search_api.band import searches
 from search_api.cache import AnswerCache, wants_fresh
 from search_api.deps import Client, Settings
 from search_api.errors import NotFound
 from search_api.params import Lang, SearchParams, encode_cursor, language_headers, search_params
-from search_api.query import SEARCH_ONLY_FIELDS, Search, search_body, search_key
+from search_api.query import Search, search_body, search_key
 from search_api.results import CSV_COLUMNS, csv_row, facets, page_url, results
 from search_api.schemas import (CSV_RESPONSE, ERROR_RESPONSES, NDJSON_RESPONSE, NOT_FOUND, FacilityRecord,
                                 SearchResponse)
@@ -71,17 +72,19 @@ def query_echo(search: Search, resolved: dict | None, resolution: Resolution | N
 async def search_facilities(request: Request, client: Client, settings: Settings, params: Params, lang: Lang):
     search, resolved, resolution = params.search()
     answers: AnswerCache = request.app.state.answers
-    found = await answers.answer(("search", search_key(search), lang),
-                                 lambda: found_json(client, settings, search, lang), fresh=wants_fresh(request.headers))
+    found = await answers.answer(("search", search_key(search), params.facets, lang),
+                                 lambda: found_json(client, settings, search, params.facets, lang),
+                                 fresh=wants_fresh(request.headers))
     # The echo tells how this request asked the search, which requests sharing the answer differ in.
     echo = query_echo(search, resolved, resolution, None if search.after is not None else params.page)
     return Response(found + b',"query":' + orjson.dumps(echo) + b"}", media_type="application/json",
                     headers=language_headers(lang))
 
 
-async def found_json(client: AsyncElasticsearch, settings: ApiSettings, search: Search, lang: str) -> bytes:
+async def found_json(client: AsyncElasticsearch, settings: ApiSettings, search: Search, facet_counts: bool,
+                     lang: str) -> bytes:
     """The search's answer as JSON but for its last member, the query echo: without the closing brace."""
-    search, response = await run_search(client, search, facet_counts=True, index=settings.alias)
+    search, response = await run_search(client, search, facet_counts, index=settings.alias)
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]["value"]
     shown = hits[: search.size]
@@ -90,7 +93,7 @@ async def found_json(client: AsyncElasticsearch, settings: ApiSettings, search: 
         "total": total,
         "results": results(shown, search.point, settings.site_url, lang),
         "next_cursor": encode_cursor(search.sort, shown[-1]["sort"]) if more and shown else None,
-        "facets": facets(response["aggregations"], search, lang),
+        "facets": facets(response["aggregations"], search, lang) if facet_counts else None,
     })[:-1]
 
 

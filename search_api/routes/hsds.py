@@ -22,11 +22,11 @@ from facility.geo import zip_point
 from facility.hsds import (TAXONOMY_ID, level_order, organization_full, organization_list_item, service,
                            service_at_location_full, service_at_location_list_item, service_list_item, taxonomy,
                            taxonomy_terms, terms_by_id)
+from indexer.documents import SEARCH_ONLY_FIELDS
 from search_api.deps import Client, Settings
 from search_api.errors import NotFound, invalid
 from search_api.hsds import (HsdsQuery, every_facility_query, facility_query, level_counts, level_counts_body,
                              page, page_slices, slice_body, source)
-from search_api.query import SEARCH_ONLY_FIELDS
 from search_api.schemas import ERROR_RESPONSES, HSDS_NOT_FOUND, HsdsAbout, HsdsPage
 from search_api.stored import every_facility
 

@@ -345,6 +345,7 @@
     if (query.get("level") === ALL_LEVELS) query.delete("level");
     query.set("size", SIZE);
     query.set("lang", lang);
+    query.set("facets", "true"); // the filter panel shows each value's count
     fetch(api + "/v1/facilities?" + query.toString(), { headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {

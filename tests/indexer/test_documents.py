@@ -16,7 +16,8 @@ def test_names_without_abbreviations_add_no_spelled_out_names():
     record = make_facility(name="Blue Ridge Recovery")
     document = orjson.loads(document_json(record))
     assert "names_expanded" not in document
-    assert {k: v for k, v in document.items() if k != "hsds_ids"} == orjson.loads(record.model_dump_json())
+    assert {k: v for k, v in document.items() if k not in ("hsds_ids", "facet_values")} == \
+        orjson.loads(record.model_dump_json())
 
 
 def test_the_ids_of_the_facilitys_hsds_objects_are_stored_for_search():
@@ -24,3 +25,12 @@ def test_the_ids_of_the_facilitys_hsds_objects_are_stored_for_search():
     document = orjson.loads(document_json(record))
     assert document["hsds_ids"] == object_ids(record.model_dump(mode="json")) and len(document["hsds_ids"]) == 6
     assert stored_record(document) == record
+
+
+def test_every_faceted_value_is_stored_for_counting():
+    record = make_facility(levels_of_care=["iop", "outpatient"], payment=["medicaid"], telehealth=True,
+                           service_codes=["DAOF", "GCO"])
+    values = set(orjson.loads(document_json(record))["facet_values"])
+    assert {"level:iop", "level:outpatient", "payment:medicaid", "service:telehealth", "service:drug_testing",
+            "service:group_counseling"} <= values
+    assert not any(value.startswith(("code:", "service:detox")) for value in values)

@@ -8,7 +8,6 @@ from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES
 from facility.model import Facility
 from indexer.documents import SEARCH_ONLY_FIELDS
 from indexer.mapping import MAPPING, index_body
-from search_api.query import SEARCH_ONLY_FIELDS as QUERY_SEARCH_ONLY_FIELDS
 
 SNAPSHOT = Path(__file__).with_name("mapping.snapshot.json")
 
@@ -62,8 +61,9 @@ def test_searches_find_what_they_filter_on_and_count_what_they_facet():
     tested = [s.field for s in (*SERVICES.values(), *NOTICES.values())] + \
         [g.field for g in FILTER_GROUPS.values() if g.field]
     assert all(_spec(path).get("index", True) for path in tested)
-    counted = [g.field for g in FILTER_GROUPS.values() if g.field and g.faceted]
-    assert "payment" in counted and all(_spec(path).get("doc_values", True) for path in counted + ["id"])
+    assert _spec("facet_values") == {"type": "keyword", "index": False, "eager_global_ordinals": True}
+    assert all(_spec(path).get("doc_values", True) for path in ("levels_of_care", "address.state", "id"))
+    assert _spec("payment") == {"type": "keyword", "doc_values": False}  # filtered on; counted in facet_values
     assert _spec("service_codes") == {"type": "keyword", "doc_values": False}  # any code can be asked for
 
 
@@ -78,12 +78,8 @@ def test_what_only_a_page_shows_is_kept_but_not_indexed():
     assert _spec("address.street1") == {"type": "text", "index": False}
 
 
-def test_strict_mapping_with_geo_point_and_keyword_facets():
+def test_strict_mapping_with_geo_point():
     assert MAPPING["dynamic"] == "strict"
     assert MAPPING["properties"]["location"] == {"type": "geo_point"}
-    assert MAPPING["properties"]["payment"] == {"type": "keyword"}
     assert index_body(1, 0)["settings"]["refresh_interval"] == "-1"
 
-
-def test_the_api_leaves_out_the_fields_the_index_keeps_for_search():
-    assert QUERY_SEARCH_ONLY_FIELDS == SEARCH_ONLY_FIELDS

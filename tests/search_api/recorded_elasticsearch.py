@@ -40,12 +40,15 @@ class Scenario:
 
 # Kept small: few hits, a radius with few facilities.
 SCENARIOS = {
-    "search_near_zip": Scenario("/v1/facilities", {"zip": "22902", "radius_mi": 10, "level": "iop", "size": 1}),
-    "search_text_in_state": Scenario("/v1/facilities", {"q": "Region Ten", "state": "VA", "size": 1}),
-    "search_by_therapy": Scenario("/v1/facilities", {"therapy": "trauma_counseling", "state": "VT", "size": 1}),
+    "search_near_zip": Scenario("/v1/facilities", {"zip": "22902", "radius_mi": 10, "level": "iop", "size": 1,
+                                                   "facets": "true"}),
+    "search_text_in_state": Scenario("/v1/facilities", {"q": "Region Ten", "state": "VA", "size": 1,
+                                                        "facets": "true"}),
+    "search_by_therapy": Scenario("/v1/facilities", {"therapy": "trauma_counseling", "state": "VT", "size": 1,
+                                                     "facets": "true"}),
     "search_place": Scenario("/v1/facilities", {"place": "Charlottesvile, VA", "level": "iop", "size": 1}),
     "search_codes_all": Scenario("/v1/facilities", {"code": ["OIT", "ODT"], "match_all": "code", "state": "VT",
-                                                    "size": 1}),
+                                                    "size": 1, "facets": "true"}),
     "csv_near_zip": Scenario("/v1/facilities.csv", {"zip": "22902", "radius_mi": 5, "level": "iop"}),
     "ndjson_in_state": Scenario("/v1/facilities.ndjson", {"state": "VT", "level": "iop", "service": "telehealth"}),
     "facility": Scenario("/v1/facilities/07f51516406bea36"),

@@ -3,6 +3,7 @@
 from datetime import datetime, timezone
 
 from facility.hsds import level_order
+from indexer.documents import SEARCH_ONLY_FIELDS
 from search_api.hsds import HsdsQuery, facility_query, level_counts, page, page_slices, slice_body
 
 
@@ -45,7 +46,7 @@ def test_near_a_postcode_filters_by_distance_and_sorts_nearest_first():
     assert {"term": {"levels_of_care": "iop"}} in body["query"]["bool"]["filter"]
     assert "_geo_distance" in body["sort"][0] and body["sort"][1] == {"id": "asc"} and body["from"] == 20
     assert "includes" in body["_source"] and "sources" not in body["_source"]["includes"]
-    assert slice_body(ask, "iop", 0, 10, full=True)["_source"] == {"excludes": ["names_expanded", "hsds_ids"]}
+    assert slice_body(ask, "iop", 0, 10, full=True)["_source"] == {"excludes": SEARCH_ONLY_FIELDS}
 
 
 def test_the_page_says_where_it_is():

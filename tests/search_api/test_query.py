@@ -3,7 +3,7 @@
 from datetime import date
 
 from search_api.query import (LISTED_ONLY, Point, Search, band_aggregation, band_query, facet_aggregations,
-                              group_clause, main_query, post_filter, radius_clause, search_body, search_key,
+                              group_clause, main_query, selections, radius_clause, search_body, search_key,
                               sort_clause, text_clause)
 
 CVILLE = Point(38.03, -78.48)
@@ -52,16 +52,16 @@ def test_match_all_ands_a_groups_values():
         {"term": {"telehealth": True}}, {"terms": {"service_codes": ["DAUT", "DAOF", "BABA"]}}]}}
     search = Search(filters={"payment": ("medicaid", "medicare"), "level": ("iop", "php")},
                     match_all=frozenset({"payment"}))
-    assert post_filter(search) == {"bool": {"filter": [
+    assert selections(search) == {"bool": {"filter": [
         group_clause("payment", ("medicaid", "medicare"), match_all=True),
         {"terms": {"levels_of_care": ["iop", "php"]}}]}}
 
 
 def test_codes_filter_but_are_not_counted_in_facets():
     assert group_clause("code", ("OIT", "MD")) == {"terms": {"service_codes": ["OIT", "MD"]}}
-    counted = [param for aggregation in facet_aggregations(Search(filters={"code": ("OIT",)})).values()
-               for param in aggregation["aggs"]]
-    assert "code" not in counted and "level" in counted
+    counted = [value for aggregation in facet_aggregations(Search(filters={"code": ("OIT",)})).values()
+               for value in aggregation["aggs"]["values"]["terms"]["include"]]
+    assert "level:iop" in counted and not any(value.startswith("code:") for value in counted)
 
 
 def test_a_state_place_is_searched_whole():
@@ -87,13 +87,14 @@ def test_or_within_a_group_and_across_groups():
         {"term": {"telehealth": True}}, {"term": {"opioid_medications": "methadone"}}],
         "minimum_should_match": 1}}
     search = Search(filters={"payment": ("medicaid",), "level": ("iop",)})
-    assert post_filter(search) == {"bool": {"filter": [{"terms": {"payment": ["medicaid"]}},
+    assert selections(search) == {"bool": {"filter": [{"terms": {"payment": ["medicaid"]}},
                                                        {"terms": {"levels_of_care": ["iop"]}}]}}
-    assert post_filter(Search()) is None
+    assert selections(Search()) is None
 
 
 def counted_under(aggs: dict, param: str) -> dict:
-    return next(aggregation for aggregation in aggs.values() if param in aggregation["aggs"])
+    return next(aggregation for aggregation in aggs.values()
+                if any(value.startswith(f"{param}:") for value in aggregation["aggs"]["values"]["terms"]["include"]))
 
 
 def test_each_facet_ignores_its_own_selection():
@@ -102,8 +103,9 @@ def test_each_facet_ignores_its_own_selection():
     assert counted_under(aggs, "level")["filter"] == {"bool": {"filter": [{"terms": {"payment": ["medicaid"]}}]}}
     assert counted_under(aggs, "age")["filter"]["bool"]["filter"] == [{"terms": {"payment": ["medicaid"]}},
                                                                       {"terms": {"levels_of_care": ["iop"]}}]
-    assert counted_under(aggs, "language")["aggs"]["language"]["terms"]["field"] == "languages"
-    assert set(counted_under(aggs, "service")["aggs"]["service"]["filters"]["filters"]) >= {"telehealth", "co_occurring"}
+    terms = counted_under(aggs, "language")["aggs"]["values"]["terms"]
+    assert terms["field"] == "facet_values" and {"language:spanish", "service:telehealth"} <= set(terms["include"])
+    assert terms["size"] == len(terms["include"])  # every value counted: exact counts
 
 
 def test_groups_sharing_a_filter_are_counted_under_one_aggregation():
@@ -111,6 +113,14 @@ def test_groups_sharing_a_filter_are_counted_under_one_aggregation():
     aggs = facet_aggregations(Search(filters={"payment": ("medicaid",), "level": ("iop",)}))
     assert len(aggs) == 3 and counted_under(aggs, "age") is counted_under(aggs, "state")
     assert len(facet_aggregations(Search())) == 1
+
+
+def test_without_facets_the_selections_narrow_the_query():
+    search = Search(text="hope", filters={"payment": ("medicaid",)})
+    counted, plain = search_body(search), search_body(search, facets=False)
+    assert counted["post_filter"] == selections(search) and counted["query"] == main_query(search)
+    assert "post_filter" not in plain
+    assert plain["query"] == {"bool": {"must": [main_query(search)], "filter": [selections(search)]}}
 
 
 def test_sorts_end_with_a_unique_tiebreaker():

@@ -64,6 +64,7 @@ def test_search_by_a_misspelled_city():
     assert query["point"]["source"] == "place" and query["radius_mi"] == 25
     first = body["results"][0]
     assert first["offers_iop"] and first["distance_mi"] <= 25
+    assert body["facets"] is None  # counted only when asked (facets=true)
     assert first["page_url"] == facility_path(first)
 
 

@@ -284,7 +284,7 @@ def test_from_index_then_the_indexer_merges_what_the_sites_say(es, es_url, alias
         found = api.get("/v1/facilities", params={"state": "VA", "service": "evening"}).json()
         assert [r["id"] for r in found["results"]] == [HARBOR] and "evening" in found["results"][0]["services"]
         assert found["results"][0]["verified_on"] == harbor["verified_on"]
-        counts = {v["value"]: v["count"] for v in api.get("/v1/facilities", params={"state": "VA"}).json()
+        counts = {v["value"]: v["count"] for v in api.get("/v1/facilities", params={"state": "VA", "facets": "true"}).json()
                   ["facets"]["service"]["values"]}
         assert counts["evening"] == 1 and counts["weekend"] == 0 and counts["telehealth"] == 1
 
@@ -305,7 +305,7 @@ def test_quotes_show_on_the_facility_page_in_both_languages_and_feed_no_filter(c
     with TestClient(create_app(ApiSettings(elasticsearch=Access((es_url,)), alias=alias))) as api:
         # The sober-living page's Sunday group is quoted, never a weekend filter, facet or badge.
         assert api.get("/v1/facilities", params={"state": "CO", "service": "weekend"}).json()["total"] == 0
-        found = api.get("/v1/facilities", params={"state": "CO", "service": "evening"}).json()
+        found = api.get("/v1/facilities", params={"state": "CO", "service": "evening", "facets": "true"}).json()
         assert [r["id"] for r in found["results"]] == [ASPEN] and "weekend" not in found["results"][0]["services"]
         counts = {v["value"]: v["count"] for v in found["facets"]["service"]["values"]}
         assert counts["weekend"] == 0 and counts["evening"] == 1

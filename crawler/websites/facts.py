@@ -104,10 +104,11 @@ class SiteReading:
             self._cite("telehealth", finding.value, url, read_on, finding)
 
     def facts(self, state: str | None) -> SiteFacts:
-        """The site's facts for a facility in `state`: another state's Medicaid plans are not its
-        own, and a name the site also says it does not take is not stated as taken."""
+        """The site's facts for a facility in `state`: another state's Medicaid plans, and what the site
+        takes in another state only, are not its own, and a name the site also says it does not take is
+        not stated as taken."""
         derived = [hours for hours in map(weekly_hours, self.schedules) if hours]
-        carriers = sorted({n.name for n in self.carriers} - self.refused)
+        carriers = sorted({n.name for n in self.carriers if n.serves(state)} - self.refused)
         plans = sorted({n.name for n in self.medicaid_plans if n.serves(state)} - self.refused)
         named = {"insurance_carriers": carriers, "medicaid_plans": plans}
         evidence = [e for e in self.evidence if e.field not in named or e.value in named[e.field]]

@@ -17,9 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 
 ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Blog", "ScholarlyArticle", "TechArticle",
                            "Report", "OpinionNewsArticle", "AnalysisNewsArticle", "SocialMediaPosting",
-                           "LiveBlogPosting", "MedicalScholarlyArticle"})
+                           "LiveBlogPosting", "MedicalScholarlyArticle", "PodcastEpisode", "PodcastSeries",
+                           "VideoObject"})
 _ARTICLE_PATH = re.compile(r"/(?:blogs?|news|articles?|resources|insights|posts?|stories|press|learn|library|"
-                           r"education|guides?|magazine|newsroom)(?:/|$)|/(?:19|20)\d\d/\d\d?/|"
+                           r"education|guides?|magazine|newsroom|podcasts?|episodes?|videos?|webinars?)(?:/|$)|/(?:19|20)\d\d/\d\d?/|"
                            # "/addiction-treatment-blog/", "/recovery-insights/", "/rehab-guide/": a section of posts
                            r"/[\w-]+-(?:blog|news|articles|insights|guides?|stories)(?:/|$)|"
                            r"/(?:blog|news|articles)-[\w-]+/[\w-]+", re.I)
@@ -27,6 +28,7 @@ _ARTICLE_PATH = re.compile(r"/(?:blogs?|news|articles?|resources|insights|posts?
 _BYLINE = re.compile(r"^\s*(?i:by|written by|posted by|published by|(?:medically |clinically )?reviewed by|"
                      r"author)(?::\s*|\s+)(?:Dr\.?\s+)?[A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]*)+", re.M)
 _BYLINE_LINES = 8  # an author line sits near the top of the text
+_MASTHEAD_LINES = 3  # the site's name and the line under it
 
 def words(*phrases: str) -> re.Pattern:
     """Any of the phrases as whole words, in any case (a phrase may itself be a regular expression)."""
@@ -111,8 +113,9 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     if _CARRIER_PATH.search(parts.path) or (_COVERAGE_TITLE.search(title) and any(
             _named(name, title.lower()) for name in carrier_names)):
         return PageKind.CARRIER
-    if _HOUSING.search(parts.path) or _HOUSING.search(title):
-        return PageKind.HOUSING
+    masthead = "\n".join(lines[:_MASTHEAD_LINES])
+    if _HOUSING.search(parts.path) or _HOUSING.search(title) or _SOBER_LIVING.search(masthead):
+        return PageKind.HOUSING  # a sober-living house's site says so under its name ("Sober Living for Women")
     return PageKind.FACILITY
 
 
@@ -149,7 +152,10 @@ _GUIDE_TITLE = re.compile(r"^(?:what|how|why|when|is|are|does|do|can|should|sign
                           r"understanding|a guide|the guide|guide to|glossary|\d+ (?:[\w'-]+ ){0,3}(?:signs|ways|tips|"
                           r"reasons|things|benefits|questions|myths|steps|facts|mistakes))\b|"
                           r"\b(?:vs\.?|versus|launch\w*|coming soon|now open|announc\w*|everything you need to know|"
-                          r"(?:a |the )?complete guide)\b|: what (?:to|you)", re.I)
+                          r"(?:a |the )?complete guide)\b|: what (?:to|you)|"
+                          # a post's subtitle: "IOP for College Students: Getting Help Without Dropping Out"
+                          r":\s+(?:how|why|when|getting|finding|making|staying|choosing|balancing|managing|navigating|"
+                          r"keeping|building)\b", re.I)
 _FAQ_PATH = re.compile(r"/(?:faqs?|faq-items?|ufaqs?|questions|services_questions|frequently-asked-questions)/[\w-]+",
                        re.I)
 # What a blog or news post carries around its text and a program page does not: a date line under the title,
@@ -180,6 +186,7 @@ _OTHER_ORGANISATIONS_TITLE = re.compile(r"^(?:community|local|other|helpful|part
 _JOBS = re.compile(r"/(?:careers?|jobs?|employment|join-our-team|work-with-us|openings)(?:/|$)", re.I)
 _CARRIER_PATH = re.compile(r"/(?:insurance|insurance-coverage|insurance-providers|coverage|payers?)/[\w-]+/?$", re.I)
 _COVERAGE_TITLE = re.compile(r"\b(?:cover(?:s|age|ed)?|pay|pays|insurance|rehab|treatment)\b", re.I)
+_SOBER_LIVING = re.compile(r"sober[- ]living|recovery[- ](?:residence|home|house)s?|halfway house", re.I)
 _HOUSING = re.compile(r"sober[- ]living|recovery[- ](?:residence|home|house)s?|halfway|transitional[- ]living|"
                       r"residential|inpatient|detox|partial[- ]hospitali[sz]ation|\bPHP\b|day[- ]treatment", re.I)
 

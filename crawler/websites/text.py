@@ -59,7 +59,7 @@ _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|off
                           r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
                           r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|"
                           r"dosing|pharmacy|pick-?up|closed|closes|front office|labs?|screenings?|MAT clinic|"
-                          r"by appointment)\b|"
+                          r"by appointment|(?:counseling|therapy|individual) appointments?)\b|"
                           # under "Hours" or "Clinic hours": the opening hours, not a session
                           r"^(?:our |business |clinic |office |opening |regular )?hours\b(?! (?:per|a|each) week)|"
                           r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}|" + _OTHER_ACTIVITY, re.I)
@@ -133,6 +133,7 @@ _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|exce
                        r"out[- ]of[- ]network|stopped|discontinued|ended|in[- ]person only|only in[- ]person)\b|"
                        r"n't\b|[✗✘❌]", re.I)
 _PROGRAM_OR_SERVICE = re.compile(_PROGRAM.pattern + r"|\b(?:therapy|counseling|visits?|appointments?)\b", re.I)
+_OPTION_WORDS = 5  # a dropdown option is one name
 _SHORT_LINE_WORDS = 8  # a heading or list line, without a full stop ("Virtual IOP"), states by naming
 _LESSON = re.compile(r"\b(?:vs\.?|versus|guide|benefits|what|how|why|pros|cons)\b", re.I)  # a post's title in a sidebar
 # Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").
@@ -193,8 +194,8 @@ def _days(sentence: str) -> tuple[str, ...]:
     for index, match in enumerate(matches):
         word = match.group(2)
         if word:
-            if not (named and word.lower() in ("weekday", "weekend") and not _timed_next(sentence[match.end():])):
-                days.update(DAYS[:5] if word.lower().startswith("weekday") else DAYS[5:])
+            if word.lower().startswith("weekday") and not (named and not _timed_next(sentence[match.end():])):
+                days.update(DAYS[:5])  # "weekends" names no day: a weekend track may meet on either
             continue
         day = _DAY_INDEX[match.group(1).lower()]
         days.add(DAYS[day])
@@ -317,7 +318,7 @@ def minutes(clock: str) -> int:
 class InsuranceName:
     name: str
     kind: str  # "carrier" or "medicaid_plan"
-    states: frozenset[str]  # a state's own Medicaid program or plan; empty where it is not tied to one
+    states: frozenset[str]  # a state's own Medicaid program or plan, or where a page offers it; empty: anywhere
 
     def serves(self, state: str | None) -> bool:
         return not self.states or state in self.states
@@ -405,6 +406,25 @@ class Statement(NamedTuple):
     section: str | None = None  # the heading the line stands under
 
 
+_OTHER_OPTION = re.compile(r"^\W*other\b", re.I)  # "Other / not listed"
+_NONE_THAT_DAY = re.compile(r"^\W*(?:no|closed|none)\b", re.I)
+_CHOOSE = re.compile(r"^\W*(?:-+\s*)?(?:select|choose|pick)\b[\w\s/]{0,30}?(?:\s*-+)?\W*$", re.I)  # a form's dropdown
+
+
+def _options(lines: list[str]) -> set[int]:
+    """The lines that are a form's dropdown options: the names under "-- Select --" up to the first line
+    that is not one name."""
+    found, choosing = set(), False
+    for index, line in enumerate(lines):
+        if _CHOOSE.match(line):
+            choosing = True
+        elif choosing and len(line.split()) <= _OPTION_WORDS and (_names_fill(line) or _OTHER_OPTION.match(line)):
+            found.add(index)
+        else:
+            choosing = False
+    return found
+
+
 def _statements(text: str) -> Iterator[Statement]:
     """The page's sentences as statements to read: each clause between semicolons; a
     line of days or hours, or a short list line, under the heading or question it answers
@@ -415,8 +435,11 @@ def _statements(text: str) -> Iterator[Statement]:
     question = section = lead = None  # lead: the facility's acceptance sentence a list of plans may follow
     header: tuple[tuple[str, ...], ...] | None = None  # days of each column of the table being read
     lines = sentences(text)
+    options = _options(lines)
     paired = False  # the line is the hours under the line of days before it, read with it
     for index, sentence in enumerate(lines):
+        if index in options:
+            continue
         line = _shape(sentence)
         if line.header:
             header = line.header
@@ -433,6 +456,8 @@ def _statements(text: str) -> Iterator[Statement]:
         under_heading = section and not line.program and (line.timed or (
             not line.speaks and _heads_lists(section, line)))
         following = _shape(lines[index + 1]) if index + 1 < len(lines) else None
+        if line.days and not line.ranges and index + 1 < len(lines) and _NONE_THAT_DAY.match(lines[index + 1]):
+            continue  # "WEDNESDAY" over "No IOP groups. ...": a day without the program
         if line.days and not line.ranges and following and following.ranges and not following.days:
             sentence = f"{sentence} {lines[index + 1]}"
             paired = True
@@ -546,8 +571,13 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
     text = without_testimony(text)  # a client's quoted words are not the facility's
     accepting = False  # the page says, in the first person, that the facility takes insurance
     read: set[str] = set()  # a statement the page repeats says nothing new
+    places: frozenset[str] = frozenset()  # the states of the place the lines read are under, if any
     for statement in _statements(text):
         sentence = statement.sentence
+        if heading := _place_heading(sentence):
+            places = heading
+        elif (_shape(sentence).heading and not states_named(sentence)) or _OWN_OFFICES.match(sentence):
+            places = frozenset()  # a new part of the page, or one about every office ("Both offices accept")
         if statement.text in read:
             continue
         read.add(statement.text)
@@ -585,7 +615,7 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
                 _insurance_basis(named, heading, statement.form, host)
             refusing = bool(_NEGATION.search(heading))  # under "We do not accept:"
             for name, accepted in insurance_in(named):  # the heading's names were read on its own line
-                accepted, name = accepted and not refusing, _placed(name, own)
+                accepted, name = accepted and not refusing, _placed(name, named, own, places)
                 target = findings.refused if not accepted else \
                     findings.carriers if name.kind == "carrier" else findings.medicaid_plans
                 target.append(Finding(name, sentence, basis))
@@ -670,20 +700,49 @@ _NAMED_SUBJECT = re.compile(r"^((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*?)(?:'s?|�
                             r"(?:is|are|accepts?|takes?|bills?|participates?)\b")
 
 
+# "Southern Pines programs are in network with ...": the programs of a named organisation, not "our programs".
+_OTHERS_NETWORK = re.compile(r"\b(?!(?:our|this|these|both|all|each|every)\b)\w+ (?:programs?|facilities|centers?|"
+                             r"locations?|hospitals?|clinics?) (?:are|is) (?:also )?in[- ]network\b", re.I)
 # "referred to our partner, which is in network with ...": another organisation takes the plan.
 _SOMEONE_ELSE = words(r"partners?", r"referr?(?:ed|als?|s)?", r"affiliat\w*", "sister")
 
 
 _STATE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, STATE_NAMES.values()), key=len, reverse=True)) + r")\b")
 _STATE_CODES = {name: code for code, name in STATE_NAMES.items()}
+_ZIP = re.compile(r"\b\d{5}(?:-\d{4})?\b")
+_ROW_LABEL = re.compile(r"^\W*(?:" + _STATE.pattern + r")[^|:—–]{0,40}\s*[|:—–]")
+_PEOPLE = re.compile(r"\b(?:residents?|clients?|members?|patients?|people|famil(?:y|ies)|those|anyone|you)\b", re.I)
 
 
-def _placed(name: InsuranceName, statement: str) -> InsuranceName:
-    """A Medicaid plan that serves every state ("Healthy Blue") named beside a state ("Healthy Blue of North
-    Carolina", "for clients who live in North Carolina") serves the states named there."""
-    if name.kind != "medicaid_plan" or name.states:
+_CAPITAL = re.compile(r"\bWashington,?\s+D\.?\s?C\b\.?")  # the District, not the state
+
+
+@lru_cache(maxsize=4096)  # pages repeat their lines
+def states_named(text: str) -> frozenset[str]:
+    return frozenset(_STATE_CODES[found] for found in _STATE.findall(_CAPITAL.sub("District of Columbia", text)))
+
+
+def _place_heading(sentence: str) -> frozenset[str]:
+    """The states a line heads a part of the page about, when it is a place's heading or address and names
+    no plan ("Coeur d'Alene, Idaho clinic — 305 E Sherman Ave ... 83814"; not "For Oregon clients"); else
+    nothing."""
+    line = _shape(sentence)
+    if not (line.heading or _ZIP.search(sentence)) or _PEOPLE.search(sentence) or any(_names(sentence)):
+        return frozenset()
+    return states_named(sentence)
+
+
+def _placed(name: InsuranceName, line: str, statement: str, places: frozenset[str]) -> InsuranceName:
+    """Where a plan or carrier that may serve every state ("Healthy Blue", "Aetna") is offered: a Medicaid
+    plan named beside a state ("Healthy Blue of North Carolina", "for clients who live in North Carolina")
+    serves the states named there; any name in a row a state labels ("Kentucky — Anthem, Humana",
+    "Kentucky (Louisville) | ...") serves that state; else a name under a place's heading serves its states."""
+    if name.states:
         return name
-    states = frozenset(_STATE_CODES[found] for found in _STATE.findall(statement))
+    label = _ROW_LABEL.match(line)
+    states = states_named(statement) if name.kind == "medicaid_plan" else \
+        states_named(label.group()) if label else frozenset()
+    states = states or places
     return InsuranceName(name.name, name.kind, states) if states else name
 
 
@@ -701,6 +760,8 @@ def _insurance_basis(line: str, heading: str, form: str, host: str) -> Basis:
         return Basis.ACCEPTANCE_PROSE
     if speaks_for_itself(line) and _ACCEPTED.search(line):
         return Basis.FIRST_PERSON_ACCEPTANCE
+    if _OTHERS_NETWORK.search(line):
+        return _subject_basis(line, host)  # someone's own sentence, whatever heading it stands under
     heading = heading if form == "under heading" and _names_fill(line) else ""
     if _ACCEPTED.search(heading) and not (_NEGATION.search(heading) or heading.endswith("?")):
         return Basis.LIST_UNDER_HEADING
@@ -713,6 +774,11 @@ def _insurance_basis(line: str, heading: str, form: str, host: str) -> Basis:
         return Basis.ACCEPTING_LINE  # "In network with Aetna, Cigna", "Both offices accept ...", "BCBS accepted."
     if not _ACCEPTED.search(line):
         return Basis.NAME_LIST
+    return _subject_basis(line, host)
+
+
+def _subject_basis(line: str, host: str) -> Basis:
+    """An acceptance sentence's class by its subject: the facility's name, or someone else."""
     named = _NAMED_SUBJECT.match(line)
     own_name = named and re.sub(r"\W", "", named.group(1).lower()) in host.replace("-", "")
     return Basis.OWN_NAME_ACCEPTANCE if own_name else Basis.ACCEPTANCE_PROSE

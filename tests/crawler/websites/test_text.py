@@ -12,7 +12,7 @@ from crawler.websites.text import days_in, insurance_in, read_page, schedules_in
     ("Tuesdays and Thursdays", ["tue", "thu"]),
     ("Friday to Sunday", ["fri", "sat", "sun"]),
     ("on weekdays", ["mon", "tue", "wed", "thu", "fri"]),
-    ("Weekend track", ["sat", "sun"]),
+    ("Weekend track", []),  # a weekend track may meet on either day: it is a weekend one, of no named day
     ("Monthly meetings on the first Monday", ["mon"]),
     ("weekday mornings", ["mon", "tue", "wed", "thu", "fri"]),
     ("Grupo en español: martes y jueves", ["tue", "thu"]),
@@ -232,7 +232,6 @@ def test_insurers_on_a_page_about_one_insurer_are_their_own_class():
     ("Clients are referred to our partner clinic, which is in network with Aetna.", Basis.ACCEPTANCE_PROSE),
     ("Insurance we accept\nAetna\nCigna", Basis.LIST_UNDER_HEADING),
     ("Insurance\nAetna\nCigna", Basis.LIST_UNDER_INSURANCE_HEADING),
-    ("Select your insurance\nAetna\nCigna", Basis.NAME_LIST),  # a form's drop-down list accepts nothing
     ("Ways to pay\nAetna\nCigna\nWe bill TRICARE directly.", Basis.LIST_ON_ACCEPTING_PAGE),
     ("Kentucky Medicaid\nPassport Health Plan, Aetna, WellCare and Humana Healthy Horizons",
      Basis.LIST_UNDER_INSURANCE_HEADING),  # a heading that names a kind of insurance
@@ -245,6 +244,29 @@ def test_insurers_on_a_page_about_one_insurer_are_their_own_class():
 def test_insurance_findings_name_their_class(text, basis):
     findings = read_page(text, host="www.palmcoastrecovery.example")
     assert {f.basis for f in findings.carriers if f.value.name == "Aetna"} == {basis}
+
+
+@pytest.mark.parametrize("text", ["Insurance company\n-- Select --\nAetna\nCigna\nOther / not listed",
+                                  "We accept insurance.\nChoose your plan\nAetna\nCigna"])
+def test_a_forms_drop_down_list_accepts_nothing(text):
+    findings = read_page(text)
+    assert findings.carriers == [] and findings.medicaid_plans == []
+
+
+def test_a_place_heading_places_the_plans_under_it():
+    text = ("Insurance by location\nBoise, Idaho clinic — 10 Main St, Boise, ID 83702\n"
+            "Commercial: PacificSource, Aetna\n"
+            "Spokane, Washington clinic\nCommercial: Premera Blue Cross, Aetna\nBoth offices accept Cigna.\n"
+            "Kentucky — Humana, Anthem")
+    placed = {(f.value.name, tuple(sorted(f.value.states))) for f in read_page(text).carriers}
+    assert placed == {("PacificSource Health Plans", ("ID",)), ("Aetna", ("ID",)), ("Premera Blue Cross", ("WA",)),
+                      ("Aetna", ("WA",)), ("Cigna", ()), ("Humana", ("KY",)), ("Anthem", ("KY",))}
+
+
+def test_a_day_over_no_groups_is_no_session():
+    text = ("IOP group schedule\nMONDAY\n9:00–10:30 AM Process Group\n"
+            "WEDNESDAY\nNo IOP groups. Walk-in assessments only.")
+    assert {day for f in read_page(text).schedules for day in f.value.days} == {"mon"}
 
 
 def test_days_chained_with_hyphens_are_a_list_not_a_range():

@@ -57,7 +57,7 @@ _HEDGE = words("may", "might", "could", "would", "should", "can", "will", r"plan
 # "May", "can" and "will" that give permission or describe what happens, not doubt: "clients may
 # join by video", "can be attended online", "you will join our IOP", "a session will be held".
 _PERMISSION = re.compile(r"\b(?:you|they|clients|patients|participants|members|families|parents|teens|adolescents|"
-                         r"students|residents|adults|anyone|everyone)\s+(?:[\w,'ʻ’-]+\s+){0,6}?(?:may|can|will)\b|"
+                         r"students|residents|adults|anyone|everyone)\s+(?:[\w,'ʻ’-]+\s+){0,10}?(?:may|can|will)\b|"
                          r"\byou'll\b|\b(?:sessions?|groups?|classes|IOP|program) will (?:be held|meet|run)\b|"
                          r"\bcan (?:also )?be (?:joined|attended|completed|accessed|done|held|arranged|scheduled|"
                          r"booked)\b", re.I)
@@ -99,7 +99,7 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     title = _title(lines)
     # One answer of a site's FAQ ("/faq/how-long-are-groups/") asks in its title and answers for the facility.
-    lesson = not _FAQ_PATH.search(parts.path) and (
+    lesson = not _FAQ_PATH.search(parts.path) and not _ASKS_US.search(f"{title} {parts.path.replace('-', ' ')}") and (
         _GUIDE_SLUG.search(parts.path) or title.endswith("?") or _GUIDE_TITLE.search(title))
     if schema_types & ARTICLE_TYPES or byline or _ARTICLE_PATH.search(parts.path) or "p" in parse_qs(parts.query) \
             or lesson or _BYLINE.search("\n".join(lines[:_BYLINE_LINES])) or _posted(lines):
@@ -148,6 +148,10 @@ _TITLE_WORDS = re.compile(r"\b(?:what|how|why|when|is|are|does|do|can|should|vs\
 _GUIDE_SLUG = re.compile(r"/(?:what|how|why|when|where|who|which|is|are|does|do|can|should|signs?|symptoms|"
                          r"benefits|tips|ways|guide|understanding|myths?|\d+)-[\w-]*-[\w-]+/?$|"
                          r"-vs-|/(?:glossary|terms|faqs?-about-[\w-]+)/?$|launch", re.I)
+# A visitor's question to the facility, which its own page answers: "Do you take my insurance?", "What will IOP
+# cost me?"; not a lesson.
+_ASKS_US = re.compile(r"\b(?:do|does) (?:you|we) (?:take|accept|bill)\b|\bmy (?:insurance|plan|coverage)\b|\bcost me\b|"
+                      r"\b(?:will|do) I (?:pay|owe)\b", re.I)
 _GUIDE_TITLE = re.compile(r"^(?:what|how|why|when|is|are|does|do|can|should|signs|symptoms|benefits|tips|ways|"
                           r"understanding|a guide|the guide|guide to|glossary|\d+ (?:[\w'-]+ ){0,3}(?:signs|ways|tips|"
                           r"reasons|things|benefits|questions|myths|steps|facts|mistakes))\b|"

@@ -39,11 +39,12 @@ _DAY_NAME = "(?:" + "|".join(sorted(_DAY_INDEX, key=len, reverse=True)) + ")"
 _DAY_CHAIN = re.compile(rf"\b{_DAY_NAME}(?:-{_DAY_NAME}){{2,}}\b", re.I)
 _DAY_RANGE = re.compile(r"^\s*(?:-|–|—|to|through|thru|a)\s*$", re.I)
 _TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])(?:\.?\s*m\b\.?|\b))?"
-_TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till)\s*" + _TIME, re.I)
+_TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till|\ba\b)\s*" + _TIME, re.I)  # "a": "de 6:00 a 9:00"
 _EARLIEST_UNMARKED_MORNING = 7 * 60  # a clock time without am/pm before 7:00 is in the afternoon or evening
 _NOON = re.compile(r"\bnoon\b", re.I)
 _IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
-_PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes)\b", re.I)
+_PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes|"
+                      r"grupos?|sesiones|programa|se reúnen)\b", re.I)
 # Families' own sessions ("Family Night", "families join us on Saturdays"), not people who have families.
 _FAMILY = (r"famil(?:y|ies)(?= (?:groups?|nights?|programs?|sessions?|education|days?|workshops?|therapy|visits?|"
            r"members?|support|dinners?|meetings?|weekends?|circles?|hours?)\b)|multi-?famil\w*|"
@@ -59,7 +60,8 @@ _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|off
                           r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
                           r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|"
                           r"dosing|pharmacy|pick-?up|closed|closes|front office|labs?|screenings?|MAT clinic|"
-                          r"by appointment|(?:counseling|therapy|individual) appointments?)\b|"
+                          r"by appointment|(?:counseling|therapy|individual) appointments?|"
+                          r"grupo familiar|familiares|oficina|no hay grupos)\b|"
                           # under "Hours" or "Clinic hours": the opening hours, not a session
                           r"^(?:our |business |clinic |office |opening |regular )?hours\b(?! (?:per|a|each) week)|"
                           r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}|" + _OTHER_ACTIVITY, re.I)
@@ -86,6 +88,10 @@ _NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
 _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*|or more\s+)?(?:hours|hrs)\.?"
                              r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)",
                              re.I)
+# The week first: "Each week includes 12 hours of live group", "Weekly commitment: 9+ hours".
+_WEEK_OF_HOURS = re.compile(r"\b(?:(?:each|every|a|per) week(?: (?:includes?|is|means|totals?|adds up to|has))?|weekly "
+                            r"(?:commitment|total|time|hours))\W{0,3}\s*(?:about |at least |roughly )?" + _NUMBER +
+                            r"\+?\s*(?:or more\s+)?(?:hours|hrs)\b", re.I)
 # The step after the program, in the clause that gives the hours: "2 hours a week of aftercare".
 _NOT_WEEKLY_HERE = re.compile(r"\b(?:aftercare|continuing care|(?:standard|general|traditional|routine|regular) "
                               r"outpatient|(?-i:OP))\b", re.I)
@@ -96,7 +102,10 @@ _CLAUSE_EDGE = re.compile(r"[,;(]|\b(?:plus|followed by|then)\b", re.I)
 _FEWEST_WEEKLY_HOURS, _MOST_WEEKLY_HOURS = 3, 25
 # Weekly hours of something else than the program: another level of care, a job, school.
 _NOT_WEEKLY_PROGRAM = re.compile(r"\b(?:PHPs?|partial[- ]hospitali[sz]ation|day[- ]treatment|residential|inpatient|"
-                                 r"work(?:ing)?|employ\w*|volunteer\w*|(?<!after )(?<!after-)school|jobs?)\b|"
+                                 # a job, not "group and individual work"
+                                 r"(?<!group )(?<!individual )(?<!therapeutic )(?<!clinical )(?<!recovery )"
+                                 r"work(?:ing)?|"
+                                 r"employ\w*|volunteer\w*|(?<!after )(?<!after-)school|jobs?)\b|"
                                  # someone else's program: "attend an IOP of at least 9 hours a week"
                                  r"\b(?:an|any|another|outside) (?:IOP|intensive outpatient|outpatient|program|"
                                  r"provider)\b|"
@@ -105,7 +114,9 @@ _PARTIAL_REFUSAL = re.compile(r"\bfor (?:the |our |any )?(?!this\b)(?:[\w'’-]+
                               r"sessions?|IOP)\b", re.I)
 _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", "telemedicine", "teletherapy",
                     r"virtual (?:[\w-]+ )?(?:IOPs?|intensive outpatient|programs?|sessions?|groups?|care|treatment|visits?|tracks?|"
-                    r"options?)",
+                    r"options?|counseling|therapy|appointments?)",
+                    r"in[- ]person or (?:virtual(?:ly)?|online|by video)", r"(?:virtual(?:ly)?|online) or in[- ]person",
+                    r"(?:moved|switched|gone|went|moving) (?:online|virtual)",
                     r"online (?:IOPs?|sessions?|groups?|programs?|therapy|treatment)",
                     r"(?:by|via|secure|over|phone or) video",
                     r"(?:attend|join)\w*(?: (?:the|our|your|a|same|this|each|every|IOP|evening|morning|group|groups|"
@@ -129,6 +140,8 @@ _ACCEPTS = words(r"accept(?:s|ed)?", "in[- ]network", "take[sn]?", r"bill(?:s|ed
                  r"contract(?:s|ed)?", "covered here")
 # A list of names: names make up this much of it ("Aetna · Cigna · TRICARE West", "Insurance: Aetna").
 _LIST_NAME_SHARE = 1 / 3
+_PARENS = re.compile(r"\([^)]*\)")
+_LIST_FILLER = re.compile(r"\b(?:and|or|of|the|by|in|through|plans?|medicaid)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
                        r"out[- ]of[- ]network|stopped|discontinued|ended|in[- ]person only|only in[- ]person)\b|"
                        r"n't\b|[✗✘❌]", re.I)
@@ -406,6 +419,11 @@ class Statement(NamedTuple):
     section: str | None = None  # the heading the line stands under
 
 
+_CAROUSEL = re.compile(r"^\W*(?:previous|prev|next)\W*$|^[«»‹›<>]$", re.I)  # a slider's buttons head nothing
+# A row of a table of plans and their status with the facility.
+_NETWORK_STATUS = re.compile(r"^\W*(?:(in[- ]network|accepted|yes|participating)\b|([✓✔])|"
+                             r"(pending|coming soon|in process)\b|(?:out[- ]of[- ]network|not in[- ]network|no\b))",
+                             re.I)
 _OTHER_OPTION = re.compile(r"^\W*other\b", re.I)  # "Other / not listed"
 _NONE_THAT_DAY = re.compile(r"^\W*(?:no|closed|none)\b", re.I)
 _CHOOSE = re.compile(r"^\W*(?:-+\s*)?(?:select|choose|pick)\b[\w\s/]{0,30}?(?:\s*-+)?\W*$", re.I)  # a form's dropdown
@@ -438,7 +456,7 @@ def _statements(text: str) -> Iterator[Statement]:
     options = _options(lines)
     paired = False  # the line is the hours under the line of days before it, read with it
     for index, sentence in enumerate(lines):
-        if index in options:
+        if index in options or _CAROUSEL.match(sentence):
             continue
         line = _shape(sentence)
         if line.header:
@@ -449,6 +467,16 @@ def _statements(text: str) -> Iterator[Statement]:
                 yield Statement(sentence, f"{section} · {row}" if section else row, "table", section)
             continue
         header = None
+        if len(line.cells) == 2 and (status := _NETWORK_STATUS.match(line.cells[1])):
+            if not status.group(3):  # "Aetna | In network", "Cigna | Out of network"; a pending one says nothing
+                accepted = status.group(1) or status.group(2)
+                said = f"In network with {line.cells[0]}." if accepted else f"Not in network with {line.cells[0]}."
+                yield Statement(sentence, said, "line", section)
+            continue
+        if len(line.cells) >= _TABLE_MIN_CELLS and not _NOT_PROGRAM.search(sentence):
+            for cell in line.cells:  # "Adults 18+ | Co-ed | Mon–Thu evenings, 5:30–8:30 pm": a fact a cell
+                if _shape(cell).timed:
+                    yield Statement(sentence, cell, "line", section)
         if question and line.answer:
             asked = _QUESTION_OPENER.sub("", question.rstrip("?"))
             said = f"We {asked}" if line.answer == "yes" else f"We do not {asked}"
@@ -503,13 +531,13 @@ def _shape(sentence: str) -> _Shape:
         1 for cell in cells if days_in(cell)) >= 2 and not ranges else None
     answer = _YES_NO.match(sentence)
     words, speaks, names_fill = len(sentence.split()), speaks_for_itself(sentence), _names_fill(sentence)
-    accepts = bool(_ACCEPTS.search(sentence))
+    accepts = bool(_ACCEPTS.search(_PARENS.sub("", sentence)))  # not "(through participating HMOs)"
     short = words <= _SHORT_LINE_WORDS and not sentence.endswith(".")
     heading = not (days or ranges) and not _DIGIT.search(sentence) and not _BULLET.match(sentence) and \
         "|" not in sentence and (sentence.endswith("?") or short) and not names_fill  # a list's item heads nothing
     return _Shape(cells, header, ("yes" if answer.group(1) else "no") if answer else None, words, days, ranges,
                   days or ranges, bool(_PROGRAM.search(sentence)), speaks, names_fill, accepts,
-                  bool(_ACCEPTED.search(sentence)),
+                  bool(_ACCEPTED.search(_PARENS.sub("", sentence))),
                   accepts and speaks and not (_NEGATION.search(sentence) or sentence.endswith("?")), heading)
 
 
@@ -528,7 +556,11 @@ def _heads_lists(section: str, line: _Shape) -> bool:
 
 
 def _table_rows(cells: list[str], header: tuple[tuple[str, ...], ...]) -> list[str]:
-    """A row under a header of days as statements: its label, then the days of each clock range."""
+    """A row under a header of days as statements: its label, then the days of each clock range; or, in a
+    grid whose rows are the hours ("6:00–9:00 pm | – | Evening IOP | –"), the IOP's days at those hours."""
+    if time_ranges(cells[0]) and not any(time_ranges(cell) for cell in cells[1:]):
+        days = [day for cell, cell_days in zip(cells[1:], header[1:]) if _IOP.search(cell) for day in cell_days]
+        return [f"IOP {' '.join(days)} {cells[0]}"] if days else []
     by_range: dict[str, list[str]] = {}
     for cell, days in zip(cells[1:], header[1:]):
         if time_ranges(cell):
@@ -551,8 +583,11 @@ def _worth_reading(statement: str) -> bool:
 
 @lru_cache(maxsize=4096)  # pages repeat their lines
 def _names_fill(text: str) -> bool:
-    """Insurance names make up a good share of the text: a list of them."""
-    return sum(len(spelled.split()) for _, spelled in _names(text)) >= _LIST_NAME_SHARE * len(text.split())
+    """Insurance names make up a good share of the text's words, but for the words that join a list of
+    them and places ("Molina Healthcare and Select Health of South Carolina"): a list of them."""
+    words = len(_LIST_FILLER.sub(" ", _STATE.sub(" ", text)).split())
+    named = sum(len(spelled.split()) for _, spelled in _names(text))
+    return named > 0 and named >= _LIST_NAME_SHARE * words
 
 
 def _insurance_claimed(sentence: str) -> bool:
@@ -590,7 +625,8 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
         if _IOP.search(own):
             findings.iop.append(sentence)
         schedules = schedules_in(own, program_page) if program_page else []
-        weekly = list(_HOURS_PER_WEEK.finditer(own)) if program_page and _HOURS_WORD.search(own) else []
+        weekly = [*_HOURS_PER_WEEK.finditer(own), *_WEEK_OF_HOURS.finditer(own)] \
+            if program_page and _HOURS_WORD.search(own) else []
         if weekly and _NOT_WEEKLY_PROGRAM.search(own):
             weekly = []
         if (schedules or weekly) and _another_service(statement, own):
@@ -772,7 +808,7 @@ def _insurance_basis(line: str, heading: str, form: str, host: str) -> Basis:
         return Basis.LIST_UNDER_INSURANCE_HEADING  # under "Insurance", or after "Kentucky Medicaid:"
     if _SUBJECTLESS.match(line) or _OWN_OFFICES.match(line) or _PASSIVE_ACCEPTANCE.fullmatch(_without_names(line)):
         return Basis.ACCEPTING_LINE  # "In network with Aetna, Cigna", "Both offices accept ...", "BCBS accepted."
-    if not _ACCEPTED.search(line):
+    if not _ACCEPTED.search(_PARENS.sub("", line)):
         return Basis.NAME_LIST
     return _subject_basis(line, host)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.websites.evidence import Basis
+from crawler.websites.evidence import Basis, published
 from crawler.websites.scope import Abstention, PageKind
 from crawler.websites.text import days_in, insurance_in, read_page, schedules_in, sentences, telehealth_in, time_ranges
 
@@ -353,3 +353,22 @@ def test_a_session_that_will_be_held_is_a_schedule_not_a_plan():
             "session will be held from 10 a.m. until 1 p.m. and an evening session from 6 until 9 p.m.")
     assert {(tuple(f.value.days), f.value.starts) for f in read_page(text).schedules} == {
         (("mon", "tue", "thu"), "10:00"), (("mon", "tue", "thu"), "18:00")}
+
+
+@pytest.mark.parametrize("text, carriers, refused", [
+    ("Health plan | Network status\nAetna | In network\nCigna | Out of network\nHumana | Pending",
+     {"Aetna"}, {"Cigna"}),
+    ("Insurance we accept\nPrevious\nAetna\nCigna\nNext", {"Aetna", "Cigna"}, set()),
+])
+def test_status_tables_and_sliders_of_plans(text, carriers, refused):
+    findings = read_page(text)
+    assert {f.value.name for f in findings.carriers if published(f.basis)} == carriers
+    assert {f.value.name for f in findings.refused} == refused
+
+
+@pytest.mark.parametrize("sentence, hours", [
+    ("Weekly commitment: 9+ hours", 9), ("Each week includes 12 hours of live group.", 12),
+    ("IOP is 9 hours a week of group and individual work.", 9),
+])
+def test_a_weekly_total_stated_week_first_or_with_work(sentence, hours):
+    assert [f.value for f in read_page(f"Our IOP\n{sentence}").hours_per_week] == [hours]

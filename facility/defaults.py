@@ -6,6 +6,7 @@ ELASTICSEARCH_VERSION = "8.19.21"
 ELASTICSEARCH_HEAP = "512m"
 ELASTICSEARCH_START_TIMEOUT_S = 180
 ELASTICSEARCH_REQUEST_TIMEOUT_S = 60
+FORCE_MERGE_TIMEOUT_S = 1800  # merging a national-scale index to one segment takes minutes
 ELASTICSEARCH_CLUSTER_HEAP = "256m"  # each node's heap when `iopfinder es start --nodes N` runs several
 ELASTICSEARCH_HTTP_PORT = 9200  # the local node's (or first cluster node's) ports, when free
 ELASTICSEARCH_TRANSPORT_PORT = 9300

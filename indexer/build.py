@@ -236,9 +236,12 @@ def _finish(client, name, documents, tally, options) -> BuildResult:
                          f"(more than {defaults.MAX_INVALID_SHARE:.0%}): not swapping")
     if documents == 0:
         raise BuildError("no valid facility records in the input: not swapping")
+    client.indices.refresh(index=name)
+    # One segment per shard before any replica copies it: the index is read, never written, until the next
+    # build, and a search over many segments repeats its per-segment work (global ordinals, geo, terms).
+    client.options(request_timeout=defaults.FORCE_MERGE_TIMEOUT_S).indices.forcemerge(index=name, max_num_segments=1)
     client.indices.put_settings(index=name, settings={
         "refresh_interval": None, "number_of_replicas": options.replicas})
-    client.indices.refresh(index=name)
     count = client.count(index=name)["count"]
     if count != documents:
         raise BuildError(f"index {name} holds {count} documents, expected {documents}")

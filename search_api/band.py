@@ -3,7 +3,8 @@ geodesics, so facilities in a thin band around the radius are measured here befo
 
 `searches` is the conversation with Elasticsearch as plain data, without I/O: it yields each
 search body and is sent each response. The first search counts the whole band and returns its
-members; a second runs only when some of them are outside the radius.
+members; a second runs only when some of them are outside the radius (with facets, always: the
+first then returns the band alone).
 """
 
 from collections.abc import Generator
@@ -11,7 +12,7 @@ from dataclasses import replace
 
 from facility import defaults
 from facility.geo import distance_miles
-from search_api.query import Search, band_body, search_body
+from search_api.query import Search, band_body, band_check_body, search_body
 
 
 def band_inside(members: list[dict], search: Search) -> tuple[str, ...] | None:
@@ -25,16 +26,28 @@ def band_inside(members: list[dict], search: Search) -> tuple[str, ...] | None:
 
 
 def searches(search: Search, facets: bool) -> Generator[dict, dict, tuple[Search, dict]]:
-    """Yields search bodies, is sent their responses; returns the search as run and its response."""
-    response = yield search_body(search, facets)
+    """Yields search bodies, is sent their responses; returns the search as run and its response.
+
+    With facets, the band is checked first, by a search that returns nothing but the band, so that the
+    counts, the costly part, are made once, over the radius as checked."""
     if search.point is None:
-        return search, response
-    band = response["aggregations"].pop("band")["buckets"][0]
-    members = band["members"]["hits"]["hits"]
-    if band["doc_count"] > len(members):  # more than a search returns with itself: ask for all
-        members = (yield band_body(search, defaults.PAGING_WINDOW))["hits"]["hits"]
-    inside = band_inside(members, search)
+        return search, (yield search_body(search, facets))
+    if facets:
+        inside = yield from _checked(search, (yield band_check_body(search)))
+        search = search if inside is None else replace(search, inside_band=inside)
+        return search, (yield search_body(search, facets, band=False))
+    response = yield search_body(search, facets)
+    inside = yield from _checked(search, response)
     if inside is None:
         return search, response
     search = replace(search, inside_band=inside)
     return search, (yield search_body(search, facets))
+
+
+def _checked(search: Search, response: dict) -> Generator[dict, dict, tuple[str, ...] | None]:
+    """The band's members found inside (None: all of them), from a response that counted the band."""
+    band = response["aggregations"].pop("band")["buckets"][0]
+    members = band["members"]["hits"]["hits"]
+    if band["doc_count"] > len(members):  # more than a search returns with itself: ask for all
+        members = (yield band_body(search, defaults.PAGING_WINDOW))["hits"]["hits"]
+    return band_inside(members, search)

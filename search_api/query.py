@@ -199,7 +199,8 @@ def sort_clause(search: Search) -> list:
     return [first, {"id": "asc"}]  # id: a unique tiebreaker, so cursors never skip or repeat
 
 
-def search_body(search: Search, facets: bool = True) -> dict:
+def search_body(search: Search, facets: bool = True, band: bool = True) -> dict:
+    """The search's body; `band`: also count the radius's band while it is unchecked (band.searches)."""
     body = {
         "query": main_query(search),
         "sort": sort_clause(search),
@@ -218,11 +219,17 @@ def search_body(search: Search, facets: bool = True) -> dict:
         else:  # nothing counted past the selections: they narrow the query itself, which is cheaper
             body["query"] = {"bool": {"must": [body["query"]], "filter": [chosen]}}
     aggregations = facet_aggregations(search) if facets else {}
-    if (band := band_aggregation(search)) is not None:
-        aggregations["band"] = band
+    if band and (members := band_aggregation(search)) is not None:
+        aggregations["band"] = members
     if aggregations:
         body["aggs"] = aggregations
     return body
+
+
+def band_check_body(search: Search) -> dict:
+    """The band's members among the matches, and nothing else."""
+    return {"query": main_query(search), "size": 0, "track_total_hits": False,
+            "aggs": {"band": band_aggregation(search)}}
 
 
 def band_body(search: Search, limit: int) -> dict:

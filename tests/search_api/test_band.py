@@ -19,9 +19,9 @@ def response(members: list[dict], doc_count: int | None = None) -> dict:
                                                                           "counted_0": {}}}
 
 
-def converse(search: Search, responses: list[dict]) -> tuple[list[dict], Search, dict]:
+def converse(search: Search, responses: list[dict], facets: bool = False) -> tuple[list[dict], Search, dict]:
     """Drive the conversation with the given responses, in order; the bodies it asked for."""
-    conversation = searches(search, facets=True)
+    conversation = searches(search, facets=facets)
     bodies, answers = [next(conversation)], iter(responses)
     try:
         while True:
@@ -49,7 +49,7 @@ def test_a_member_outside_means_a_second_search_with_the_inside_ones():
     assert search.inside_band == ("in",)
     should = bodies[1]["query"]["bool"]["filter"][0]["bool"]["should"]
     assert should[0]["geo_distance"]["distance"] == "24.75mi" and should[1] == {"ids": {"values": ["in"]}}
-    assert "band" not in bodies[1]["aggs"]
+    assert "band" not in bodies[1].get("aggs", {})
 
 
 def test_a_band_larger_than_returned_is_fetched_whole():
@@ -59,3 +59,15 @@ def test_a_band_larger_than_returned_is_fetched_whole():
     assert bodies[1]["size"] == 10_000 and "aggs" not in bodies[1]
     assert search.inside_band == ("in", "in3")
     assert len(bodies) == 3
+
+
+def test_with_facets_the_band_is_checked_first_and_counted_once():
+    search = Search(point=CVILLE, radius_mi=25, sort="distance")
+    bodies, ran, answer = converse(search, [response([member("in", 24.9), member("out", 25.1)]), {"final": 1}],
+                                   facets=True)
+    assert bodies[0]["size"] == 0 and list(bodies[0]["aggs"]) == ["band"]
+    assert ran.inside_band == ("in",) and answer == {"final": 1}
+    assert "band" not in bodies[1]["aggs"] and any(name.startswith("counted_") for name in bodies[1]["aggs"])
+    bodies, ran, _ = converse(search, [response([member("in", 24.9)]), {}], facets=True)  # all inside
+    assert ran.inside_band is None and "band" not in bodies[1]["aggs"]
+    assert bodies[1]["query"]["bool"]["filter"][0]["geo_distance"]["distance"] == "25.25mi"  # the whole band

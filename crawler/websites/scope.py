@@ -183,10 +183,12 @@ _STORY_MIN_WORDS = 5  # and a few of them: one quoted line is a testimonial, not
 _QUOTED = re.compile(r"[\"“][^\"“”\n]+[\"”]")
 _TESTIMONY_WORDS = 4  # a quoted phrase this long is someone's testimony, not a term in quotation marks
 _OTHER_ORGANISATIONS = re.compile(r"/(?:our-|community-)?(?:resources|partners?|links|directory|sister-[\w-]+|"
-                                  r"local-[\w-]+)(?:/|$)|meetings|-services/?$", re.I)
+                                  r"local-[\w-]+|referrals?|referral-[\w-]+|where-we-refer)(?:/|$)|meetings|"
+                                  r"-services/?$", re.I)
 _OTHER_ORGANISATIONS_TITLE = re.compile(r"^(?:community|local|other|helpful|partner|our partners)\b.*\b(?:resources|"
                                         r"meetings|organi[sz]ations|partners|support groups|services)\b|"
-                                        r"\b(?:AA|NA) meetings\b|\bsister (?:programs|facilities)\b", re.I)
+                                        r"\b(?:AA|NA) meetings\b|\bsister (?:programs|facilities)\b|"
+                                        r"\breferral (?:network|partners|resources)\b|\bwhere we refer\b", re.I)
 _JOBS = re.compile(r"/(?:careers?|jobs?|employment|join-our-team|work-with-us|openings)(?:/|$)", re.I)
 _CARRIER_PATH = re.compile(r"/(?:insurance|insurance-coverage|insurance-providers|coverage|payers?)/[\w-]+/?$", re.I)
 _COVERAGE_TITLE = re.compile(r"\b(?:cover(?:s|age|ed)?|pay|pays|insurance|rehab|treatment)\b", re.I)

@@ -60,7 +60,7 @@ _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|off
                           r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
                           r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|"
                           r"dosing|pharmacy|pick-?up|closed|closes|front office|labs?|screenings?|MAT clinic|"
-                          r"by appointment|(?:counseling|therapy|individual) appointments?|"
+                          r"by appointment|appointments?|"
                           r"grupo familiar|familiares|oficina|no hay grupos)\b|"
                           # under "Hours" or "Clinic hours": the opening hours, not a session
                           r"^(?:our |business |clinic |office |opening |regular )?hours\b(?! (?:per|a|each) week)|"
@@ -70,6 +70,8 @@ _JOINT_LEVELS = re.compile(r"\b(?:(?:the )?(?:partial[- ]hospitali[sz]ation(?: p
                            r"\s*(?:and|&|/)\s*(?=(?:the )?(?:IOP|intensive[- ]outpatient)))|"
                            r"(?<=IOP)(?: \(IOP\))?\s*(?:and|&|/)\s*"
                            r"(?:the )?(?:PHP|partial[- ]hospitali[sz]ation(?: program)?(?: \(PHP\))?)\b", re.I)
+_NO_IOP = re.compile(r"\b(?:we|[\w.]+ [\w.]+) (?:don[’']t|do not|does not|doesn[’']t|no longer) (?:offer|provide|have|run|"
+                     r"operate) (?:an? |any )?(?:IOPs?|intensive[ -]outpatient)\b", re.I)
 _OWN_IOP = re.compile(r"\bour (?:own )?(?:[\w-]+ )?(?:IOP|intensive[- ]outpatient)\b", re.I)
 _RESIDENTS = re.compile(r"\bresidents?\b", re.I)
 _IOP_THAT_MEETS = re.compile(r"\b(?:our|the)(?: own)?(?: [\w-]+)? (?:IOP|intensive[- ]outpatient(?: program)?)"
@@ -126,6 +128,8 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
                  r"can (?:also )?be (?:done|arranged|scheduled|booked)")
+# Video that is not care: "Virtual information session", "a webinar for referring professionals".
+_NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?)\b", re.I)
 # Telehealth that is someone else's: "residents can join their own telehealth appointments here".
 _NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)", re.I)
 # A caption that says names shown are not the facility's networks: "Logos do not indicate network participation".
@@ -399,7 +403,7 @@ def _names(text: str) -> Iterator[tuple[InsuranceName, str]]:
 
 def telehealth_in(sentence: str) -> bool | None:
     """True where care by video is offered, False where the facility says it is not, else None."""
-    if not _TELEHEALTH.search(sentence) or _NOT_OURS.search(sentence):
+    if not _TELEHEALTH.search(sentence) or _NOT_OURS.search(sentence) or _NOT_CARE.search(sentence):
         return None
     if _NEGATION.search(sentence):
         # "not for IOP groups", "no telehealth for the men's group": one part refused says nothing of the rest
@@ -547,11 +551,17 @@ def _heading_shape(section: str) -> tuple[bool, bool]:
     return bool(_ACCEPTED.search(section) or _NEGATION.search(section)), section.endswith("?")
 
 
+_ASKS_WHICH = re.compile(r"^\W*(?:what|which)\b.*\b(?:insurances?|plans?|carriers?|payers?)\b.*\b(?:accept|take|bill|"
+                         r"work with|in[- ]network)", re.I)
+
+
 def _heads_lists(section: str, line: _Shape) -> bool:
     """A line that is not a sentence of its own stands under the heading above it: a short line, or a
     list of plans under a heading that accepts, refuses or names insurance."""
     accepting_or_refusing, asks = _heading_shape(section)
-    return not asks and (line.words <= _SHORT_LINE_WORDS or accepting_or_refusing or (
+    if asks:  # "What insurance do you accept?" heads the list that answers it
+        return bool(line.names_fill and _ASKS_WHICH.search(section))
+    return (line.words <= _SHORT_LINE_WORDS or accepting_or_refusing or (
         line.names_fill and not line.accepted and _insurance_label(section)))
 
 
@@ -585,9 +595,8 @@ def _worth_reading(statement: str) -> bool:
 def _names_fill(text: str) -> bool:
     """Insurance names make up a good share of the text's words, but for the words that join a list of
     them and places ("Molina Healthcare and Select Health of South Carolina"): a list of them."""
-    words = len(_LIST_FILLER.sub(" ", _STATE.sub(" ", text)).split())
     named = sum(len(spelled.split()) for _, spelled in _names(text))
-    return named > 0 and named >= _LIST_NAME_SHARE * words
+    return named > 0 and named >= _LIST_NAME_SHARE * len(_LIST_FILLER.sub(" ", _STATE.sub(" ", text)).split())
 
 
 def _insurance_claimed(sentence: str) -> bool:
@@ -602,7 +611,8 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
     one insurer, so is every insurer it names. `host` is the site's host name: a sentence whose subject
     is a name the host spells ("Palm Coast is in network" on palmcoastrecovery.com) is the facility's."""
     findings = PageFindings()
-    program_page = bool(_IOP.search(text))  # a page that never names the IOP gives no schedule of it
+    # A page that never names the IOP, or says the facility has none, gives no schedule of it.
+    program_page = bool(_IOP.search(text)) and not _NO_IOP.search(text)
     text = without_testimony(text)  # a client's quoted words are not the facility's
     accepting = False  # the page says, in the first person, that the facility takes insurance
     read: set[str] = set()  # a statement the page repeats says nothing new
@@ -762,10 +772,10 @@ def _place_heading(sentence: str) -> frozenset[str]:
     """The states a line heads a part of the page about, when it is a place's heading or address and names
     no plan ("Coeur d'Alene, Idaho clinic — 305 E Sherman Ave ... 83814"; not "For Oregon clients"); else
     nothing."""
-    line = _shape(sentence)
-    if not (line.heading or _ZIP.search(sentence)) or _PEOPLE.search(sentence) or any(_names(sentence)):
+    if not (_shape(sentence).heading or _ZIP.search(sentence)) or _PEOPLE.search(sentence):
         return frozenset()
-    return states_named(sentence)
+    states = states_named(sentence)
+    return states if states and not any(_names(sentence)) else frozenset()
 
 
 def _placed(name: InsuranceName, line: str, statement: str, places: frozenset[str]) -> InsuranceName:
@@ -799,7 +809,8 @@ def _insurance_basis(line: str, heading: str, form: str, host: str) -> Basis:
     if _OTHERS_NETWORK.search(line):
         return _subject_basis(line, host)  # someone's own sentence, whatever heading it stands under
     heading = heading if form == "under heading" and _names_fill(line) else ""
-    if _ACCEPTED.search(heading) and not (_NEGATION.search(heading) or heading.endswith("?")):
+    if _ACCEPTED.search(heading) and not _NEGATION.search(heading) and (
+            not heading.endswith("?") or _ASKS_WHICH.search(heading)):
         return Basis.LIST_UNDER_HEADING
     if _EXAMPLES.search(line):
         return Basis.NAME_LIST  # "Commercial (Aetna, Cigna, etc.)": examples of a kind of plan

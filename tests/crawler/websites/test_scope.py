@@ -45,8 +45,14 @@ def test_a_testimonial_on_a_program_page_keeps_the_page_the_facilitys():
     ("https://x.example/programs/", "Residential Treatment", PageKind.HOUSING),
     ("https://x.example/community-resources/", "Helpful links", PageKind.OTHER_ORGANISATION),
     ("https://x.example/more/", "Local support groups and resources", PageKind.OTHER_ORGANISATION),
+    ("https://x.example/referral-network/", "Referral Network", PageKind.OTHER_ORGANISATION),
+    ("https://x.example/daily-schedule/", "Altamaha House\nSober Living for Women", PageKind.HOUSING),
+    ("https://x.example/do-you-take-my-insurance/", "Do You Take My Insurance?", PageKind.FACILITY),
+    ("https://x.example/what-will-iop-cost/", "What Will IOP Cost Me?", PageKind.FACILITY),
+    ("https://x.example/podcast/episode-42/", "Episode 42: Night Owls", PageKind.ARTICLE),
+    ("https://x.example/iop-for-students/", "IOP for Students: Getting Help Without Dropping Out", PageKind.ARTICLE),
 ])
-def test_pages_about_one_insurer_housing_and_other_organisations(url, title, expected):
+def test_pages_about_one_insurer_housing_other_organisations_and_posts(url, title, expected):
     assert kind(url, f"{title}\nWe are here to help. Call us today.") == expected
 
 

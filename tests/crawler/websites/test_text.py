@@ -372,3 +372,19 @@ def test_status_tables_and_sliders_of_plans(text, carriers, refused):
 ])
 def test_a_weekly_total_stated_week_first_or_with_work(sentence, hours):
     assert [f.value for f in read_page(f"Our IOP\n{sentence}").hours_per_week] == [hours]
+
+
+def test_a_page_that_says_there_is_no_iop_gives_no_schedule():
+    text = ("Do you have an evening IOP?\nWe don't offer an intensive outpatient program. We provide outpatient "
+            "counseling, with evening groups on Tuesdays and Thursdays from 6 to 8 PM.")
+    assert read_page(text).schedules == []
+
+
+def test_a_question_asking_which_plans_are_taken_heads_its_answer():
+    findings = read_page("What insurance do you accept?\nPacificSource, Moda Health and Aetna.")
+    assert {f.value.name for f in findings.carriers if published(f.basis)} == {"PacificSource Health Plans", "Aetna",
+                                                                               "Moda Health"}
+
+
+def test_a_virtual_information_session_is_not_care():
+    assert telehealth_in("Virtual information session: Wednesday at noon on Zoom, for referring professionals.") is None

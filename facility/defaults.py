@@ -47,7 +47,7 @@ HSDS_PER_PAGE_MAX = 1_000
 HSDS_PROXIMITY_MAX_M = 800_000  # the widest HSDS `proximity`, in meters (about 500 miles, as SEARCH_RADIUS_MAX_MI)
 EXPORT_BATCH = 1_000  # CSV and NDJSON exports read the matches this many at a time
 EXPORT_KEEP_ALIVE = "1m"  # how long the export's point in time outlives its last batch
-API_ES_TIMEOUT_S = 1.5  # user-facing: a slow Elasticsearch becomes a 503 within 2 s
+API_ES_TIMEOUT_S = 1.5  # user-facing: a slow Elasticsearch becomes a 503 within 2 s (a cluster: one retry, 3.5 s)
 API_ES_RETRIES = 1
 RETRY_AFTER_S = 5
 # Elasticsearch's geo_distance uses a sphere; distances we report are WGS84 geodesic. The two

@@ -116,13 +116,14 @@ FILTER_GROUPS: dict[str, FilterGroup] = {group.param: group for group in (
 )}
 
 
-def _at(document: dict, path: tuple[str, ...]):
+def _at(document, path: tuple[str, ...]):
+    """The value at `path` in a stored document (dicts) or a record (the model's objects); None if absent."""
     for part in path:
-        document = document.get(part) if isinstance(document, dict) else None
+        document = document.get(part) if isinstance(document, dict) else getattr(document, part, None)
     return document
 
 
-def has_service(document: dict, service: Service) -> bool:
+def has_service(document, service: Service) -> bool:
     present = _at(document, service.path)
     if isinstance(service.value, bool):
         return present == service.value
@@ -138,19 +139,26 @@ FACET_VALUES: dict[str, list[str]] = {param: [facet_value(param, value) for valu
                                       for param, group in FILTER_GROUPS.items() if group.faceted}
 
 
-def facet_values(document: dict) -> list[str]:
-    """Every faceted group's values that a record has, each as `facet_value` gives it: one field
-    that counts every facet in one pass, where a field per group (and a test per service) would
-    each take their own pass over the matches."""
-    found = []
-    for param, group in FILTER_GROUPS.items():
-        if not group.faceted:
+def facet_values(document) -> list[str]:
+    """Every faceted group's values that a record (or a stored document) has, each as `facet_value` gives
+    it: one field that counts every facet in one pass, where a field per group (and a test per service)
+    would each take their own pass over the matches."""
+    found, present = [], {}
+    for param, path, services in _FACETED:
+        if services:
+            for name, service in services.items():
+                if service.path not in present:
+                    present[service.path] = _at(document, service.path)
+                value = present[service.path]
+                if value == service.value if isinstance(service.value, bool) else \
+                        not service.any_of.isdisjoint(value or ()):
+                    found.append(facet_value(param, name))
             continue
-        if group.services:
-            found += [facet_value(param, name) for name, service in group.services.items()
-                      if has_service(document, service)]
-            continue
-        present = _at(document, tuple(group.field.split(".")))
-        found += [facet_value(param, value) for value in (present if isinstance(present, list) else [present])
-                  if value is not None]
+        value = _at(document, path)
+        found += [facet_value(param, v) for v in (value if isinstance(value, list) else [value]) if v is not None]
     return found
+
+
+# Each faceted group: its parameter, the path of its field (None: its values are services), its services.
+_FACETED = [(param, tuple(group.field.split(".")) if group.field else None, group.services)
+            for param, group in FILTER_GROUPS.items() if group.faceted]

@@ -47,9 +47,12 @@ class SiteFiles(StaticFiles):
 async def lifespan(app: FastAPI):
     # Nothing connects at import time; the client is made here and reaches routes through deps.
     settings: ApiSettings = app.state.settings
-    # With several nodes, a request that cannot connect to one is retried on the next (es_retries).
+    # With several nodes, a request that cannot connect to one, or times out on it (a node killed mid-request
+    # answers nothing until the timeout), is retried on the next (es_retries), and that node is set aside.
+    # With one node, a timeout is a 503 at once: trying the same node again would only double the wait.
+    several = len(settings.elasticsearch.urls) > 1
     app.state.es = AsyncElasticsearch(**settings.elasticsearch.client_options(), request_timeout=settings.es_timeout_s,
-                                      max_retries=settings.es_retries, retry_on_timeout=False,
+                                      max_retries=settings.es_retries, retry_on_timeout=several,
                                       serializers=FAST_SERIALIZERS)
     zip_point("00000")  # load the ZIP and place tables now, not on the first visitor's request
     warm_places()

@@ -70,8 +70,8 @@ _JOINT_LEVELS = re.compile(r"\b(?:(?:the )?(?:partial[- ]hospitali[sz]ation(?: p
                            r"\s*(?:and|&|/)\s*(?=(?:the )?(?:IOP|intensive[- ]outpatient)))|"
                            r"(?<=IOP)(?: \(IOP\))?\s*(?:and|&|/)\s*"
                            r"(?:the )?(?:PHP|partial[- ]hospitali[sz]ation(?: program)?(?: \(PHP\))?)\b", re.I)
-_NO_IOP = re.compile(r"\b(?:we|[\w.]+ [\w.]+) (?:don[’']t|do not|does not|doesn[’']t|no longer) (?:offer|provide|have|run|"
-                     r"operate) (?:an? |any )?(?:IOPs?|intensive[ -]outpatient)\b", re.I)
+_NO_IOP = re.compile(r"\b(?:we|[\w.]+ [\w.]+) (?:don[’']t|do not|does not|doesn[’']t|no longer) "
+                     r"(?:offer|provide|have|run|operate) (?:an? |any )?(?:IOPs?|intensive[ -]outpatient)\b", re.I)
 _OWN_IOP = re.compile(r"\bour (?:own )?(?:[\w-]+ )?(?:IOP|intensive[- ]outpatient)\b", re.I)
 _RESIDENTS = re.compile(r"\bresidents?\b", re.I)
 _IOP_THAT_MEETS = re.compile(r"\b(?:our|the)(?: own)?(?: [\w-]+)? (?:IOP|intensive[- ]outpatient(?: program)?)"

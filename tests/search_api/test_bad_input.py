@@ -85,3 +85,10 @@ def test_cross_origin_reads_only_for_configured_sites():
         preflight = client.options("/v1/facilities", headers={"Origin": "https://iopfinder.example",
                                                               "Access-Control-Request-Method": "DELETE"})
         assert preflight.status_code == 400
+
+
+@pytest.mark.parametrize("nodes, retried", [(1, False), (3, True)])
+def test_a_timeout_is_retried_on_another_node_of_a_cluster_only(nodes, retried):
+    urls = tuple(f"http://127.0.0.1:{free_port()}" for _ in range(nodes))
+    with TestClient(create_app(ApiSettings(elasticsearch=Access(urls)))) as client:
+        assert client.app.state.es._retry_on_timeout is retried  # the option every request is sent with

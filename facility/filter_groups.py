@@ -123,11 +123,15 @@ def _at(document, path: tuple[str, ...]):
     return document
 
 
-def has_service(document, service: Service) -> bool:
-    present = _at(document, service.path)
+def _offers(present, service: Service) -> bool:
+    """Whether a field's value (`present`) passes a service's test."""
     if isinstance(service.value, bool):
         return present == service.value
     return not service.any_of.isdisjoint(present or ())
+
+
+def has_service(document, service: Service) -> bool:
+    return _offers(_at(document, service.path), service)
 
 
 def facet_value(param: str, value: str) -> str:
@@ -137,6 +141,9 @@ def facet_value(param: str, value: str) -> str:
 
 FACET_VALUES: dict[str, list[str]] = {param: [facet_value(param, value) for value in group.values]
                                       for param, group in FILTER_GROUPS.items() if group.faceted}
+# Each faceted group: its parameter, the path of its field (None: its values are services), its services.
+_FACETED = [(param, tuple(group.field.split(".")) if group.field else None, group.services)
+            for param, group in FILTER_GROUPS.items() if group.faceted]
 
 
 def facet_values(document) -> list[str]:
@@ -147,18 +154,11 @@ def facet_values(document) -> list[str]:
     for param, path, services in _FACETED:
         if services:
             for name, service in services.items():
-                if service.path not in present:
+                if service.path not in present:  # services share fields: each read once
                     present[service.path] = _at(document, service.path)
-                value = present[service.path]
-                if value == service.value if isinstance(service.value, bool) else \
-                        not service.any_of.isdisjoint(value or ()):
+                if _offers(present[service.path], service):
                     found.append(facet_value(param, name))
             continue
         value = _at(document, path)
         found += [facet_value(param, v) for v in (value if isinstance(value, list) else [value]) if v is not None]
     return found
-
-
-# Each faceted group: its parameter, the path of its field (None: its values are services), its services.
-_FACETED = [(param, tuple(group.field.split(".")) if group.field else None, group.services)
-            for param, group in FILTER_GROUPS.items() if group.faceted]

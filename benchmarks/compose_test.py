@@ -45,7 +45,7 @@ import aiohttp
 from facility import defaults
 from iopfinder.access import key_roles
 from iopfinder.elasticsearch_node import NodeSettings, free_port, install
-from load import Outcome, by_status, offered_load, percentile
+from load import Outcome, by_status, offered_load, percentile, search_mix
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ROOT / "deploy" / "local"
@@ -146,23 +146,6 @@ def write_env_file(path: Path, variables: dict[str, str]) -> None:
     """Compose's --env-file, readable by root alone (it holds the password and the keys)."""
     path.touch(mode=0o600)
     path.write_text("".join(f"{name}={value}\n" for name, value in variables.items()))
-
-
-def search_mix(states: list[str], zips: list[str], count: int, rng: random.Random) -> list[list[tuple[str, str]]]:
-    """Searches as people make them: near a ZIP with filters, a state's IOPs by name, a word."""
-    words = ["recovery", "behavioral", "counseling", "health", "center", "family", "hope"]
-    mix = []
-    for _ in range(count):
-        kind = rng.random()
-        if kind < 0.6:
-            mix.append([("zip", rng.choice(zips)), ("level", "iop"),
-                        *rng.sample([("payment", "medicaid"), ("payment", "private"), ("language", "spanish"),
-                                     ("service", "telehealth")], rng.randint(0, 2))])
-        elif kind < 0.8:
-            mix.append([("state", rng.choice(states)), ("level", "iop"), ("sort", "name")])
-        else:
-            mix.append([("q", rng.choice(words))])
-    return mix
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """An open-loop load generator: requests go out on schedule whether or not earlier ones have
-answered, and latency counts from the scheduled time, so a stall is never hidden."""
+answered, and latency counts from the scheduled time, so a stall is never hidden. Also the search
+mix the resilience and compose benchmarks send."""
 
 import asyncio
+import random
 import subprocess
 import sys
 import time
@@ -70,3 +72,20 @@ def start_api(env: dict, port: int) -> subprocess.Popen:
             time.sleep(0.2)
     process.terminate()
     raise RuntimeError("the API did not become ready")
+
+
+def search_mix(states: list[str], zips: list[str], count: int, rng: random.Random) -> list[list[tuple[str, str]]]:
+    """Searches as people make them: near a ZIP with filters, a state's IOPs by name, a word."""
+    words = ["recovery", "behavioral", "counseling", "health", "center", "family", "hope"]
+    mix = []
+    for _ in range(count):
+        kind = rng.random()
+        if kind < 0.6:
+            mix.append([("zip", rng.choice(zips)), ("level", "iop"),
+                        *rng.sample([("payment", "medicaid"), ("payment", "private"), ("language", "spanish"),
+                                     ("service", "telehealth")], rng.randint(0, 2))])
+        elif kind < 0.8:
+            mix.append([("state", rng.choice(states)), ("level", "iop"), ("sort", "name")])
+        else:
+            mix.append([("q", rng.choice(words))])
+    return mix

@@ -40,7 +40,7 @@ from facility.tally import Tally
 from indexer.build import live_indices
 from iopfinder.elasticsearch_node import LocalNode, NodeSettings, free_port
 from iopfinder.local_cluster import LocalCluster
-from load import Outcome, by_status, offered_load, percentile, start_api
+from load import Outcome, by_status, offered_load, percentile, search_mix, start_api
 
 ALIAS = "resilience"
 RATE = 50
@@ -55,19 +55,7 @@ def searches(records: list[dict], count: int, rng: random.Random) -> list[list[t
     """Realistic searches: ZIP near-me with filters, state browse, text."""
     zips = sorted({r["address"]["zip"] for r in records if zip_point(r["address"]["zip"])})
     states = sorted({r["address"]["state"] for r in records})
-    words = ["recovery", "behavioral", "counseling", "health", "center", "family", "hope"]
-    found = []
-    for _ in range(count):
-        kind = rng.random()
-        if kind < 0.6:
-            found.append([("zip", rng.choice(zips)), ("level", "iop"),
-                          *rng.sample([("payment", "medicaid"), ("payment", "private"), ("language", "spanish"),
-                                       ("service", "telehealth")], rng.randint(0, 2))])
-        elif kind < 0.8:
-            found.append([("state", rng.choice(states)), ("level", "iop"), ("sort", "name")])
-        else:
-            found.append([("q", rng.choice(words))])
-    return found
+    return search_mix(states, zips, count, rng)
 
 
 def index_run(env: dict, staged: Path, *options: str) -> subprocess.Popen:

@@ -15,7 +15,8 @@ from facility.filter_groups import facet_values
 from facility.hsds import object_ids
 from facility.model import Facility
 
-SEARCH_ONLY_FIELDS = ["names_expanded", "hsds_ids", "facet_values"]
+FACET_FIELD = "facet_values"
+SEARCH_ONLY_FIELDS = ["names_expanded", "hsds_ids", FACET_FIELD]
 
 
 def names_expanded(record: Facility) -> str | None:
@@ -27,7 +28,7 @@ def document_json(record: Facility) -> bytes:
     """The record as JSON (what model_dump_json gives, as bytes, ready for a bulk request)."""
     body = record.__pydantic_serializer__.to_json(record)
     added = {"hsds_ids": object_ids({"id": record.id, "levels_of_care": record.levels_of_care}),
-             "facet_values": facet_values(record)}
+             FACET_FIELD: facet_values(record)}
     if (expanded := names_expanded(record)) is not None:
         added["names_expanded"] = expanded
     return body[:-1] + b"," + orjson.dumps(added)[1:]

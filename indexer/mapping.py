@@ -14,6 +14,7 @@ when a filter (facility.filter_groups) tests it, and nothing beyond `_source` wh
 from facility import defaults
 from facility.filter_groups import FILTER_GROUPS, NOTICES, SERVICES
 from facility.taxonomy import GROUPS
+from indexer.documents import FACET_FIELD
 
 KEYWORD = {"type": "keyword"}
 # Counted by a terms aggregation: the HSDS API's services per level, the states list. Facets count
@@ -51,7 +52,7 @@ MAPPING = {
         "hsds_ids": {"type": "keyword", "doc_values": False},  # search only (indexer.documents)
         # Counted, never filtered on (search only, indexer.documents); its ordinals are built at refresh,
         # not by the first search after it.
-        "facet_values": {"type": "keyword", "index": False, "eager_global_ordinals": True},
+        FACET_FIELD: {"type": "keyword", "index": False, "eager_global_ordinals": True},
         "address": {
             "properties": {
                 "street1": text("address.street1"),

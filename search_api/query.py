@@ -9,6 +9,7 @@ from datetime import date
 
 from facility import defaults
 from facility.filter_groups import FACET_VALUES, FILTER_GROUPS, Service
+from indexer.documents import FACET_FIELD
 
 SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "location", "location_precision",
                  "levels_of_care", "payment", "payment_assistance", "ages", "languages",
@@ -17,7 +18,6 @@ SOURCE_FIELDS = ["id", "name", "name2", "address", "phones", "website", "locatio
                  "verified_on", "status", "last_listed", "modified_on"]
 # Facilities the newest directory edition no longer lists (facility.editions), left out unless asked for.
 LISTED_ONLY = {"bool": {"must_not": [{"term": {"status": "retired"}}]}}
-FACET_FIELD = "facet_values"  # indexer.documents
 
 
 @dataclass(frozen=True)

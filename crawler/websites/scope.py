@@ -193,7 +193,7 @@ _JOBS = re.compile(r"/(?:careers?|jobs?|employment|join-our-team|work-with-us|op
 _CARRIER_PATH = re.compile(r"/(?:insurance|insurance-coverage|insurance-providers|coverage|payers?)/[\w-]+/?$", re.I)
 _COVERAGE_TITLE = re.compile(r"\b(?:cover(?:s|age|ed)?|pay|pays|insurance|rehab|treatment)\b", re.I)
 _SOBER_LIVING = re.compile(r"sober[- ]living|recovery[- ](?:residence|home|house)s?|halfway house", re.I)
-_HOUSING = re.compile(r"sober[- ]living|recovery[- ](?:residence|home|house)s?|halfway|transitional[- ]living|"
+_HOUSING = re.compile(_SOBER_LIVING.pattern + r"|halfway|transitional[- ]living|"
                       r"residential|inpatient|detox|partial[- ]hospitali[sz]ation|\bPHP\b|day[- ]treatment", re.I)
 
 

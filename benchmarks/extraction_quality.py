@@ -7,9 +7,10 @@ class of evidence, then the facility's state. Only findings of a published class
 The sets: `written` (pages.yaml, the first pages written for the reader's tests), `real-shapes`
 (real_shapes_*.yaml, pages written in the shapes of real facility websites) and `fresh` (fresh_*.yaml, a
 second such set written after real-shapes' held-back third had been measured) and `fresh2` (fresh2_*.yaml, a
-third, written after fresh's held-back third had been measured). Each real-web set has a held-back third, the
-pages whose id hashes to 0 modulo 3, decided before any tuning: `held-back`, `fresh-held-back` and
-`fresh2-held-back`; `tuning`, `fresh-tuning` and `fresh2-tuning` are the rest. The first two held-back thirds
+third, written after fresh's held-back third had been measured) and `fresh3` (fresh3_*.yaml, a fourth, written after
+fresh2's, to look like a random sample of real facility pages). Each real-web set has a held-back third, the
+pages whose id hashes to 0 modulo 3, decided before any tuning: `held-back`, `fresh-held-back`, `fresh2-held-back`
+and `fresh3-held-back`; `tuning`, `fresh-tuning`, `fresh2-tuning` and `fresh3-tuning` are the rest. The first two held-back thirds
 have been measured once each and since been tuned on; `fresh2-held-back` never is. `--classes` prints each
 class of evidence's precision over every set but `fresh2-held-back`, the measurement behind
 crawler.websites.evidence.PUBLISHED.
@@ -43,7 +44,9 @@ SETS = {"written": ("pages.yaml", None), "real-shapes": ("real_shapes_*.yaml", N
         "tuning": ("real_shapes_*.yaml", False), "held-back": ("real_shapes_*.yaml", True),
         "fresh": ("fresh_*.yaml", None), "fresh-tuning": ("fresh_*.yaml", False),
         "fresh-held-back": ("fresh_*.yaml", True), "fresh2": ("fresh2_*.yaml", None),
-        "fresh2-tuning": ("fresh2_*.yaml", False), "fresh2-held-back": ("fresh2_*.yaml", True)}
+        "fresh2-tuning": ("fresh2_*.yaml", False), "fresh2-held-back": ("fresh2_*.yaml", True),
+        "fresh3": ("fresh3_*.yaml", None), "fresh3-tuning": ("fresh3_*.yaml", False),
+        "fresh3-held-back": ("fresh3_*.yaml", True)}
 TUNED_ON = ("written", "real-shapes", "fresh", "fresh2-tuning")  # every page but fresh2's held-back third
 
 

@@ -20,7 +20,8 @@ ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Blog", "Sch
                            "LiveBlogPosting", "MedicalScholarlyArticle", "PodcastEpisode", "PodcastSeries",
                            "VideoObject"})
 _ARTICLE_PATH = re.compile(r"/(?:blogs?|news|articles?|resources|insights|posts?|stories|press|learn|library|"
-                           r"education|guides?|magazine|newsroom|podcasts?|episodes?|videos?|webinars?)(?:/|$)|/(?:19|20)\d\d/\d\d?/|"
+                           r"education|guides?|magazine|newsroom|podcasts?|episodes?|videos?|webinars?)(?:/|$)|"
+                           r"(?<!/uploads)/(?:19|20)\d\d/\d\d?/|"  # a dated post, not a file uploaded that month
                            # "/addiction-treatment-blog/", "/recovery-insights/", "/rehab-guide/": a section of posts
                            r"/[\w-]+-(?:blog|news|articles|insights|guides?|stories)(?:/|$)|"
                            r"/(?:blog|news|articles)-[\w-]+/[\w-]+", re.I)
@@ -108,7 +109,7 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
         return PageKind.STORY
     if _JOBS.search(parts.path):
         return PageKind.JOBS
-    if _OTHER_ORGANISATIONS.search(parts.path) or _OTHER_ORGANISATIONS_TITLE.search(title):
+    if _OTHER_ORGANISATIONS.search(parts.path) or _OTHER_ORGANISATIONS_TITLE.search(title) or _NO_TREATMENT.search(text):
         return PageKind.OTHER_ORGANISATION
     if _CARRIER_PATH.search(parts.path) or (_COVERAGE_TITLE.search(title) and any(
             _named(name, title.lower()) for name in carrier_names)):
@@ -151,6 +152,7 @@ _GUIDE_SLUG = re.compile(r"/(?:what|how|why|when|where|who|which|is|are|does|do|
 # A visitor's question to the facility, which its own page answers: "Do you take my insurance?", "What will IOP
 # cost me?"; not a lesson.
 _ASKS_US = re.compile(r"\b(?:do|does) (?:you|we) (?:take|accept|bill)\b|\bmy (?:insurance|plan|coverage)\b|\bcost me\b|"
+                      r"/how to pay/?$|"  # the site's own payment page
                       r"\b(?:will|do) I (?:pay|owe)\b", re.I)
 _GUIDE_TITLE = re.compile(r"^(?:what|how|why|when|is|are|does|do|can|should|signs|symptoms|benefits|tips|ways|"
                           r"understanding|a guide|the guide|guide to|glossary|\d+ (?:[\w'-]+ ){0,3}(?:signs|ways|tips|"
@@ -159,7 +161,9 @@ _GUIDE_TITLE = re.compile(r"^(?:what|how|why|when|is|are|does|do|can|should|sign
                           r"(?:a |the )?complete guide)\b|: what (?:to|you)|"
                           # a post's subtitle: "IOP for College Students: Getting Help Without Dropping Out"
                           r":\s+(?:how|why|when|getting|finding|making|staying|choosing|balancing|managing|navigating|"
-                          r"keeping|building)\b", re.I)
+                          r"keeping|building)\b|"
+                          # a headline's question and its answer: "Living an Hour Away? How Rural Families Make It Work"
+                          r"\?\s+\w", re.I)
 _FAQ_PATH = re.compile(r"/(?:faqs?|faq-items?|ufaqs?|questions|services_questions|frequently-asked-questions)/[\w-]+",
                        re.I)
 # What a blog or news post carries around its text and a program page does not: a date line under the title,
@@ -188,7 +192,12 @@ _OTHER_ORGANISATIONS = re.compile(r"/(?:our-|community-)?(?:resources|partners?|
 _OTHER_ORGANISATIONS_TITLE = re.compile(r"^(?:community|local|other|helpful|partner|our partners)\b.*\b(?:resources|"
                                         r"meetings|organi[sz]ations|partners|support groups|services)\b|"
                                         r"\b(?:AA|NA) meetings\b|\bsister (?:programs|facilities)\b|"
-                                        r"\breferral (?:network|partners|resources)\b|\bwhere we refer\b", re.I)
+                                        r"\breferral (?:network|partners|resources)\b|\bwhere we refer\b|"
+                                        r"^(?:local|other|nearby|area)\b.*\b(?:programs|providers)\b", re.I)
+# A coalition, peer centre or directory that says it gives no treatment itself: its page lists others' programs.
+_NO_TREATMENT = re.compile(r"\b(?:is|are|'re|'s) not (?:a )?(?:treatment|clinical|medical) (?:provider|program|facility|"
+                           r"center|centre|agency)s?\b|\b(?:does|do)(?: not|n't) (?:provide|offer) (?:any )?(?:treatment|"
+                           r"clinical (?:care|services)|counseling)(?: services)?\s*[.,;]", re.I)
 _JOBS = re.compile(r"/(?:careers?|jobs?|employment|join-our-team|work-with-us|openings)(?:/|$)", re.I)
 _CARRIER_PATH = re.compile(r"/(?:insurance|insurance-coverage|insurance-providers|coverage|payers?)/[\w-]+/?$", re.I)
 _COVERAGE_TITLE = re.compile(r"\b(?:cover(?:s|age|ed)?|pay|pays|insurance|rehab|treatment)\b", re.I)

@@ -56,6 +56,7 @@ _OTHER_ACTIVITY = (r"\b(?:" + _FAMILY + r"|parents?|caregivers?|alumni|aftercare
                    r"detox|shifts?|their|meetings?|mass|services? (?:are|is) held|DUI|DWI|OWI|SATOP|"
                    r"(?<!after )(?<!after-)school|methadone|buprenorphine|opioid treatment program|OTPs?|"
                    r"medication[- ]assisted|doses|dosed)\b")
+_ANOTHER_ACTIVITY = re.compile(_OTHER_ACTIVITY, re.I)
 _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|offices? (?:is|are) open|open|opening|"
                           r"business|hours of operation|front desk|call us|intake|walk-?ins?|phones?|crisis|"
                           r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|"
@@ -64,7 +65,7 @@ _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|off
                           r"grupo familiar|familiares|oficina|no hay grupos)\b|"
                           # under "Hours" or "Clinic hours": the opening hours, not a session
                           r"^(?:our |business |clinic |office |opening |regular )?hours\b(?! (?:per|a|each) week)|"
-                          r"\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}|" + _OTHER_ACTIVITY, re.I)
+                          r"(?<!program )(?<!IOP )(?<!group )(?<!session )\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}|" + _OTHER_ACTIVITY, re.I)
 # "PHP and IOP meet Monday through Friday", "PHP/IOP": the IOP meets then too.
 _JOINT_LEVELS = re.compile(r"\b(?:(?:the )?(?:partial[- ]hospitali[sz]ation(?: program)?|PHP)(?: \(PHP\))?"
                            r"\s*(?:and|&|/)\s*(?=(?:the )?(?:IOP|intensive[- ]outpatient)))|"
@@ -131,22 +132,28 @@ _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]
 # Video that is not care: "Virtual information session", "a webinar for referring professionals".
 _NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?)\b", re.I)
 # Telehealth that is someone else's: "residents can join their own telehealth appointments here".
-_NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)", re.I)
+_NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)|\bwith (?:their|your) own\b", re.I)
+# Video care the facility gave for a while and no longer does: "from spring 2020 through 2021 our groups met on Zoom".
+_PAST_VIDEO = re.compile(r"\b(?:met|were|was|moved|switched|went|ran|offered|held)\b.*\b(?:(?:19|20)\d\d|during (?:the )?"
+                         r"(?:pandemic|COVID|lockdowns?|shutdowns?))\b|\b(?:(?:19|20)\d\d|during (?:the )?(?:pandemic|"
+                         r"COVID|lockdowns?|shutdowns?))\b.*\b(?:met|were|was|moved|switched|went|ran|offered|held)\b", re.I)
+_STILL = words("still", "today", "now", "continue[sd]?", "remain(?:s|ed)?", "since", "to this day", "have", "has")
 # A caption that says names shown are not the facility's networks: "Logos do not indicate network participation".
 _NOT_NETWORK = re.compile(r"\b(?:do(?:es)?|is|are)\s+not\s+(?:indicate|imply|mean|guarantee|represent|constitute|"
                           r"reflect)\b[^.]*\b(?:network|participat\w*|accept\w*|contract\w*|endorse\w*)|"
                           r"\bfor (?:reference|illustration|illustrative purposes|informational purposes) only\b", re.I)
 _LISTS = frozenset({Basis.NAME_LIST, Basis.LIST_UNDER_INSURANCE_HEADING, Basis.LIST_ON_ACCEPTING_PAGE})
 _ACCEPTED = words("we", "our", "us", r"accept(?:s|ed)?", "in[- ]network", "take[sn]?", r"bill(?:s|ed)?",
-                  r"participat\w*", r"contract(?:s|ed)?", "welcome", "covered here")
+                  r"participat\w*", r"contract(?:s|ed)?", "welcome", "covered here", "aceptamos", "dentro de la red")
 # The verbs of taking a plan, without the first person that _ACCEPTED also counts.
 _ACCEPTS = words(r"accept(?:s|ed)?", "in[- ]network", "take[sn]?", r"bill(?:s|ed)?", r"participat\w*",
-                 r"contract(?:s|ed)?", "covered here")
+                 r"contract(?:s|ed)?", "covered here", "aceptamos", "dentro de la red")
 # A list of names: names make up this much of it ("Aetna · Cigna · TRICARE West", "Insurance: Aetna").
 _LIST_NAME_SHARE = 1 / 3
 _PARENS = re.compile(r"\([^)]*\)")
 _LIST_FILLER = re.compile(r"\b(?:and|or|of|the|by|in|through|plans?|medicaid)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|except|excluding|other than|"
+                       r"no (?:estamos|aceptamos|trabajamos)|"
                        r"out[- ]of[- ]network|stopped|discontinued|ended|in[- ]person only|only in[- ]person)\b|"
                        r"n't\b|[✗✘❌]", re.I)
 _PROGRAM_OR_SERVICE = re.compile(_PROGRAM.pattern + r"|\b(?:therapy|counseling|visits?|appointments?)\b", re.I)
@@ -405,9 +412,13 @@ def telehealth_in(sentence: str) -> bool | None:
     """True where care by video is offered, False where the facility says it is not, else None."""
     if not _TELEHEALTH.search(sentence) or _NOT_OURS.search(sentence) or _NOT_CARE.search(sentence):
         return None
+    if _PAST_VIDEO.search(sentence) and not _STILL.search(sentence):
+        return None
     if _NEGATION.search(sentence):
-        # "not for IOP groups", "no telehealth for the men's group": one part refused says nothing of the rest
-        return None if _PARTIAL_REFUSAL.search(sentence) else False
+        # "not for IOP groups", "no telehealth for the men's group": one part refused says nothing of the rest;
+        # "the family group is in person only" says nothing of the program
+        partial = _PARTIAL_REFUSAL.search(sentence) or (_ANOTHER_ACTIVITY.search(sentence) and not _IOP.search(sentence))
+        return None if partial else False
     line = _line(sentence)
     heading = len(line.split()) <= _SHORT_LINE_WORDS and not line.rstrip().endswith(".") and \
         _PROGRAM_OR_SERVICE.search(line) and not _LESSON.search(line)
@@ -481,7 +492,8 @@ def _statements(text: str) -> Iterator[Statement]:
             for cell in line.cells:  # "Adults 18+ | Co-ed | Mon–Thu evenings, 5:30–8:30 pm": a fact a cell
                 if _shape(cell).timed:
                     yield Statement(sentence, cell, "line", section)
-        if question and line.answer:
+        qualified = index + 1 < len(lines) and _NOT_OURS.search(lines[index + 1])
+        if question and line.answer and not qualified:  # "Yes. ... video visits with their own counselor": not ours
             asked = _QUESTION_OPENER.sub("", question.rstrip("?"))
             said = f"We {asked}" if line.answer == "yes" else f"We do not {asked}"
             yield Statement(f"{question} {sentence}", f"{said} ({sentence})", "answer")  # "No, not for IOP groups"
@@ -582,7 +594,7 @@ def _table_rows(cells: list[str], header: tuple[tuple[str, ...], ...]) -> list[s
 # Anything a finding needs besides an insurance name: a day, a number, IOP, an evening or weekend,
 # care by video. A statement with none of these and no insurance name is skipped unread.
 _MENTIONS = re.compile("|".join([_DAY.pattern, r"\d", _IOP.pattern, _EVENING.pattern, r"\bhours?\b|\bhrs\b",
-                                 r"tele|virtual|online|video|zoom|remotely"]), re.I)
+                                 r"tele|virtual|online|video|zoom|remotely|in[- ]person"]), re.I)
 
 
 @lru_cache(maxsize=4096)  # pages repeat their lines
@@ -721,7 +733,7 @@ def _schedule_basis(statement: str, schedule: Schedule, form: str) -> Basis:
 
 # A heading or label that names a kind of insurance or a plan: "Insurance", "Commercial", "Kentucky Medicaid",
 # "Apple Health (Medicaid)", "Insurance for the IOP"; never a form's field, a link list, or plans not taken.
-_INSURANCE_WORD = re.compile(r"\b(?:insurances?|plans?|payers?|payment|coverage|medicaid|medicare|commercial|"
+_INSURANCE_WORD = re.compile(r"\b(?:insurances?|seguros?|plans?|payers?|payment|coverage|medicaid|medicare|commercial|"
                              r"private|in[- ]network|accepted|EAP|employee assistance|managed care|MCOs?|"
                              r"medical assistance)\b", re.I)
 _NOT_A_LIST_LABEL = re.compile(r"\b(?:provider|other|pages?|verify|check|select|choose|member|pending|soon|single case|"

@@ -51,6 +51,11 @@ def test_a_testimonial_on_a_program_page_keeps_the_page_the_facilitys():
     ("https://x.example/what-will-iop-cost/", "What Will IOP Cost Me?", PageKind.FACILITY),
     ("https://x.example/podcast/episode-42/", "Episode 42: Night Owls", PageKind.ARTICLE),
     ("https://x.example/iop-for-students/", "IOP for Students: Getting Help Without Dropping Out", PageKind.ARTICLE),
+    ("https://x.example/rural-iop/", "Living an Hour Away? How Rural Families Make IOP Work", PageKind.ARTICLE),
+    ("https://x.example/how-to-pay/", "How to Pay for Counseling and IOP", PageKind.FACILITY),
+    ("https://x.example/find-treatment/", "Local Intensive Outpatient Programs", PageKind.OTHER_ORGANISATION),
+    ("https://x.example/wp-content/uploads/2025/03/iop-guide.pdf", "Client Program Guide", PageKind.FACILITY),
+    ("https://x.example/2025/03/iop-guide/", "Client Program Guide", PageKind.ARTICLE),
 ])
 def test_pages_about_one_insurer_housing_other_organisations_and_posts(url, title, expected):
     assert kind(url, f"{title}\nWe are here to help. Call us today.") == expected
@@ -65,6 +70,13 @@ def test_pages_about_one_insurer_housing_other_organisations_and_posts(url, titl
 ])
 def test_posts_known_by_their_furniture_or_title(text):
     assert kind("https://x.example/plain-slug/", text) == PageKind.ARTICLE
+
+
+@pytest.mark.parametrize("said", ["The Coalition does not provide treatment.", "We are not a treatment provider and we "
+                                  "don't bill insurance.", "Tidepool is not a clinical program."])
+def test_an_organisation_that_gives_no_treatment_speaks_of_others(said):
+    assert kind("https://x.example/visit-us/", f"Visit Us\nMonday – Friday: 10 a.m. – 6 p.m.\n{said}") == \
+        PageKind.OTHER_ORGANISATION
 
 
 def test_one_answer_of_a_sites_faq_is_the_facilitys():

@@ -325,9 +325,29 @@ def test_weekly_hours_of_someone_elses_program_or_one_part_are_not_the_programs(
     ("We're building a telehealth option for clients who live far away.", None),
     ("You can attend at our office or join the same group online from home.", True),
     ("Family sessions can be scheduled in person or over Zoom.", True),
+    ("From spring 2020 through the end of 2021 our groups met on Zoom.", None),
+    ("During the pandemic our IOP moved online, and it is still offered by video today.", True),
+    ("Since 2020 we have offered our adult IOP by video.", True),
+    ("The family group is in person only; we do not stream it.", None),
+    ("The program is offered in person only.", False),
+    ("Can residents do telehealth here?\nYes. Residents reserve a room for video visits with their own counselor.", None),
 ])
 def test_telehealth_of_the_facility_now(text, said):
     assert [f.value for f in read_page(text).telehealth][:1] == ([said] if said is not None else [])
+
+
+def test_program_hours_are_a_schedule_and_office_hours_are_not():
+    text = "Recovery Program (Intensive Outpatient)\nProgram hours: Monday through Thursday, 1:00 – 4:00 p.m."
+    assert [f.value.days for f in read_page(text).schedules] == [["mon", "tue", "wed", "thu"]]
+    assert read_page("Intensive Outpatient Program\nOffice hours: Monday through Friday, 8 a.m. – 5 p.m.").schedules == []
+
+
+def test_a_spanish_list_of_plans_we_accept():
+    text = ("Seguros que aceptamos\nEstamos dentro de la red de los siguientes seguros:\nSeguros privados\n• Aetna\n"
+            "• Cigna\nPor el momento no estamos dentro de la red de Ambetter.")
+    findings = read_page(text)
+    assert sorted(f.value.name for f in findings.carriers) == ["Aetna", "Cigna"]
+    assert [f.value.name for f in findings.refused] == ["Ambetter"]
 
 
 def test_logos_shown_for_reference_name_no_network():

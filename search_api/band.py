@@ -2,8 +2,8 @@
 geodesics, so facilities in a thin band around the radius are measured here before they count.
 
 `searches` is the conversation with Elasticsearch as plain data, without I/O: it yields each
-search body and is sent each response. The first search counts the whole band and returns its
-members; a second runs only when some of them are outside the radius (with facets, always: the
+search body and is sent each response (text first as typed, then forgiving typos when that finds too
+few). The first search counts the whole band and returns its members; a second runs only when some of them are outside the radius (with facets, always: the
 first then returns the band alone).
 """
 
@@ -19,16 +19,31 @@ def band_inside(members: list[dict], search: Search) -> tuple[str, ...] | None:
     """The ids of the band's members within the radius by geodesic distance; None when all of
     them are, so that the search that counted the whole band stands as it is."""
     point = (search.point.lat, search.point.lon)
-    inside = tuple(hit["_id"] for hit in members
-                   if distance_miles(point, (hit["_source"]["location"]["lat"],
-                                             hit["_source"]["location"]["lon"])) <= search.radius_mi)
+    inside = tuple(hit["fields"]["id"][0] for hit in members
+                   if distance_miles(point, member_point(hit)) <= search.radius_mi)
     return None if len(inside) == len(members) else inside
+
+
+def member_point(hit: dict) -> tuple[float, float]:
+    """A band member's point as doc values give it ("38.03, -78.48"; query.BAND_MEMBER)."""
+    lat, lon = hit["fields"]["location"][0].split(",")
+    return float(lat), float(lon)
 
 
 def searches(search: Search, facets: bool) -> Generator[dict, dict, tuple[Search, dict]]:
     """Yields search bodies, is sent their responses; returns the search as run and its response.
 
-    With facets, the band is checked first, by a search that returns nothing but the band, so that the
+    Text is searched as typed, and again forgiving typos when that finds fewer than a page."""
+    if search.text and not search.forgive_typos:
+        search, response = yield from _around(search, facets)
+        if response["hits"]["total"]["value"] >= defaults.TYPOS_FORGIVEN_BELOW:
+            return search, response
+        search = replace(search, forgive_typos=True, inside_band=None)
+    return (yield from _around(search, facets))
+
+
+def _around(search: Search, facets: bool) -> Generator[dict, dict, tuple[Search, dict]]:
+    """With facets, the band is checked first, by a search that returns nothing but the band, so that the
     counts, the costly part, are made once, over the radius as checked."""
     if search.point is None:
         return search, (yield search_body(search, facets))

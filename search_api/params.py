@@ -186,8 +186,10 @@ async def search_params(
     radius_mi: Annotated[float, Query(ge=1, le=defaults.SEARCH_RADIUS_MAX_MI,
                                       description="miles around the point")] = defaults.SEARCH_RADIUS_MI,
     q: Annotated[str | None, Query(max_length=defaults.QUERY_TEXT_MAX,
-                                   description="words in the name, program name or city (typos "
-                                               "and SAMHSA's abbreviations forgiven)")] = None,
+                                   description="words in the name, program name or city (SAMHSA's "
+                                               "abbreviations spelled out; typos forgiven when the words as "
+                                               f"typed find fewer than {defaults.TYPOS_FORGIVEN_BELOW} "
+                                               "facilities)")] = None,
     match_all: Annotated[list[GroupName] | None, Query(description="filter groups whose chosen values must "
                                                        "all apply (AND), not any of them")] = None,
     sort: Annotated[SortOrder | None, Query(description="default: distance with a point, "

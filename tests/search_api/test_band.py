@@ -10,7 +10,7 @@ CVILLE = Point(38.03, -78.48)
 
 def member(doc_id: str, miles_north: float) -> dict:
     point = geodesic(miles=miles_north).destination((CVILLE.lat, CVILLE.lon), bearing=0)
-    return {"_id": doc_id, "_source": {"location": {"lat": point.latitude, "lon": point.longitude}}}
+    return {"fields": {"id": [doc_id], "location": [f"{point.latitude}, {point.longitude}"]}}
 
 
 def response(members: list[dict], doc_count: int | None = None) -> dict:
@@ -31,7 +31,7 @@ def converse(search: Search, responses: list[dict], facets: bool = False) -> tup
 
 
 def test_without_a_point_one_search():
-    bodies, search, _ = converse(Search(text="hope", sort="relevance"), [{"hits": {}, "aggregations": {}}])
+    bodies, search, _ = converse(Search(filters={"level": ("iop",)}), [{"hits": {}, "aggregations": {}}])
     assert len(bodies) == 1 and search.inside_band is None
 
 
@@ -71,3 +71,16 @@ def test_with_facets_the_band_is_checked_first_and_counted_once():
     bodies, ran, _ = converse(search, [response([member("in", 24.9)]), {}], facets=True)  # all inside
     assert ran.inside_band is None and "band" not in bodies[1]["aggs"]
     assert bodies[1]["query"]["bool"]["filter"][0]["geo_distance"]["distance"] == "25.25mi"  # the whole band
+
+
+def hits(total: int) -> dict:
+    return {"hits": {"hits": [], "total": {"value": total}}, "aggregations": {}}
+
+
+def test_text_is_searched_as_typed_and_forgiving_typos_only_when_that_finds_too_few():
+    bodies, search, _ = converse(Search(text="hope", sort="relevance"), [hits(20)])
+    assert len(bodies) == 1 and not search.forgive_typos
+    assert "fuzziness" not in str(bodies[0])
+    bodies, search, answer = converse(Search(text="hpoe", sort="relevance"), [hits(19), hits(40)])
+    assert len(bodies) == 2 and search.forgive_typos and answer["hits"]["total"]["value"] == 40
+    assert "fuzziness" not in str(bodies[0]) and "'fuzziness': 'AUTO'" in str(bodies[1])

@@ -137,5 +137,5 @@ def test_body_pages_by_offset_or_cursor():
     assert after["search_after"] == [3.2, "abc"] and after["size"] == 21 and "from" not in after
     assert "aggs" not in search_body(Search(), facets=False)
     with_text = main_query(Search(point=CVILLE, text="hope"))
-    assert with_text["bool"]["must"][0] == text_clause("hope")
+    assert with_text["bool"]["must"][0] == text_clause("hope", forgive_typos=False)
     assert "geo_distance" in with_text["bool"]["filter"][0]

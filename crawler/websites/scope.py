@@ -36,7 +36,8 @@ def words(*phrases: str) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.I)
 
 
-_FIRST_PERSON = words("we", "we're", "we've", "we'll", "our", "ours", "us")
+_FIRST_PERSON = words("we", "we're", "we've", "we'll", "our", "ours", "us",
+                      r"nuestr[oa]s?", "aceptamos", "ofrecemos", "trabajamos", "estamos", "tenemos")  # Spanish pages
 # Words that make a sentence a statement about programs in general.
 _GENERAL = words("most", "many", "some", "a few", "several", "often", "typically", "typical", "usually", "generally", "commonly",
                  "frequently", "research", "studies", "study", "statistics", "percent", r"\d+(?=%)", "according to",
@@ -61,7 +62,7 @@ _PERMISSION = re.compile(r"\b(?:you|they|clients|patients|participants|members|f
                          r"students|residents|adults|anyone|everyone)\s+(?:[\w,'ʻ’-]+\s+){0,10}?(?:may|can|will)\b|"
                          r"\byou'll\b|\b(?:sessions?|groups?|classes|IOP|program) will (?:be held|meet|run)\b|"
                          r"\bcan (?:also )?be (?:joined|attended|completed|accessed|done|held|arranged|scheduled|"
-                         r"booked)\b", re.I)
+                         r"booked)\b|\bwe can (?:also )?(?:bill|accept|take)\b", re.I)
 # A leading clause that sets the scene ("For people who work Monday to Friday, ...", "Unlike many
 # programs ..., ...") and a trailing one that gives a reason ("..., so you can keep working").
 _LEADING_CLAUSE = re.compile(r"^(?:for (?:people|those|anyone|clients|adults|parents|families)|if|unlike|while|"

@@ -124,11 +124,12 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
                     r"(?:by|via|secure|over|phone or) video",
                     r"(?:attend|join)\w*(?: (?:the|our|your|a|same|this|each|every|IOP|evening|morning|group|groups|"
                     r"sessions?|therapy))* (?:online|virtually|remotely)",
-                    r"video (?:sessions?|visits?|groups?|calls?)", r"(?:via|on|over|by) zoom")
+                    r"video (?:sessions?|visits?|groups?|calls?)", r"(?:via|on|over|by) zoom",
+                    r"(?:por )?videollamadas?")
 # What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
-                 r"can (?:also )?be (?:done|arranged|scheduled|booked)")
+                 r"can (?:also )?be (?:done|arranged|scheduled|booked)", "se pueden", "ofrecemos", r"disponibles?")
 # Video that is not care: "Virtual information session", "a webinar for referring professionals".
 _NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?)\b", re.I)
 # Telehealth that is someone else's: "residents can join their own telehealth appointments here".
@@ -539,12 +540,18 @@ class _Shape(NamedTuple):
     heading: bool  # a short line or question that heads what follows
 
 
+# A table's column headed by a day's letter or two ("Group | M | T | W | Th | F").
+_DAY_LETTERS = {"m": ("mon",), "t": ("tue",), "tu": ("tue",), "w": ("wed",), "th": ("thu",), "r": ("thu",),
+                "f": ("fri",), "sa": ("sat",), "su": ("sun",)}
+
+
 @lru_cache(maxsize=4096)
 def _shape(sentence: str) -> _Shape:
     cells = tuple(cell.strip() for cell in sentence.split("|"))
     days, ranges = bool(days_in(sentence)), bool(time_ranges(sentence))
-    header = tuple(tuple(days_in(cell)) for cell in cells) if len(cells) >= _TABLE_MIN_CELLS and sum(
-        1 for cell in cells if days_in(cell)) >= 2 and not ranges else None
+    header = tuple(tuple(days_in(cell)) or _DAY_LETTERS.get(cell.lower(), ()) for cell in cells) \
+        if len(cells) >= _TABLE_MIN_CELLS and not ranges else None
+    header = header if header and sum(1 for days in header if days) >= 2 else None
     answer = _YES_NO.match(sentence)
     words, speaks, names_fill = len(sentence.split()), speaks_for_itself(sentence), _names_fill(sentence)
     accepts = bool(_ACCEPTS.search(_PARENS.sub("", sentence)))  # not "(through participating HMOs)"
@@ -577,11 +584,16 @@ def _heads_lists(section: str, line: _Shape) -> bool:
         line.names_fill and not line.accepted and _insurance_label(section)))
 
 
+_CHECKED = re.compile(r"^\s*[✓✔☑●]\s*$")
+
+
 def _table_rows(cells: list[str], header: tuple[tuple[str, ...], ...]) -> list[str]:
     """A row under a header of days as statements: its label, then the days of each clock range; or, in a
     grid whose rows are the hours ("6:00–9:00 pm | – | Evening IOP | –"), the IOP's days at those hours."""
     if time_ranges(cells[0]) and not any(time_ranges(cell) for cell in cells[1:]):
-        days = [day for cell, cell_days in zip(cells[1:], header[1:]) if _IOP.search(cell) for day in cell_days]
+        # a cell that names the IOP, or a check mark in the IOP's row ("IOP Process Group (9:00–10:30 am) | ✓ | | ✓")
+        days = [day for cell, cell_days in zip(cells[1:], header[1:])
+                if _IOP.search(cell) or (_CHECKED.match(cell) and _IOP.search(cells[0])) for day in cell_days]
         return [f"IOP {' '.join(days)} {cells[0]}"] if days else []
     by_range: dict[str, list[str]] = {}
     for cell, days in zip(cells[1:], header[1:]):
@@ -669,8 +681,9 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
         if _insurance_claimed(own):
             named = _own_line(statement, own)
             heading = own[:len(own) - len(named)].removesuffix(" · ")
-            basis = Basis.CARRIER_PAGE if kind == PageKind.CARRIER else \
-                _insurance_basis(named, heading, statement.form, host)
+            basis = _insurance_basis(named, heading, statement.form, host)
+            if kind == PageKind.CARRIER and basis != Basis.LIST_UNDER_HEADING:  # but the site's "Insurance we accept"
+                basis = Basis.CARRIER_PAGE
             refusing = bool(_NEGATION.search(heading))  # under "We do not accept:"
             for name, accepted in insurance_in(named):  # the heading's names were read on its own line
                 accepted, name = accepted and not refusing, _placed(name, named, own, places)
@@ -754,6 +767,7 @@ def _insurance_label(label: str) -> bool:
         not (_NEGATION.search(label) or _NOT_A_LIST_LABEL.search(label)) and \
         bool(_INSURANCE_WORD.search(label) or next(_names(label), None))
 # "Palm Coast is in network with ...", "Bixby Sage's IOP accepts ...": the facility named as the subject.
+_OWN_NAME_MIN = 8  # letters of a name's first two or more words that the host must spell ("alderflat")
 _NAMED_SUBJECT = re.compile(r"^((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*?)(?:'s?|’s?)?\s+(?:\w+\s+)?"
                             r"(?:is|are|accepts?|takes?|bills?|participates?)\b")
 
@@ -836,10 +850,18 @@ def _insurance_basis(line: str, heading: str, form: str, host: str) -> Basis:
     return _subject_basis(line, host)
 
 
+def _spelled_by(name: str, host: str) -> bool:
+    """The host spells the name, or its first words ("Alder Flat County Behavioral Health" on
+    alderflatcountyca.gov), enough of them to be a name."""
+    words = [re.sub(r"\W", "", word) for word in name.lower().split()]
+    first_words = ("".join(words[:n]) for n in range(2, len(words)))
+    return "".join(words) in host or any(len(joined) >= _OWN_NAME_MIN and joined in host for joined in first_words)
+
+
 def _subject_basis(line: str, host: str) -> Basis:
     """An acceptance sentence's class by its subject: the facility's name, or someone else."""
     named = _NAMED_SUBJECT.match(line)
-    own_name = named and re.sub(r"\W", "", named.group(1).lower()) in host.replace("-", "")
+    own_name = named and _spelled_by(named.group(1), host.replace("-", ""))
     return Basis.OWN_NAME_ACCEPTANCE if own_name else Basis.ACCEPTANCE_PROSE
 
 

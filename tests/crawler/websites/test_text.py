@@ -350,6 +350,33 @@ def test_a_spanish_list_of_plans_we_accept():
     assert [f.value.name for f in findings.refused] == ["Ambetter"]
 
 
+def test_check_marks_under_day_letters_give_the_iops_days():
+    text = ("Group Schedule\nGroup | M | T | W | Th | F\nIOP Process Group (9:00–10:30 am) | ✓ | | ✓ | ✓ |\n"
+            "Family Education (6:00–8:00 pm) | | ✓ | | |")
+    assert [f.value.days for f in read_page(text).schedules] == [["mon", "wed", "thu"]]
+
+
+def test_the_facilitys_name_as_its_host_spells_its_first_words():
+    findings = read_page("Fees\nAlder Flat County Behavioral Health accepts Medi-Cal. We can also bill Anthem.",
+                         host="www.alderflatcountyca.gov")
+    assert [(f.value.name, f.basis) for f in findings.medicaid_plans] == [("Medi-Cal", Basis.OWN_NAME_ACCEPTANCE)]
+    assert [(f.value.name, f.basis) for f in findings.carriers] == [("Anthem", Basis.FIRST_PERSON_ACCEPTANCE)]
+    other = read_page("Southern Pines accepts Medi-Cal.", host="southernhillsrecovery.com").medicaid_plans
+    assert [f.basis for f in other] == [Basis.ACCEPTANCE_PROSE]  # one shared word is not the name
+
+
+def test_a_spanish_first_person_acceptance():
+    findings = read_page("Seguros\nAceptamos los planes de Superior HealthPlan y Molina Healthcare.")
+    assert {(f.value.name, f.basis) for f in findings.medicaid_plans} == {
+        ("Superior HealthPlan", Basis.FIRST_PERSON_ACCEPTANCE), ("Molina Healthcare", Basis.FIRST_PERSON_ACCEPTANCE)}
+
+
+def test_the_sites_own_list_on_a_page_about_one_insurer_keeps_its_class():
+    text = "Does Kaiser cover IOP\nKaiser runs its own programs.\nInsurance we accept\n• Aetna\n• Cigna"
+    bases = {(f.value.name, f.basis) for f in read_page(text, PageKind.CARRIER).carriers}
+    assert bases == {("Aetna", Basis.LIST_UNDER_HEADING), ("Cigna", Basis.LIST_UNDER_HEADING)}
+
+
 def test_logos_shown_for_reference_name_no_network():
     text = ("Insurance\nAetna Cigna Humana UnitedHealthcare\n"
             "Logos are shown for reference only and do not indicate that we are in network with these carriers.")

@@ -2,9 +2,10 @@
 geodesics, so facilities in a thin band around the radius are measured here before they count.
 
 `searches` is the conversation with Elasticsearch as plain data, without I/O: it yields each
-search body and is sent each response (text first as typed, then forgiving typos when that finds too
-few). The first search counts the whole band and returns its members; a second runs only when some of them are outside the radius (with facets, always: the
-first then returns the band alone).
+search body and is sent each response. The first search counts the whole band and returns its
+members; a second runs only when some of them are outside the radius (with facets, always: the
+first then returns the band alone). Text is searched as typed first, and the whole conversation
+runs again forgiving typos when that finds too few.
 """
 
 from collections.abc import Generator
@@ -33,7 +34,8 @@ def member_point(hit: dict) -> tuple[float, float]:
 def searches(search: Search, facets: bool) -> Generator[dict, dict, tuple[Search, dict]]:
     """Yields search bodies, is sent their responses; returns the search as run and its response.
 
-    Text is searched as typed, and again forgiving typos when that finds fewer than a page."""
+    Text is searched as typed, and again forgiving typos when that finds fewer than
+    defaults.TYPOS_FORGIVEN_BELOW facilities."""
     if search.text and not search.forgive_typos:
         search, response = yield from _around(search, facets)
         if response["hits"]["total"]["value"] >= defaults.TYPOS_FORGIVEN_BELOW:

@@ -136,7 +136,8 @@ def search_key(search: Search) -> tuple:
     filters = tuple(sorted((param, tuple(sorted(values))) for param, values in search.filters.items() if values))
     match_all = frozenset(param for param in search.match_all if len(search.filters.get(param, ())) > 1)
     return (search.point, search.radius_mi if search.point else None, search.inside_band, search.in_state,
-            search.text, search.forgive_typos, filters, match_all, search.sort, search.size, search.offset, search.after,
+            search.text, search.forgive_typos, filters, match_all, search.sort, search.size, search.offset,
+            search.after,
             search.include_retired, search.modified_after)
 
 

@@ -110,7 +110,8 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
         return PageKind.STORY
     if _JOBS.search(parts.path):
         return PageKind.JOBS
-    if _OTHER_ORGANISATIONS.search(parts.path) or _OTHER_ORGANISATIONS_TITLE.search(title) or _NO_TREATMENT.search(text):
+    if _OTHER_ORGANISATIONS.search(parts.path) or _OTHER_ORGANISATIONS_TITLE.search(title) or \
+            _NO_TREATMENT.search(text):
         return PageKind.OTHER_ORGANISATION
     if _CARRIER_PATH.search(parts.path) or (_COVERAGE_TITLE.search(title) and any(
             _named(name, title.lower()) for name in carrier_names)):
@@ -196,9 +197,10 @@ _OTHER_ORGANISATIONS_TITLE = re.compile(r"^(?:community|local|other|helpful|part
                                         r"\breferral (?:network|partners|resources)\b|\bwhere we refer\b|"
                                         r"^(?:local|other|nearby|area)\b.*\b(?:programs|providers)\b", re.I)
 # A coalition, peer centre or directory that says it gives no treatment itself: its page lists others' programs.
-_NO_TREATMENT = re.compile(r"\b(?:is|are|'re|'s) not (?:a )?(?:treatment|clinical|medical) (?:provider|program|facility|"
-                           r"center|centre|agency)s?\b|\b(?:does|do)(?: not|n't) (?:provide|offer) (?:any )?(?:treatment|"
-                           r"clinical (?:care|services)|counseling)(?: services)?\s*[.,;]", re.I)
+_NO_TREATMENT = re.compile(r"\b(?:is|are|'re|'s) not (?:a )?(?:treatment|clinical|medical) "
+                           r"(?:provider|program|facility|center|centre|agency)s?\b|"
+                           r"\b(?:does|do)(?: not|n't) (?:provide|offer) (?:any )?"
+                           r"(?:treatment|clinical (?:care|services)|counseling)(?: services)?\s*[.,;]", re.I)
 _JOBS = re.compile(r"/(?:careers?|jobs?|employment|join-our-team|work-with-us|openings)(?:/|$)", re.I)
 _CARRIER_PATH = re.compile(r"/(?:insurance|insurance-coverage|insurance-providers|coverage|payers?)/[\w-]+/?$", re.I)
 _COVERAGE_TITLE = re.compile(r"\b(?:cover(?:s|age|ed)?|pay|pays|insurance|rehab|treatment)\b", re.I)

@@ -65,7 +65,9 @@ _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|off
                           r"grupo familiar|familiares|oficina|no hay grupos)\b|"
                           # under "Hours" or "Clinic hours": the opening hours, not a session
                           r"^(?:our |business |clinic |office |opening |regular )?hours\b(?! (?:per|a|each) week)|"
-                          r"(?<!program )(?<!IOP )(?<!group )(?<!session )\b(?:hours|office)\s*:|\d{3}[-.)]\s*\d{3}-\d{4}|" + _OTHER_ACTIVITY, re.I)
+                          # "Hours:", "Office:" (not "Program hours:")
+                          r"(?<!program )(?<!IOP )(?<!group )(?<!session )\b(?:hours|office)\s*:|"
+                          r"\d{3}[-.)]\s*\d{3}-\d{4}|" + _OTHER_ACTIVITY, re.I)
 # "PHP and IOP meet Monday through Friday", "PHP/IOP": the IOP meets then too.
 _JOINT_LEVELS = re.compile(r"\b(?:(?:the )?(?:partial[- ]hospitali[sz]ation(?: program)?|PHP)(?: \(PHP\))?"
                            r"\s*(?:and|&|/)\s*(?=(?:the )?(?:IOP|intensive[- ]outpatient)))|"
@@ -135,9 +137,9 @@ _NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open h
 # Telehealth that is someone else's: "residents can join their own telehealth appointments here".
 _NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)|\bwith (?:their|your) own\b", re.I)
 # Video care the facility gave for a while and no longer does: "from spring 2020 through 2021 our groups met on Zoom".
-_PAST_VIDEO = re.compile(r"\b(?:met|were|was|moved|switched|went|ran|offered|held)\b.*\b(?:(?:19|20)\d\d|during (?:the )?"
-                         r"(?:pandemic|COVID|lockdowns?|shutdowns?))\b|\b(?:(?:19|20)\d\d|during (?:the )?(?:pandemic|"
-                         r"COVID|lockdowns?|shutdowns?))\b.*\b(?:met|were|was|moved|switched|went|ran|offered|held)\b", re.I)
+_PAST_VERB = r"\b(?:met|were|was|moved|switched|went|ran|offered|held)\b"
+_PAST_TIME = r"\b(?:(?:19|20)\d\d|during (?:the )?(?:pandemic|COVID|lockdowns?|shutdowns?))\b"
+_PAST_VIDEO = re.compile(f"{_PAST_VERB}.*{_PAST_TIME}|{_PAST_TIME}.*{_PAST_VERB}", re.I)
 _STILL = words("still", "today", "now", "continue[sd]?", "remain(?:s|ed)?", "since", "to this day", "have", "has")
 # A caption that says names shown are not the facility's networks: "Logos do not indicate network participation".
 _NOT_NETWORK = re.compile(r"\b(?:do(?:es)?|is|are)\s+not\s+(?:indicate|imply|mean|guarantee|represent|constitute|"
@@ -418,7 +420,8 @@ def telehealth_in(sentence: str) -> bool | None:
     if _NEGATION.search(sentence):
         # "not for IOP groups", "no telehealth for the men's group": one part refused says nothing of the rest;
         # "the family group is in person only" says nothing of the program
-        partial = _PARTIAL_REFUSAL.search(sentence) or (_ANOTHER_ACTIVITY.search(sentence) and not _IOP.search(sentence))
+        partial = _PARTIAL_REFUSAL.search(sentence) or (
+            _ANOTHER_ACTIVITY.search(sentence) and not _IOP.search(sentence))
         return None if partial else False
     line = _line(sentence)
     heading = len(line.split()) <= _SHORT_LINE_WORDS and not line.rstrip().endswith(".") and \
@@ -591,7 +594,7 @@ def _table_rows(cells: list[str], header: tuple[tuple[str, ...], ...]) -> list[s
     """A row under a header of days as statements: its label, then the days of each clock range; or, in a
     grid whose rows are the hours ("6:00–9:00 pm | – | Evening IOP | –"), the IOP's days at those hours."""
     if time_ranges(cells[0]) and not any(time_ranges(cell) for cell in cells[1:]):
-        # a cell that names the IOP, or a check mark in the IOP's row ("IOP Process Group (9:00–10:30 am) | ✓ | | ✓")
+        # a cell that names the IOP, or a check mark in the IOP's row ("IOP Process Group (9–10:30 am) | ✓ | | ✓")
         days = [day for cell, cell_days in zip(cells[1:], header[1:])
                 if _IOP.search(cell) or (_CHECKED.match(cell) and _IOP.search(cells[0])) for day in cell_days]
         return [f"IOP {' '.join(days)} {cells[0]}"] if days else []

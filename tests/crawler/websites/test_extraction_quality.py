@@ -25,7 +25,8 @@ HARD_KINDS = {"carrier-landing", "story", "sober-living", "residential", "other-
 
 
 def test_the_sets_are_large_and_have_the_hard_kinds():
-    written, real, fresh, fresh2, fresh3 = (SETS[name] for name in ("written", "real-shapes", "fresh", "fresh2", "fresh3"))
+    written, real, fresh, fresh2, fresh3 = (SETS[name] for name in ("written", "real-shapes", "fresh", "fresh2",
+                                                                     "fresh3"))
     assert len(written) >= 200 and {"program", "insurance", "faq", "article", "other-state"} <= {
         page["kind"] for page in written}
     assert len(real) >= 200 and HARD_KINDS <= {page["kind"] for page in real}

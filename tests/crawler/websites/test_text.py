@@ -330,7 +330,7 @@ def test_weekly_hours_of_someone_elses_program_or_one_part_are_not_the_programs(
     ("Since 2020 we have offered our adult IOP by video.", True),
     ("The family group is in person only; we do not stream it.", None),
     ("The program is offered in person only.", False),
-    ("Can residents do telehealth here?\nYes. Residents reserve a room for video visits with their own counselor.", None),
+    ("Can residents do telehealth here?\nYes. Residents reserve a room for video visits with their own doctor.", None),
 ])
 def test_telehealth_of_the_facility_now(text, said):
     assert [f.value for f in read_page(text).telehealth][:1] == ([said] if said is not None else [])
@@ -339,7 +339,8 @@ def test_telehealth_of_the_facility_now(text, said):
 def test_program_hours_are_a_schedule_and_office_hours_are_not():
     text = "Recovery Program (Intensive Outpatient)\nProgram hours: Monday through Thursday, 1:00 – 4:00 p.m."
     assert [f.value.days for f in read_page(text).schedules] == [["mon", "tue", "wed", "thu"]]
-    assert read_page("Intensive Outpatient Program\nOffice hours: Monday through Friday, 8 a.m. – 5 p.m.").schedules == []
+    office = "Intensive Outpatient Program\nOffice hours: Monday through Friday, 8 a.m. – 5 p.m."
+    assert read_page(office).schedules == []
 
 
 def test_a_spanish_list_of_plans_we_accept():

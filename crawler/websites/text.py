@@ -543,17 +543,27 @@ class _Shape(NamedTuple):
     heading: bool  # a short line or question that heads what follows
 
 
-# A table's column headed by a day's letter or two ("Group | M | T | W | Th | F").
-_DAY_LETTERS = {"m": ("mon",), "t": ("tue",), "tu": ("tue",), "w": ("wed",), "th": ("thu",), "r": ("thu",),
-                "f": ("fri",), "sa": ("sat",), "su": ("sun",)}
+# A table's column headed by a day's letter or two ("Group | M | T | W | Th | F"); a lone "T" is Tuesday after
+# Monday's column and Thursday after Wednesday's ("S | M | T | W | T | F | S"), else no day.
+_DAY_LETTERS = {"m": ("mon",), "tu": ("tue",), "w": ("wed",), "th": ("thu",), "r": ("thu",), "f": ("fri",),
+                "sa": ("sat",), "su": ("sun",)}
+_T_AFTER = {("mon",): ("tue",), ("wed",): ("thu",)}
+
+
+def _header_days(cells: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    columns: list[tuple[str, ...]] = []
+    for cell in cells:
+        letters = cell.lower()
+        columns.append(tuple(days_in(cell)) or (_T_AFTER.get(columns[-1], ()) if letters == "t" and columns
+                                                 else _DAY_LETTERS.get(letters, ())))
+    return tuple(columns)
 
 
 @lru_cache(maxsize=4096)
 def _shape(sentence: str) -> _Shape:
     cells = tuple(cell.strip() for cell in sentence.split("|"))
     days, ranges = bool(days_in(sentence)), bool(time_ranges(sentence))
-    header = tuple(tuple(days_in(cell)) or _DAY_LETTERS.get(cell.lower(), ()) for cell in cells) \
-        if len(cells) >= _TABLE_MIN_CELLS and not ranges else None
+    header = _header_days(cells) if len(cells) >= _TABLE_MIN_CELLS and not ranges else None
     header = header if header and sum(1 for days in header if days) >= 2 else None
     answer = _YES_NO.match(sentence)
     words, speaks, names_fill = len(sentence.split()), speaks_for_itself(sentence), _names_fill(sentence)

@@ -355,6 +355,8 @@ def test_check_marks_under_day_letters_give_the_iops_days():
     text = ("Group Schedule\nGroup | M | T | W | Th | F\nIOP Process Group (9:00–10:30 am) | ✓ | | ✓ | ✓ |\n"
             "Family Education (6:00–8:00 pm) | | ✓ | | |")
     assert [f.value.days for f in read_page(text).schedules] == [["mon", "wed", "thu"]]
+    week = "Groups\nGroup | S | M | T | W | T | F | S\nEvening IOP (6:00–9:00 pm) | | | ✓ | | ✓ | | "
+    assert [f.value.days for f in read_page(week).schedules] == [["tue", "thu"]]  # the second T is Thursday
 
 
 def test_the_facilitys_name_as_its_host_spells_its_first_words():

@@ -1,6 +1,7 @@
 """The one validation step of a website crawl: pages read, sites added up, matched and staged."""
 
 import json
+from functools import lru_cache
 from urllib.parse import urlsplit
 from pathlib import Path
 
@@ -35,15 +36,16 @@ def _uniform_microdata(value):
 
 
 def _phones(links: list[str]) -> list[str]:
-    found = []
-    for link in links:
-        try:
-            phone = normalize_phone(link.removeprefix("tel:"))
-        except ValueError:
-            continue
-        if phone:
-            found.append(phone[0])
-    return found
+    return [phone for link in links if (phone := _phone(link))]
+
+
+@lru_cache(maxsize=1024)  # a site repeats its phone link on every page
+def _phone(link: str) -> str | None:
+    try:
+        phone = normalize_phone(link.removeprefix("tel:"))
+    except ValueError:
+        return None
+    return phone[0] if phone else None
 
 
 def unmatched_path(out: Path) -> Path:

@@ -110,8 +110,7 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
         return PageKind.STORY
     if _JOBS.search(parts.path):
         return PageKind.JOBS
-    if _OTHER_ORGANISATIONS.search(parts.path) or _OTHER_ORGANISATIONS_TITLE.search(title) or \
-            _NO_TREATMENT.search(text):
+    if _OTHER_ORGANISATIONS.search(parts.path) or _OTHER_ORGANISATIONS_TITLE.search(title) or _gives_no_treatment(text):
         return PageKind.OTHER_ORGANISATION
     if _CARRIER_PATH.search(parts.path) or (_COVERAGE_TITLE.search(title) and any(
             _named(name, title.lower()) for name in carrier_names)):
@@ -120,6 +119,11 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     if _HOUSING.search(parts.path) or _HOUSING.search(title) or _SOBER_LIVING.search(masthead):
         return PageKind.HOUSING  # a sober-living house's site says so under its name ("Sober Living for Women")
     return PageKind.FACILITY
+
+
+def _gives_no_treatment(text: str) -> bool:
+    lowered = text.lower()
+    return ("not" in lowered or "n't" in lowered) and bool(_NO_TREATMENT.search(text))  # the words it needs, first
 
 
 def _title(lines: list[str]) -> str:

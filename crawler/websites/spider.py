@@ -178,7 +178,11 @@ class FacilitySiteSpider(scrapy.Spider):
         for element in root.xpath("//nav|//header|//footer"):
             element.drop_tree()
         try:
-            text = html_text.extract_text(root)
+            try:  # cleaned in place: the tree is done with, and html_text's copy of it costs as much as reading it
+                html_text.cleaner(root)
+            except AssertionError:  # lxml's bug 1838497 on some markup: read it uncleaned, as html_text does
+                pass
+            text = html_text.etree_to_text(root)
         except ValueError:  # lxml refuses control characters when it rebuilds the tree
             self.crawler.stats.inc_value("errors/page text read without layout (control characters)")
             text = " ".join(response.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall())

@@ -75,6 +75,7 @@ _JOINT_LEVELS = re.compile(r"\b(?:(?:the )?(?:partial[- ]hospitali[sz]ation(?: p
                            r"(?:the )?(?:PHP|partial[- ]hospitali[sz]ation(?: program)?(?: \(PHP\))?)\b", re.I)
 _NO_IOP = re.compile(r"\b(?:we|[\w.]+ [\w.]+) (?:don[’']t|do not|does not|doesn[’']t|no longer) "
                      r"(?:offer|provide|have|run|operate) (?:an? |any )?(?:IOPs?|intensive[ -]outpatient)\b", re.I)
+_NO_IOP_REACH = 120  # characters before the IOP's name that "The clinic does not offer an" fits in
 _OWN_IOP = re.compile(r"\bour (?:own )?(?:[\w-]+ )?(?:IOP|intensive[- ]outpatient)\b", re.I)
 _RESIDENTS = re.compile(r"\bresidents?\b", re.I)
 _IOP_THAT_MEETS = re.compile(r"\b(?:our|the)(?: own)?(?: [\w-]+)? (?:IOP|intensive[- ]outpatient(?: program)?)"
@@ -475,9 +476,9 @@ def _statements(text: str) -> Iterator[Statement]:
     options = _options(lines)
     paired = False  # the line is the hours under the line of days before it, read with it
     for index, sentence in enumerate(lines):
-        if index in options or _CAROUSEL.match(sentence):
-            continue
         line = _shape(sentence)
+        if index in options or line.button:
+            continue
         if line.header:
             header = line.header
             continue
@@ -496,8 +497,8 @@ def _statements(text: str) -> Iterator[Statement]:
             for cell in line.cells:  # "Adults 18+ | Co-ed | Mon–Thu evenings, 5:30–8:30 pm": a fact a cell
                 if _shape(cell).timed:
                     yield Statement(sentence, cell, "line", section)
-        qualified = index + 1 < len(lines) and _NOT_OURS.search(lines[index + 1])
-        if question and line.answer and not qualified:  # "Yes. ... video visits with their own counselor": not ours
+        # "Yes." over "... video visits with their own counselor": not ours
+        if question and line.answer and not (index + 1 < len(lines) and _NOT_OURS.search(lines[index + 1])):
             asked = _QUESTION_OPENER.sub("", question.rstrip("?"))
             said = f"We {asked}" if line.answer == "yes" else f"We do not {asked}"
             yield Statement(f"{question} {sentence}", f"{said} ({sentence})", "answer")  # "No, not for IOP groups"
@@ -541,6 +542,7 @@ class _Shape(NamedTuple):
     accepted: bool  # a verb of taking plans, or the first person
     leads: bool  # the facility's own acceptance sentence, which a list under it continues
     heading: bool  # a short line or question that heads what follows
+    button: bool  # a slider's button ("Next", "‹"), which heads nothing
 
 
 # A table's column headed by a day's letter or two ("Group | M | T | W | Th | F"); a lone "T" is Tuesday after
@@ -574,7 +576,8 @@ def _shape(sentence: str) -> _Shape:
     return _Shape(cells, header, ("yes" if answer.group(1) else "no") if answer else None, words, days, ranges,
                   days or ranges, bool(_PROGRAM.search(sentence)), speaks, names_fill, accepts,
                   bool(_ACCEPTED.search(_PARENS.sub("", sentence))),
-                  accepts and speaks and not (_NEGATION.search(sentence) or sentence.endswith("?")), heading)
+                  accepts and speaks and not (_NEGATION.search(sentence) or sentence.endswith("?")), heading,
+                  bool(_CAROUSEL.match(sentence)))
 
 
 @lru_cache(maxsize=1024)
@@ -649,17 +652,15 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
     is a name the host spells ("Palm Coast is in network" on palmcoastrecovery.com) is the facility's."""
     findings = PageFindings()
     # A page that never names the IOP, or says the facility has none, gives no schedule of it.
-    program_page = bool(_IOP.search(text)) and not _NO_IOP.search(text)
+    program_page = _names_an_iop(text)
     text = without_testimony(text)  # a client's quoted words are not the facility's
     accepting = False  # the page says, in the first person, that the facility takes insurance
     read: set[str] = set()  # a statement the page repeats says nothing new
     places: frozenset[str] = frozenset()  # the states of the place the lines read are under, if any
     for statement in _statements(text):
         sentence = statement.sentence
-        if heading := _place_heading(sentence):
-            places = heading
-        elif (_shape(sentence).heading and not states_named(sentence)) or _OWN_OFFICES.match(sentence):
-            places = frozenset()  # a new part of the page, or one about every office ("Both offices accept")
+        if (part := _new_part(sentence)) is not None:
+            places = part
         if statement.text in read:
             continue
         read.add(statement.text)
@@ -709,10 +710,28 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
         for found in (findings.carriers, findings.medicaid_plans):
             found[:] = [f._replace(basis=Basis.LIST_ON_ACCEPTING_PAGE) if f.basis == Basis.NAME_LIST else f
                         for f in found]
-    if (findings.carriers or findings.medicaid_plans) and _NOT_NETWORK.search(text):  # names shown for reference only
+    if (findings.carriers or findings.medicaid_plans) and _shown_for_reference(text):
         for found in (findings.carriers, findings.medicaid_plans):
             found[:] = [f for f in found if f.basis not in _LISTS]
     return findings
+
+
+def _names_an_iop(text: str) -> bool:
+    """The page names an IOP and never says the facility has none (a refusal ends with the IOP's name, so only
+    the words just before each mention are searched: a whole page costs a regular expression dearly)."""
+    if not _IOP.search(text):
+        return False
+    lowered = text.lower()
+    if not ("not" in lowered or "n't" in lowered or "n’t" in lowered or "no longer" in lowered):  # the words it needs
+        return True
+    return not any(_NO_IOP.search(text[max(0, mention.start() - _NO_IOP_REACH):mention.end()])
+                   for mention in _IOP.finditer(text))
+
+
+def _shown_for_reference(text: str) -> bool:
+    """The page says its names of plans are shown for reference only, not as networks it is in."""
+    lowered = text.lower()
+    return ("not" in lowered or "only" in lowered) and bool(_NOT_NETWORK.search(text))  # the words it needs, first
 
 
 def _clause(text: str, match: re.Match) -> str:
@@ -805,6 +824,16 @@ _CAPITAL = re.compile(r"\bWashington,?\s+D\.?\s?C\b\.?")  # the District, not th
 @lru_cache(maxsize=4096)  # pages repeat their lines
 def states_named(text: str) -> frozenset[str]:
     return frozenset(_STATE_CODES[found] for found in _STATE.findall(_CAPITAL.sub("District of Columbia", text)))
+
+
+@lru_cache(maxsize=4096)  # pages repeat their lines
+def _new_part(sentence: str) -> frozenset[str] | None:
+    """The states the part of the page a line begins is about: those of a place's heading, none for a new part
+    or one about every office ("Both offices accept"); None where the line begins no part."""
+    if heading := _place_heading(sentence):
+        return heading
+    return frozenset() if (_shape(sentence).heading and not states_named(sentence)) or _OWN_OFFICES.match(sentence) \
+        else None
 
 
 def _place_heading(sentence: str) -> frozenset[str]:

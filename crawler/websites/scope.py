@@ -185,6 +185,7 @@ _POST_MARKS = re.compile(r"^(?:\d+ min(?:ute)?s? read\b|posted (?:in|on|by)\b|le
 _POST_WORDS = ("read", "posted", "leave a", "author", "share this", "this article", "this blog", "this guide")  # cheap
 _POST_HINTS = re.compile(r"^(?:related (?:posts|articles|stories|reading)|tags?:|categor(?:y|ies):|in this article|"
                          r"table of contents|share on (?:facebook|x|twitter|linkedin))\b", re.I | re.M)
+_HINT_WORDS = ("related", "tag", "categor", "in this article", "table of contents", "share on")  # cheap
 _POST_DATE_LINES = 4  # a post's date sits just under its title
 _SINGULAR = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|myself)\b")
 _PLURAL = re.compile(r"\b(?:we|our|us|we're|we've)\b", re.I)
@@ -219,9 +220,10 @@ def _posted(lines: list[str]) -> bool:
     lowered = text.lower()
     return any(_POST_DATE.match(line) for line in lines[:_POST_DATE_LINES]) or \
         (any(word in lowered for word in _POST_WORDS) and bool(_POST_MARKS.search(text))) or \
-        len(_POST_HINTS.findall(text)) >= 2
+        (any(word in lowered for word in _HINT_WORDS) and len(_POST_HINTS.findall(text)) >= 2)
 
 
+@lru_cache(maxsize=4)  # page_kind and read_page each ask for a page's text in turn
 def without_testimony(text: str) -> str:
     """The text without what it quotes someone as saying ("“The evening group saved my job,” says Dana")."""
     return _QUOTED.sub(lambda quote: " " if len(quote.group().split()) >= _TESTIMONY_WORDS else quote.group(), text)

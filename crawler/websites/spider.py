@@ -49,6 +49,9 @@ class FacilitySiteSpider(scrapy.Spider):
         "ITEM_PIPELINES": {"crawler.websites.pipeline.SitePipeline": 300},
         # A page yields one item; Scrapy starts this many item tasks per response (default 100).
         "CONCURRENT_ITEMS": 4,
+        # Public pages need no session, and a cookie jar per site costs every request its upkeep (Scrapy's advice
+        # for broad crawls); nor does a directory that tracks no one keep what sites set.
+        "COOKIES_ENABLED": False,
         "DOWNLOAD_MAXSIZE": defaults.SITE_MAX_RESPONSE_BYTES,
         "DOWNLOADER_MIDDLEWARES": {"crawler.websites.middleware.SiteBoundMiddleware": 50},
         "MAX_FAILURE_SHARE": defaults.SITE_CRAWL_MAX_FAILURE_SHARE,

@@ -504,10 +504,10 @@ def _statements(text: str) -> Iterator[Statement]:
             yield Statement(f"{question} {sentence}", f"{said} ({sentence})", "answer")  # "No, not for IOP groups"
         under_heading = section and not line.program and (line.timed or (
             not line.speaks and _heads_lists(section, line)))
-        following = _shape(lines[index + 1]) if index + 1 < len(lines) else None
-        if line.days and not line.ranges and index + 1 < len(lines) and _NONE_THAT_DAY.match(lines[index + 1]):
+        following = _shape(lines[index + 1]) if line.days and not line.ranges and index + 1 < len(lines) else None
+        if following and _NONE_THAT_DAY.match(lines[index + 1]):
             continue  # "WEDNESDAY" over "No IOP groups. ...": a day without the program
-        if line.days and not line.ranges and following and following.ranges and not following.days:
+        if following and following.ranges and not following.days:
             sentence = f"{sentence} {lines[index + 1]}"
             paired = True
         elif paired:

@@ -54,7 +54,8 @@ _HEDGE = words("may", "might", "could", "would", "should", "can", "will", r"plan
                "in the future", "eventually", "expect to", r"working (?:on|to|toward)",
                r"new this (?:fall|spring|summer|winter|year)", r"enrollment opens", r"opens? in \w+", "resume",
                r"(?:are|'re|is|am) (?:building|developing|creating|adding|exploring|piloting)", r"expect(?:s|ing)?",
-               r"(?:starting|beginning) (?:next|in) \w+",
+               r"(?:starting|beginning) (?:next|in) \w+", r"(?:appl(?:y|ied|ying)|seeking|hoping) to (?:join|become)",
+               r"(?:are|is|'re|am) planning\b",
                r"when (?:\w+ ){0,3}(?:opens?|launch(?:es)?|begins?|starts?|becomes? available)")
 # "May", "can" and "will" that give permission or describe what happens, not doubt: "clients may
 # join by video", "can be attended online", "you will join our IOP", "a session will be held".

@@ -134,7 +134,8 @@ _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
                  r"can (?:also )?be (?:done|arranged|scheduled|booked)", "se pueden", "ofrecemos", r"disponibles?")
 # Video that is not care: "Virtual information session", "a webinar for referring professionals".
-_NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?)\b", re.I)
+_NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?|alumni|"
+                       r"reunions?)\b", re.I)
 # Telehealth that is someone else's: "residents can join their own telehealth appointments here".
 _NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)|\bwith (?:their|your) own\b", re.I)
 # Video care the facility gave for a while and no longer does: "from spring 2020 through 2021 our groups met on Zoom".
@@ -163,6 +164,10 @@ _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|exce
 _PROGRAM_OR_SERVICE = re.compile(_PROGRAM.pattern + r"|\b(?:therapy|counseling|visits?|appointments?)\b", re.I)
 _OPTION_WORDS = 5  # a dropdown option is one name
 _SHORT_LINE_WORDS = 8  # a heading or list line, without a full stop ("Virtual IOP"), states by naming
+# A longer line that refuses the list it leads into heads it too ("Examples of plans we are NOT in network with"),
+# so the list is not read under an accepting heading above it.
+_LEAD_IN_WORDS = 16
+_LEADS_IN = re.compile(r"(?:\bwith|:)\s*$", re.I)
 _LESSON = re.compile(r"\b(?:vs\.?|versus|guide|benefits|what|how|why|pros|cons)\b", re.I)  # a post's title in a sidebar
 # Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").
 _RUNS = re.compile(r"\b(?:meets?|runs?|held|offers?|scheduled|operates?|available)\b", re.I)
@@ -570,7 +575,8 @@ def _shape(sentence: str) -> _Shape:
     answer = _YES_NO.match(sentence)
     words, speaks, names_fill = len(sentence.split()), speaks_for_itself(sentence), _names_fill(sentence)
     accepts = bool(_ACCEPTS.search(_PARENS.sub("", sentence)))  # not "(through participating HMOs)"
-    short = words <= _SHORT_LINE_WORDS and not sentence.endswith(".")
+    short = not sentence.endswith(".") and (words <= _SHORT_LINE_WORDS or (
+        words <= _LEAD_IN_WORDS and _LEADS_IN.search(sentence) and _NEGATION.search(sentence)))
     heading = not (days or ranges) and not _DIGIT.search(sentence) and not _BULLET.match(sentence) and \
         "|" not in sentence and (sentence.endswith("?") or short) and not names_fill  # a list's item heads nothing
     return _Shape(cells, header, ("yes" if answer.group(1) else "no") if answer else None, words, days, ranges,
@@ -704,7 +710,7 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
                 target = findings.refused if not accepted else \
                     findings.carriers if name.kind == "carrier" else findings.medicaid_plans
                 target.append(Finding(name, sentence, basis))
-        if (telehealth := telehealth_in(own)) is not None:
+        if (telehealth := telehealth_in(own)) is not None and not _others_video(statement, own, kind):
             findings.telehealth.append(Finding(telehealth, sentence, _telehealth_basis(own, telehealth, statement.form)))
     if accepting:  # a bare list of plans on a page where the facility says it takes insurance
         for found in (findings.carriers, findings.medicaid_plans):
@@ -752,6 +758,16 @@ def _another_service(statement: Statement, own: str) -> bool:
         return True
     rest = statement.sentence.replace(_line(statement.text), " ")  # the sentence's other clauses
     return not _PROGRAM.search(line) and bool(_NOT_PROGRAM.search(rest))
+
+
+def _others_video(statement: Statement, own: str, kind: PageKind) -> bool:
+    """Video that is not the facility's care: under a heading of what is no care ("Alumni meeting" / "... or on
+    Zoom"), or a house's residents seen by their own providers ("counselors meet residents by telehealth")."""
+    if _IOP.search(own):
+        return False
+    heading = statement.section or ""
+    return bool(heading and _NOT_CARE.search(heading)) or (
+        kind == PageKind.HOUSING and bool(_RESIDENTS.search(own)))
 
 
 def _own_line(statement: Statement, own: str) -> str:

@@ -8,11 +8,12 @@ The sets: `written` (pages.yaml, the first pages written for the reader's tests)
 (real_shapes_*.yaml, pages written in the shapes of real facility websites) and `fresh` (fresh_*.yaml, a
 second such set written after real-shapes' held-back third had been measured) and `fresh2` (fresh2_*.yaml, a
 third, written after fresh's held-back third had been measured) and `fresh3` (fresh3_*.yaml, a fourth, written after
-fresh2's, to look like a random sample of real facility pages). Each real-web set has a held-back third, the
-pages whose id hashes to 0 modulo 3, decided before any tuning: `held-back`, `fresh-held-back`, `fresh2-held-back`
-and `fresh3-held-back`; `tuning`, `fresh-tuning`, `fresh2-tuning` and `fresh3-tuning` are the rest. Each
-held-back third was measured once, after its set's tuning; the first two have since been tuned on, fresh2's only
-informed general fixes, fresh3's is not tuned on. `--classes` prints each class of evidence's precision over the
+fresh2's, to look like a random sample of real facility pages) and `fresh4` (fresh4_*.yaml, a fifth, written after
+fresh3's, in the same proportions). Each real-web set has a held-back third, the pages whose id hashes to 0 modulo
+3, decided before any tuning: `held-back`, `fresh-held-back`, `fresh2-held-back`, `fresh3-held-back` and
+`fresh4-held-back`; `tuning`, `fresh-tuning`, `fresh2-tuning`, `fresh3-tuning` and `fresh4-tuning` are the rest.
+Each held-back third was measured once, after its set's tuning; the first two have since been tuned on, fresh2's
+only informed general fixes, fresh3's and fresh4's are not tuned on. `--classes` prints each class of evidence's precision over the
 pages tuned on (TUNED_ON), the measurement behind crawler.websites.evidence.PUBLISHED.
 
 Targets: precision >= 0.97 for every field, recall >= 0.80.
@@ -48,8 +49,8 @@ SETS = {"written": ("pages.yaml", None), "real-shapes": ("real_shapes_*.yaml", N
         "fresh3": ("fresh3_*.yaml", None), "fresh3-tuning": ("fresh3_*.yaml", False),
         "fresh3-held-back": ("fresh3_*.yaml", True), "fresh4": ("fresh4_*.yaml", None),
         "fresh4-tuning": ("fresh4_*.yaml", False), "fresh4-held-back": ("fresh4_*.yaml", True)}
-# Every page but the held-back thirds of fresh2 and fresh3.
-TUNED_ON = ("written", "real-shapes", "fresh", "fresh2-tuning", "fresh3-tuning")
+# Every page but the held-back thirds of fresh2, fresh3 and fresh4.
+TUNED_ON = ("written", "real-shapes", "fresh", "fresh2-tuning", "fresh3-tuning", "fresh4-tuning")
 
 
 def held_back(page: dict) -> bool:

@@ -101,7 +101,7 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     parts = urlsplit(url)
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     title = _title(lines)
-    # One answer of a site's FAQ ("/faq/how-long-are-groups/") asks in its title and answers for the facility.
+    # A site's FAQ ("/faq/", one answer at "/faq/how-long-are-groups/") asks in its title and answers for the facility.
     lesson = not _FAQ_PATH.search(parts.path) and not _ASKS_US.search(f"{title} {parts.path.replace('-', ' ')}") and (
         _GUIDE_SLUG.search(parts.path) or title.endswith("?") or _GUIDE_TITLE.search(title))
     if schema_types & ARTICLE_TYPES or byline or _ARTICLE_PATH.search(parts.path) or "p" in parse_qs(parts.query) \
@@ -171,7 +171,7 @@ _GUIDE_TITLE = re.compile(r"^(?:what|how|why|when|is|are|does|do|can|should|sign
                           r"keeping|building)\b|"
                           # a headline's question and its answer: "Living an Hour Away? How Rural Families Make It Work"
                           r"\?\s+\w", re.I)
-_FAQ_PATH = re.compile(r"/(?:faqs?|faq-items?|ufaqs?|questions|services_questions|frequently-asked-questions)/[\w-]+",
+_FAQ_PATH = re.compile(r"/(?:faqs?|faq-items?|ufaqs?|questions|services_questions|frequently-asked-questions)(?:/|$)",
                        re.I)
 # What a blog or news post carries around its text and a program page does not: a date line under the title,
 # a reading time, "Posted in", "Leave a comment", an author box, sharing buttons.

@@ -1,7 +1,6 @@
 """The one validation step of a website crawl: pages read, sites added up, matched and staged."""
 
 import json
-from functools import lru_cache
 from urllib.parse import urlsplit
 from pathlib import Path
 
@@ -13,12 +12,11 @@ from crawler.websites.facts import SiteReading
 from crawler.websites.items import PageRead, SitePage
 from crawler.websites.listed import listed_facilities
 from crawler.websites.match import FacilityMatcher
-from crawler.websites.schema import schema_facts
+from crawler.websites.schema import schema_facts, site_phone
 from crawler.websites.evidence import published
 from crawler.websites.scope import SILENT_KINDS, page_kind
 from crawler.websites.text import carrier_names, read_page
 from facility.model import Enrichment, Source
-from facility.normalize import normalize_phone
 from facility.provenance import WEBSITE
 from facility.staging import StagedWriter, drop_reason
 from facility.tally import Tally
@@ -36,16 +34,15 @@ def _uniform_microdata(value):
 
 
 def _phones(links: list[str]) -> list[str]:
-    return [phone for link in links if (phone := _phone(link))]
-
-
-@lru_cache(maxsize=1024)  # a site repeats its phone link on every page
-def _phone(link: str) -> str | None:
-    try:
-        phone = normalize_phone(link.removeprefix("tel:"))
-    except ValueError:
-        return None
-    return phone[0] if phone else None
+    found = []
+    for link in links:
+        try:
+            phone = site_phone(link.removeprefix("tel:"))
+        except ValueError:
+            continue
+        if phone:
+            found.append(phone[0])
+    return found
 
 
 def unmatched_path(out: Path) -> Path:

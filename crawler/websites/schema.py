@@ -5,6 +5,7 @@ is skipped and named in `problems`, the rest of the page still counts.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from facility.normalize import clean_text, normalize_phone, normalize_state, normalize_zip
 from facility.states import STATE_NAMES
@@ -13,6 +14,8 @@ _STATE_CODES = {name.lower(): code for code, name in STATE_NAMES.items()}
 
 _PLACE_WORDS = ("Medical", "Clinic", "Organization", "Business", "Hospital", "Physician", "Center", "Practice")
 _DAY_URL = "schema.org/"
+# A site repeats its phone number on every page, in its data and its links: each spelling is checked once.
+site_phone = lru_cache(maxsize=1024)(normalize_phone)
 
 
 @dataclass
@@ -124,7 +127,7 @@ def schema_facts(data: dict) -> SchemaFacts:
             facts.name = clean_text(names[0]) if names else None
         for raw in _texts(entity.get("telephone", []), "telephone", problems):
             try:
-                phone = normalize_phone(raw)
+                phone = site_phone(raw)
             except ValueError:
                 problems.append("schema.org telephone is not a US number")
                 continue

@@ -404,17 +404,19 @@ def insurance_in(sentence: str) -> list[tuple[InsuranceName, bool]]:
     return list(found.items())
 
 
-def _names(text: str) -> Iterator[tuple[InsuranceName, str]]:
+@lru_cache(maxsize=4096)  # a line is asked about several times
+def _names(text: str) -> tuple[tuple[InsuranceName, str], ...]:
     """Each insurance name in the text with the words that spell it, longest spelling first."""
-    by_first_word, resume = _insurance(), 0
+    by_first_word, resume, found = _insurance(), 0, []
     for word in _WORD.finditer(text):
         if word.start() < resume:
             continue
         for pattern, name in by_first_word.get(word.group().lower().rstrip("."), ()):
             if match := pattern.match(text, word.start()):
-                yield name, match.group()
+                found.append((name, match.group()))
                 resume = match.end()
                 break
+    return tuple(found)
 
 
 def telehealth_in(sentence: str) -> bool | None:
@@ -813,7 +815,7 @@ def _insurance_label(label: str) -> bool:
     label = label.strip()
     return 0 < len(label.split()) <= _LABEL_WORDS and not label.endswith("?") and \
         not (_NEGATION.search(label) or _NOT_A_LIST_LABEL.search(label)) and \
-        bool(_INSURANCE_WORD.search(label) or next(_names(label), None))
+        bool(_INSURANCE_WORD.search(label) or _names(label))
 # "Palm Coast is in network with ...", "Bixby Sage's IOP accepts ...": the facility named as the subject.
 _OWN_NAME_MIN = 8  # letters of a name's first two or more words that the host must spell ("alderflat")
 _NAMED_SUBJECT = re.compile(r"^((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*?)(?:'s?|’s?)?\s+(?:\w+\s+)?"
@@ -877,7 +879,7 @@ def _placed(name: InsuranceName, line: str, statement: str, places: frozenset[st
 
 
 def _without_names(text: str) -> str:
-    for _, spelled in list(_names(text)):
+    for _, spelled in _names(text):
         text = text.replace(spelled, " ")
     return text
 

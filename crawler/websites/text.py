@@ -83,7 +83,7 @@ _IOP_THAT_MEETS = re.compile(r"\b(?:our|the)(?: own)?(?: [\w-]+)? (?:IOP|intensi
 _TIMELINE = re.compile(r"^\W*(?:19|20)\d\d\s*[—–:-]")  # "1994 — First group meets on Tuesday nights": history
 _LONGEST_SESSION = 6 * 60  # minutes: a bare line of days and longer hours is opening hours, not a session
 _TRACK = re.compile(r"\b(?:our|the) (?:[\w'-]+ ){0,2}(?:track|program)s?\b", re.I)  # "our evening track"
-_EVENING = re.compile(r"\b(?:evenings?|weeknights?|nights?)\b", re.I)
+_EVENING = re.compile(r"\b(?:evenings?|weeknights?|nights?|nocturn[oa]s?|vespertin[oa]s?)\b", re.I)  # Spanish too
 # A schedule said to be gone or absent: "was discontinued", "we do not offer weekend groups".
 _NO_SCHEDULE = re.compile(r"\b(?:not|no longer|never|discontinued|paused|suspended|cancell?ed|ended|were|used to|"
                           r"formerly|previously|no (?:IOP |evening |weekend )?(?:groups?|sessions?|classes|program))\b|"

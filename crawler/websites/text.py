@@ -128,11 +128,11 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
                     r"(?:attend|join)\w*(?: (?:the|our|your|a|same|this|each|every|IOP|evening|morning|group|groups|"
                     r"sessions?|therapy))* (?:online|virtually|remotely)",
                     r"video (?:sessions?|visits?|groups?|calls?)", r"(?:via|on|over|by) zoom",
-                    r"(?:por )?videollamadas?")
+                    r"(?:por )?videollamadas?", r"por video")
 # What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
-                 r"can (?:also )?be (?:done|arranged|scheduled|booked)", "se pueden", "ofrecemos", r"disponibles?")
+                 r"can (?:also )?be (?:done|arranged|scheduled|booked|in[- ]person or)", "se pueden", "ofrecemos", r"disponibles?")
 # Video that is not care: "Virtual information session", "a webinar for referring professionals".
 _NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?|alumni|"
                        r"reunions?)\b", re.I)

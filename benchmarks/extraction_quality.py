@@ -13,8 +13,8 @@ fresh3's, in the same proportions). Each real-web set has a held-back third, the
 3, decided before any tuning: `held-back`, `fresh-held-back`, `fresh2-held-back`, `fresh3-held-back` and
 `fresh4-held-back`; `tuning`, `fresh-tuning`, `fresh2-tuning`, `fresh3-tuning` and `fresh4-tuning` are the rest.
 Each held-back third was measured once, after its set's tuning; the first two have since been tuned on, fresh2's
-only informed general fixes, fresh3's and fresh4's are not tuned on. `--classes` prints each class of evidence's precision over the
-pages tuned on (TUNED_ON), the measurement behind crawler.websites.evidence.PUBLISHED.
+only informed general fixes, fresh3's and fresh4's are not tuned on. `--classes` prints each class of evidence's
+precision over the pages tuned on (TUNED_ON), the measurement behind crawler.websites.evidence.PUBLISHED.
 
 Targets: precision >= 0.97 for every field, recall >= 0.80.
 

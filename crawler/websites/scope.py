@@ -122,9 +122,15 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     return PageKind.FACILITY
 
 
-def _gives_no_treatment(text: str) -> bool:
+def says_any(text: str, words: tuple[str, ...]) -> bool:
+    """Any of the words in the text, in any case: the cheap test, before a regular expression that needs one of
+    them runs over a whole page."""
     lowered = text.lower()
-    return ("not" in lowered or "n't" in lowered) and bool(_NO_TREATMENT.search(text))  # the words it needs, first
+    return any(word in lowered for word in words)
+
+
+def _gives_no_treatment(text: str) -> bool:
+    return says_any(text, ("not", "n't")) and bool(_NO_TREATMENT.search(text))
 
 
 def _title(lines: list[str]) -> str:

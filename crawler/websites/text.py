@@ -15,7 +15,8 @@ from importlib.resources import files
 from typing import NamedTuple
 
 from crawler.websites.evidence import Basis
-from crawler.websites.scope import Abstention, PageKind, own_statement, speaks_for_itself, without_testimony, words
+from crawler.websites.scope import (Abstention, PageKind, own_statement, says_any, speaks_for_itself,
+                                    without_testimony, words)
 from facility.model import Schedule
 from facility.states import STATE_NAMES
 
@@ -132,7 +133,8 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
 # What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
-                 r"can (?:also )?be (?:done|arranged|scheduled|booked|in[- ]person or)", "se pueden", "ofrecemos", r"disponibles?")
+                 r"can (?:also )?be (?:done|arranged|scheduled|booked|in[- ]person or)", "se pueden", "ofrecemos",
+                 r"disponibles?")
 # Video that is not care: "Virtual information session", "a webinar for referring professionals".
 _NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?|alumni|"
                        r"reunions?)\b", re.I)
@@ -729,8 +731,7 @@ def _names_an_iop(text: str) -> bool:
     the words just before each mention are searched: a whole page costs a regular expression dearly)."""
     if not _IOP.search(text):
         return False
-    lowered = text.lower()
-    if not ("not" in lowered or "n't" in lowered or "n’t" in lowered or "no longer" in lowered):  # the words it needs
+    if not says_any(text, ("not", "n't", "n’t", "no longer")):
         return True
     return not any(_NO_IOP.search(text[max(0, mention.start() - _NO_IOP_REACH):mention.end()])
                    for mention in _IOP.finditer(text))
@@ -738,8 +739,7 @@ def _names_an_iop(text: str) -> bool:
 
 def _shown_for_reference(text: str) -> bool:
     """The page says its names of plans are shown for reference only, not as networks it is in."""
-    lowered = text.lower()
-    return ("not" in lowered or "only" in lowered) and bool(_NOT_NETWORK.search(text))  # the words it needs, first
+    return says_any(text, ("not", "only")) and bool(_NOT_NETWORK.search(text))
 
 
 def _clause(text: str, match: re.Match) -> str:

@@ -10,7 +10,6 @@ prefers, else English; answers that depend on it say so in Content-Language and 
 
 import base64
 import binascii
-import inspect
 import json
 import math
 import re
@@ -20,6 +19,7 @@ from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, Header, Query
+from pydantic import BaseModel, Field, create_model
 
 from facility import defaults
 from facility.filter_groups import FILTER_GROUPS, FilterGroup
@@ -44,24 +44,6 @@ class SortOrder(str, Enum):
     distance = "distance"
     relevance = "relevance"
     name = "name"
-
-
-def _filter_parameter(group: FilterGroup) -> inspect.Parameter:
-    """`group=a&group=b`, any of the group's values (an enumeration in the schema, e.g. LevelValue)."""
-    values = Enum(f"{group.param.title()}Value", {v: v for v in group.values}, type=str)
-    return inspect.Parameter(group.param, inspect.Parameter.KEYWORD_ONLY, default=None,
-                             annotation=Annotated[list[values] | None, Query(description=group.help)])
-
-
-def _with_filter_parameters(function):
-    """FastAPI reads a dependency's parameters from its signature: one per filter group goes in
-    place of `**filters`, before `sort` (where the schema has always listed them)."""
-    signature = inspect.signature(function)
-    fixed = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
-    at = [p.name for p in fixed].index("sort")
-    filters = [_filter_parameter(group) for group in FILTER_GROUPS.values()]
-    function.__signature__ = signature.replace(parameters=fixed[:at] + filters + fixed[at:])
-    return function
 
 
 @dataclass(frozen=True)
@@ -91,7 +73,7 @@ async def near_facility(client: Client, settings: Settings, near: Annotated[str 
 
 @dataclass(frozen=True)
 class SearchParams:
-    """The search's query parameters as given; `.search()` checks and resolves them."""
+    """The search as asked (`SearchQuery` checked, `near` looked up); `.search()` resolves it."""
     lat: float | None
     lon: float | None
     zip: str | None
@@ -171,48 +153,55 @@ class SearchParams:
         return search, resolved, resolution
 
 
+class _Asked(BaseModel):
+    """The search's query parameters but the filter groups' (`SearchQuery` adds one per group)."""
+    lat: float | None = Field(None, ge=-90, le=90, description="latitude of the searcher; with lon")
+    lon: float | None = Field(None, ge=-180, le=180, description="longitude; with lat")
+    zip: str | None = Field(None, pattern=r"^\d{5}$", description="5-digit ZIP code: search around it")
+    place: str | None = Field(None, min_length=1, max_length=defaults.QUERY_TEXT_MAX,
+                              description="a US city (\"Boston, MA\"), a state, a ZIP code or coordinates "
+                                          "(\"38.03, -78.48\"): search around it (a state: within it)")
+    radius_mi: float = Field(defaults.SEARCH_RADIUS_MI, ge=1, le=defaults.SEARCH_RADIUS_MAX_MI,
+                             description="miles around the point")
+    q: str | None = Field(None, max_length=defaults.QUERY_TEXT_MAX,
+                          description="words in the name, program name or city (SAMHSA's abbreviations spelled "
+                                      "out; typos forgiven when the words as typed find fewer than "
+                                      f"{defaults.TYPOS_FORGIVEN_BELOW} facilities)")
+    sort: SortOrder | None = Field(None, description="default: distance with a point, relevance with q, else name")
+    size: int = Field(defaults.PAGE_SIZE, ge=1, le=defaults.PAGE_SIZE_MAX)
+    page: int = Field(1, ge=1, description=f"1-based page; use cursor beyond {defaults.PAGING_WINDOW:,} results")
+    cursor: str | None = Field(None, max_length=2000, description="next_cursor of the previous page")
+    include_retired: bool = Field(False, description="also facilities the newest SAMHSA directory no longer lists "
+                                                     "(status retired)")
+    modified_after: date | None = Field(None, description="only facilities whose listing changed (or began) after "
+                                                          "this date (YYYY-MM-DD), as of the source's date")
+    facets: bool = Field(False, description="also count, for each filter group, the matches each of its values "
+                                            "would give (exact counts; a search page's filter panel)")
+    match_all: list[GroupName] | None = Field(None, description="filter groups whose chosen values must all apply "
+                                                                "(AND), not any of them")
+
+
+def _filter_field(group: FilterGroup) -> tuple:
+    """`group=a&group=b`, any of the group's values (an enumeration in the schema, e.g. LevelValue)."""
+    values = Enum(f"{group.param.title()}Value", {v: v for v in group.values}, type=str)
+    return list[values] | None, Field(None, description=group.help)
+
+
+# The query parameters as one model, which FastAPI reads in one pass: declared one by one, they were
+# the largest part of a search's own CPU (each parameter is looked up and validated on its own).
+SearchQuery = create_model("SearchQuery", __base__=_Asked,
+                           **{group.param: _filter_field(group) for group in FILTER_GROUPS.values()})
+
+
 # A coroutine, so that FastAPI calls it on the event loop: a plain function or a class as a
 # dependency runs in a worker thread, one thread hop per request.
-@_with_filter_parameters
-async def search_params(
-    *,
-    lat: Annotated[float | None, Query(ge=-90, le=90, description="latitude of the searcher; with lon")] = None,
-    lon: Annotated[float | None, Query(ge=-180, le=180, description="longitude; with lat")] = None,
-    zip: Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit ZIP code: search around it")] = None,
-    place: Annotated[str | None, Query(min_length=1, max_length=defaults.QUERY_TEXT_MAX,
-                                       description="a US city (\"Boston, MA\"), a state, a ZIP code or "
-                                                   "coordinates (\"38.03, -78.48\"): search around it "
-                                                   "(a state: within it)")] = None,
-    radius_mi: Annotated[float, Query(ge=1, le=defaults.SEARCH_RADIUS_MAX_MI,
-                                      description="miles around the point")] = defaults.SEARCH_RADIUS_MI,
-    q: Annotated[str | None, Query(max_length=defaults.QUERY_TEXT_MAX,
-                                   description="words in the name, program name or city (SAMHSA's "
-                                               "abbreviations spelled out; typos forgiven when the words as "
-                                               f"typed find fewer than {defaults.TYPOS_FORGIVEN_BELOW} "
-                                               "facilities)")] = None,
-    match_all: Annotated[list[GroupName] | None, Query(description="filter groups whose chosen values must "
-                                                       "all apply (AND), not any of them")] = None,
-    sort: Annotated[SortOrder | None, Query(description="default: distance with a point, "
-                                            "relevance with q, else name")] = None,
-    size: Annotated[int, Query(ge=1, le=defaults.PAGE_SIZE_MAX)] = defaults.PAGE_SIZE,
-    page: Annotated[int, Query(ge=1, description="1-based page; use cursor beyond "
-                               f"{defaults.PAGING_WINDOW:,} results")] = 1,
-    cursor: Annotated[str | None, Query(max_length=2000, description="next_cursor of the previous page")] = None,
-    include_retired: Annotated[bool, Query(description="also facilities the newest SAMHSA directory no longer "
-                                                       "lists (status retired)")] = False,
-    modified_after: Annotated[date | None, Query(description="only facilities whose listing changed (or began) "
-                                                             "after this date (YYYY-MM-DD), as of the source's "
-                                                             "date")] = None,
-    near: Annotated[NearFacility | None, Depends(near_facility)] = None,
-    facets: Annotated[bool, Query(description="also count, for each filter group, the matches each of its "
-                                              "values would give (exact counts; a search page's filter panel)")
-                      ] = False,
-    **filters: list[Enum] | None,
-) -> SearchParams:
-    chosen = {param: tuple(dict.fromkeys(v.value for v in filters[param] or [])) for param in FILTER_GROUPS}
-    together = frozenset(group.value for group in match_all or [])
-    return SearchParams(lat, lon, zip, place, radius_mi, q, chosen, together, sort, size, page, cursor,
-                        include_retired, modified_after, near, facets)
+async def search_params(query: Annotated[SearchQuery, Query()],
+                        near: Annotated[NearFacility | None, Depends(near_facility)] = None) -> SearchParams:
+    chosen = {param: tuple(dict.fromkeys(v.value for v in getattr(query, param) or [])) for param in FILTER_GROUPS}
+    together = frozenset(group.value for group in query.match_all or [])
+    return SearchParams(query.lat, query.lon, query.zip, query.place, query.radius_mi, query.q, chosen, together,
+                        query.sort, query.size, query.page, query.cursor, query.include_retired,
+                        query.modified_after, near, query.facets)
 
 
 def preferred_language(accept_language: str | None) -> str:

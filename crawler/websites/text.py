@@ -92,6 +92,8 @@ _NO_SCHEDULE = re.compile(r"\b(?:not|no longer|never|discontinued|paused|suspend
 _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 _NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
+_NUMEROS = ["uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce", "trece",
+            "catorce", "quince", "dieciséis", "diecisiete", "dieciocho", "diecinueve", "veinte"]
 _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*|or more\s+)?(?:hours|hrs)\.?"
                              r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)",
                              re.I)
@@ -102,7 +104,11 @@ _WEEK_OF_HOURS = re.compile(r"\b(?:(?:each|every|a|per) week(?: (?:includes?|is|
 # The step after the program, in the clause that gives the hours: "2 hours a week of aftercare".
 _NOT_WEEKLY_HERE = re.compile(r"\b(?:aftercare|continuing care|(?:standard|general|traditional|routine|regular) "
                               r"outpatient|(?-i:OP))\b", re.I)
-_HOURS_WORD = re.compile(r"hours|hrs", re.I)
+# In Spanish: "nueve horas por semana", "un mínimo de 9 horas semanales".
+_HORAS_POR_SEMANA = re.compile(r"\b(\d{1,2}(?:[.,]\d)?|" + "|".join(_NUMEROS) + r")\s*(?:(?:-|–|a|y)\s*(?:\d{1,2}|" +
+                               "|".join(_NUMEROS) + r")\s*)?horas\s+(?:de\s+[\w-]+\s+)?(?:(?:por|a la|cada)\s+semana\b|"
+                               r"semanales\b)", re.I)
+_HOURS_WORD = re.compile(r"hours|hrs|horas", re.I)
 _CLAUSE_EDGE = re.compile(r"[,;(]|\b(?:plus|followed by|then)\b", re.I)
 # An IOP's week, as ASAM sets it (9 hours or more for adults, 6 for teens, under 20): other numbers are
 # another level of care's or one part's ("one to two hours a week of outpatient counseling").
@@ -134,6 +140,7 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
                  r"can (?:also )?be (?:done|arranged|scheduled|booked|in[- ]person or)", "se pueden", "ofrecemos",
+                 r"puede(?:n)? conectarse",
                  r"disponibles?")
 # Video that is not care: "Virtual information session", "a webinar for referring professionals".
 _NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?|alumni|"
@@ -166,6 +173,12 @@ _NEGATION = re.compile(r"\b(?:not|never|cannot|unavailable|no longer|unable|exce
 _PROGRAM_OR_SERVICE = re.compile(_PROGRAM.pattern + r"|\b(?:therapy|counseling|visits?|appointments?)\b", re.I)
 _OPTION_WORDS = 5  # a dropdown option is one name
 _SHORT_LINE_WORDS = 8  # a heading or list line, without a full stop ("Virtual IOP"), states by naming
+# A program card's name and its description on one line: "Evening IOP — Group therapy after work".
+_CARD_PARTS = re.compile(r"\s[—–]\s")
+# An evening track named as such: "Evening IOP", "Day and evening IOP", "grupo nocturno".
+_EVENING_TRACK = re.compile(r"\b(?:(?:day|daytime|morning) (?:and|&) )?(?:evening|weeknight) "
+                            r"(?:IOPs?|intensive[ -]outpatient|tracks?|programs?|groups?|formats?)\b|"
+                            r"\b(?:grupos?|programas?|sesiones) (?:nocturnos?|vespertinos?|de (?:la )?noche)\b", re.I)
 # A longer line that refuses the list it leads into heads it too ("Examples of plans we are NOT in network with"),
 # so the list is not read under an accepting heading above it.
 _LEAD_IN_WORDS = 16
@@ -317,7 +330,7 @@ def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
     if not _PROGRAM.search(line) and not (  # read for the heading above it, or alone on a page about the program
             (_PROGRAM.search(sentence) or (program_page and days and ranges)) and _session_line(line, ranges)):
         return []
-    stated = speaks_for_itself(sentence) or bool(_RUNS.search(sentence))
+    stated = speaks_for_itself(sentence) or bool(_RUNS.search(sentence)) or _card_names(line, _EVENING_TRACK)
     # "Evening or weekend groups" in a list of what to look for names no session; "our weekend track" does.
     named = bool(_NAMED_DAY.search(sentence) or _LETTER_LIST.search(sentence))
     if not (named or ranges or ((days or evening_word) and stated and not _ELSEWHERE.search(sentence))):
@@ -421,6 +434,16 @@ def _names(text: str) -> tuple[tuple[InsuranceName, str], ...]:
     return tuple(found)
 
 
+def _label(part: str) -> bool:
+    """A heading, list line or card name: short, without a full stop, not a post's title."""
+    return len(part.split()) <= _SHORT_LINE_WORDS and not part.rstrip().endswith(".") and not _LESSON.search(part)
+
+
+def _card_names(line: str, pattern: re.Pattern) -> bool:
+    """The line, or one part of a program card written on one line, is a label that the pattern matches."""
+    return any(_label(part) and pattern.search(part) for part in _CARD_PARTS.split(line))
+
+
 def telehealth_in(sentence: str) -> bool | None:
     """True where care by video is offered, False where the facility says it is not, else None."""
     if not _TELEHEALTH.search(sentence) or _NOT_OURS.search(sentence) or _NOT_CARE.search(sentence):
@@ -434,8 +457,8 @@ def telehealth_in(sentence: str) -> bool | None:
             _ANOTHER_ACTIVITY.search(sentence) and not _IOP.search(sentence))
         return None if partial else False
     line = _line(sentence)
-    heading = len(line.split()) <= _SHORT_LINE_WORDS and not line.rstrip().endswith(".") and \
-        _PROGRAM_OR_SERVICE.search(line) and not _LESSON.search(line)
+    heading = (_label(line) and _PROGRAM_OR_SERVICE.search(line)) or (
+        _card_names(line, _TELEHEALTH) and _card_names(line, _PROGRAM_OR_SERVICE))
     if not _TELEHEALTH.search(line) and (sentence.rsplit(" · ", 1)[0].endswith("?") or not heading):
         return None  # said by a heading above a line that is not one of its programs
     return True if heading or _OFFERED.search(sentence) else None
@@ -631,7 +654,7 @@ def _table_rows(cells: list[str], header: tuple[tuple[str, ...], ...]) -> list[s
 
 # Anything a finding needs besides an insurance name: a day, a number, IOP, an evening or weekend,
 # care by video. A statement with none of these and no insurance name is skipped unread.
-_MENTIONS = re.compile("|".join([_DAY.pattern, r"\d", _IOP.pattern, _EVENING.pattern, r"\bhours?\b|\bhrs\b",
+_MENTIONS = re.compile("|".join([_DAY.pattern, r"\d", _IOP.pattern, _EVENING.pattern, r"\b(?:hours?|hrs|horas)\b",
                                  r"tele|virtual|online|video|zoom|remotely|in[- ]person"]), re.I)
 
 
@@ -683,7 +706,7 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
         if _IOP.search(own):
             findings.iop.append(sentence)
         schedules = schedules_in(own, program_page) if program_page else []
-        weekly = [*_HOURS_PER_WEEK.finditer(own), *_WEEK_OF_HOURS.finditer(own)] \
+        weekly = [*_HOURS_PER_WEEK.finditer(own), *_WEEK_OF_HOURS.finditer(own), *_HORAS_POR_SEMANA.finditer(own)] \
             if program_page and _HOURS_WORD.search(own) else []
         if weekly and _NOT_WEEKLY_PROGRAM.search(own):
             weekly = []
@@ -935,4 +958,7 @@ def _telehealth_basis(statement: str, offered: bool, form: str) -> Basis:
 
 def _hours(number: str) -> float:
     word = number.lower()
-    return float(_NUMBER_WORDS.index(word) + 1) if word in _NUMBER_WORDS else float(number)
+    for names in (_NUMBER_WORDS, _NUMEROS):
+        if word in names:
+            return float(names.index(word) + 1)
+    return float(word.replace(",", "."))

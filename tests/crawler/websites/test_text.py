@@ -438,3 +438,33 @@ def test_a_question_asking_which_plans_are_taken_heads_its_answer():
 
 def test_a_virtual_information_session_is_not_care():
     assert telehealth_in("Virtual information session: Wednesday at noon on Zoom, for referring professionals.") is None
+
+
+@pytest.mark.parametrize("sentence, hours", [
+    ("En total son nueve horas por semana.", 9), ("Cada participante completa un mínimo de 9 horas semanales.", 9),
+    ("Son 12 horas de grupo por semana.", 12),
+])
+def test_weekly_hours_in_spanish(sentence, hours):
+    assert [f.value for f in read_page(f"Programa intensivo (IOP)\n{sentence}").hours_per_week] == [hours]
+
+
+@pytest.mark.parametrize("line, evening", [
+    ("Day and evening IOP", True),
+    ("Evening IOP — Group therapy after work, so you keep your job.", True),
+    ("Programa Intensivo Ambulatorio (IOP) — grupo nocturno en español", True),
+    ("Evening or weekend groups", False),  # what to look for in a program, not a track of ours
+    ("A guide to evening IOPs", False),  # a post's title
+])
+def test_an_evening_track_named_on_a_label_or_a_programs_card(line, evening):
+    findings = read_page(f"Our IOP\n{line}")
+    assert any(f.value.evening for f in findings.schedules) is evening
+    assert all(f.basis == Basis.NAMED_TRACK for f in findings.schedules)
+
+
+@pytest.mark.parametrize("line, said", [
+    ("Telehealth Counseling — Individual sessions by secure video from anywhere in Idaho.", [True]),
+    ("¿No puede venir en persona? Puede conectarse a su cita individual por video desde su teléfono.", [True]),
+    ("Alumni — Monthly reunions on Zoom for everyone who finished the program.", []),
+])
+def test_telehealth_named_on_a_programs_card_or_offered_in_spanish(line, said):
+    assert [f.value for f in read_page(line).telehealth] == said

@@ -315,6 +315,8 @@ def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
     (not office or intake hours, nor another service) and names days or hours, or the facility says it
     has an evening or weekend track ("our evening IOP"). On a page about the program, a line of days and
     session hours alone counts."""
+    if (step := _NEXT_STEP.search(sentence)) and _NOT_PROGRAM.search(sentence, step.end()):
+        sentence = sentence[:step.start()]  # "The program runs Monday through Friday, followed by continuing care"
     days, ranges, evening_word = days_in(sentence), time_ranges(sentence), bool(_EVENING.search(sentence))
     if not (days or ranges or evening_word):
         return []
@@ -342,6 +344,8 @@ def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
 
 
 _NAMED_DAY = re.compile(r"\b" + _DAY_NAME + r"s?\b", re.I)
+# The step after the program in the same sentence, which may be another service's.
+_NEXT_STEP = re.compile(r",?\s+(?:followed by|and then|then)\b", re.I)
 # "If you need evening treatment we will help you find another program": no track of the facility's.
 _ELSEWHERE = re.compile(r"^\W*(?:if|whether|when)\b|\b(?:another|other) (?:program|provider|facility)|\belsewhere\b|"
                         r"\brefer", re.I)
@@ -848,8 +852,9 @@ _NAMED_SUBJECT = re.compile(r"^((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*?)(?:'s?|â€
 # "Southern Pines programs are in network with ...": the programs of a named organisation, not "our programs".
 _OTHERS_NETWORK = re.compile(r"\b(?!(?:our|this|these|both|all|each|every)\b)\w+ (?:programs?|facilities|centers?|"
                              r"locations?|hospitals?|clinics?) (?:are|is) (?:also )?in[- ]network\b", re.I)
-# "referred to our partner, which is in network with ...": another organisation takes the plan.
-_SOMEONE_ELSE = words(r"partners?", r"referr?(?:ed|als?|s)?", r"affiliat\w*", "sister")
+# "referred to our partner, which is in network with ...", "we refer you out": another organisation takes the
+# plan; not "we accept referrals through the VA" nor "VA referral required".
+_SOMEONE_ELSE = words(r"partners?", r"refer(?:s|red|rals?)? (?:\w+ )?(?:to|out)", r"affiliat\w*", "sister")
 
 
 _STATE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, STATE_NAMES.values()), key=len, reverse=True)) + r")\b")

@@ -468,3 +468,18 @@ def test_an_evening_track_named_on_a_label_or_a_programs_card(line, evening):
 ])
 def test_telehealth_named_on_a_programs_card_or_offered_in_spanish(line, said):
     assert [f.value for f in read_page(line).telehealth] == said
+
+
+def test_a_program_week_followed_by_another_service_is_the_programs():
+    text = ("Our IOP\nThe program runs Monday through Friday for about four weeks, followed by continuing care "
+            "on Tuesdays.")
+    assert [f.value.days for f in read_page(text).schedules] == [["mon", "tue", "wed", "thu", "fri"]]
+
+
+@pytest.mark.parametrize("sentence, basis", [
+    ("We accept TRICARE East, and we are a VA Community Care Network provider (VA referral required).",
+     Basis.FIRST_PERSON_ACCEPTANCE),
+    ("Service members are referred to our partner clinic, which is in network with TRICARE.", Basis.ACCEPTANCE_PROSE),
+])
+def test_a_referral_names_someone_else_only_when_someone_is_referred(sentence, basis):
+    assert [f.basis for f in read_page(sentence).carriers] == [basis]

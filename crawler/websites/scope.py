@@ -202,7 +202,8 @@ _QUOTED = re.compile(r"[\"“][^\"“”\n]+[\"”]")
 _TESTIMONY_WORDS = 4  # a quoted phrase this long is someone's testimony, not a term in quotation marks
 _OTHER_ORGANISATIONS = re.compile(r"/(?:our-|community-)?(?:resources|partners?|links|directory|sister-[\w-]+|"
                                   r"local-[\w-]+|referrals?|referral-[\w-]+|where-we-refer)(?:/|$)|meetings|"
-                                  r"-services/?$", re.I)
+                                  # a county's or the community's services, not "/intensive-outpatient-services"
+                                  r"/(?:county|community|local|area|state)-[\w-]*services/?$", re.I)
 _OTHER_ORGANISATIONS_TITLE = re.compile(r"^(?:community|local|other|helpful|partner|our partners)\b.*\b(?:resources|"
                                         r"meetings|organi[sz]ations|partners|support groups|services)\b|"
                                         r"\b(?:AA|NA) meetings\b|\bsister (?:programs|facilities)\b|"

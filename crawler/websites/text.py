@@ -99,7 +99,7 @@ _HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + 
                              re.I)
 # The week first: "Each week includes 12 hours of live group", "Weekly commitment: 9+ hours".
 _WEEK_OF_HOURS = re.compile(r"\b(?:(?:each|every|a|per) week(?: (?:includes?|is|means|totals?|adds up to|has))?|weekly "
-                            r"(?:commitment|total|time|hours))\W{0,3}\s*(?:about |at least |roughly )?" + _NUMBER +
+                            r"(?:commitment|total|time|hours))[:\s–—-]{0,3}(?:about |at least |roughly )?" + _NUMBER +
                             r"\+?\s*(?:or more\s+)?(?:hours|hrs)\b", re.I)
 # The step after the program, in the clause that gives the hours: "2 hours a week of aftercare".
 _NOT_WEEKLY_HERE = re.compile(r"\b(?:aftercare|continuing care|(?:standard|general|traditional|routine|regular) "

@@ -46,6 +46,8 @@ def test_a_testimonial_on_a_program_page_keeps_the_page_the_facilitys():
     ("https://x.example/community-resources/", "Helpful links", PageKind.OTHER_ORGANISATION),
     ("https://x.example/more/", "Local support groups and resources", PageKind.OTHER_ORGANISATION),
     ("https://x.example/referral-network/", "Referral Network", PageKind.OTHER_ORGANISATION),
+    ("https://x.example/county-behavioral-health-services/", "Behavioral Health", PageKind.OTHER_ORGANISATION),
+    ("https://x.example/182/Intensive-Outpatient-Services", "Intensive Outpatient Services", PageKind.FACILITY),
     ("https://x.example/daily-schedule/", "Altamaha House\nSober Living for Women", PageKind.HOUSING),
     ("https://x.example/do-you-take-my-insurance/", "Do You Take My Insurance?", PageKind.FACILITY),
     ("https://x.example/what-will-iop-cost/", "What Will IOP Cost Me?", PageKind.FACILITY),

@@ -419,6 +419,7 @@ def test_status_tables_and_sliders_of_plans(text, carriers, refused):
 @pytest.mark.parametrize("sentence, hours", [
     ("Weekly commitment: 9+ hours", 9), ("Each week includes 12 hours of live group.", 12),
     ("IOP is 9 hours a week of group and individual work.", 9),
+    ("The program provides nine or more hours of group per week (three hours a day, three times a week).", 9),
 ])
 def test_a_weekly_total_stated_week_first_or_with_work(sentence, hours):
     assert [f.value for f in read_page(f"Our IOP\n{sentence}").hours_per_week] == [hours]

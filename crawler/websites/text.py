@@ -475,7 +475,9 @@ class Statement(NamedTuple):
     section: str | None = None  # the heading the line stands under
 
 
-_CAROUSEL = re.compile(r"^\W*(?:previous|prev|next)\W*$|^[«»‹›<>]$", re.I)  # a slider's buttons head nothing
+# A slider's buttons and the page's own print and share links head nothing.
+_BUTTON = re.compile(r"^\W*(?:previous|prev|next|print(?: this page)?|share(?: this(?: page)?)?|email this page|"
+                     r"back to top)\W*$|^[«»‹›<>]$", re.I)
 # A row of a table of plans and their status with the facility.
 _NETWORK_STATUS = re.compile(r"^\W*(?:(in[- ]network|accepted|yes|participating)\b|([✓✔])|"
                              r"(pending|coming soon|in process)\b|(?:out[- ]of[- ]network|not in[- ]network|no\b))",
@@ -578,7 +580,7 @@ class _Shape(NamedTuple):
     accepted: bool  # a verb of taking plans, or the first person
     leads: bool  # the facility's own acceptance sentence, which a list under it continues
     heading: bool  # a short line or question that heads what follows
-    button: bool  # a slider's button ("Next", "‹"), which heads nothing
+    button: bool  # a slider's button ("Next", "‹") or a print or share link, which heads nothing
 
 
 # A table's column headed by a day's letter or two ("Group | M | T | W | Th | F"); a lone "T" is Tuesday after
@@ -608,13 +610,14 @@ def _shape(sentence: str) -> _Shape:
     accepts = bool(_ACCEPTS.search(_PARENS.sub("", sentence)))  # not "(through participating HMOs)"
     short = not sentence.endswith(".") and (words <= _SHORT_LINE_WORDS or (
         words <= _LEAD_IN_WORDS and _LEADS_IN.search(sentence) and _NEGATION.search(sentence)))
-    heading = not (days or ranges) and not _DIGIT.search(sentence) and not _BULLET.match(sentence) and \
-        "|" not in sentence and (sentence.endswith("?") or short) and not names_fill  # a list's item heads nothing
+    # "Accepted Payers (updated March 2026)" heads its list; a list's item heads nothing
+    heading = not (days or ranges) and not _DIGIT.search(_PARENS.sub("", sentence)) and \
+        not _BULLET.match(sentence) and "|" not in sentence and (sentence.endswith("?") or short) and not names_fill
     return _Shape(cells, header, ("yes" if answer.group(1) else "no") if answer else None, words, days, ranges,
                   days or ranges, bool(_PROGRAM.search(sentence)), speaks, names_fill, accepts,
                   bool(_ACCEPTED.search(_PARENS.sub("", sentence))),
                   accepts and speaks and not (_NEGATION.search(sentence) or sentence.endswith("?")), heading,
-                  bool(_CAROUSEL.match(sentence)))
+                  bool(_BUTTON.match(sentence)))
 
 
 @lru_cache(maxsize=1024)

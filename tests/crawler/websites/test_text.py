@@ -484,3 +484,9 @@ def test_a_program_week_followed_by_another_service_is_the_programs():
 ])
 def test_a_referral_names_someone_else_only_when_someone_is_referred(sentence, basis):
     assert [f.basis for f in read_page(sentence).carriers] == [basis]
+
+
+def test_a_dated_heading_heads_its_list_past_the_pages_print_link():
+    text = "Accepted Payers (updated March 2026)\nPrint this page\nAnthem – commercial\nCigna – commercial"
+    findings = read_page(text)
+    assert {f.value.name for f in findings.carriers if published(f.basis)} == {"Anthem", "Cigna"}

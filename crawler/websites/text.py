@@ -644,17 +644,20 @@ _CHECKED = re.compile(r"^\s*[✓✔☑●]\s*$")
 
 
 def _table_rows(cells: list[str], header: tuple[tuple[str, ...], ...]) -> list[str]:
-    """A row under a header of days as statements: its label, then the days of each clock range; or, in a
-    grid whose rows are the hours ("6:00–9:00 pm | – | Evening IOP | –"), the IOP's days at those hours."""
+    """A row under a header of days as statements: its label, then the days of each clock range (or of its
+    check marks); or, in a grid whose rows are the hours ("6:00–9:00 pm | – | Evening IOP | –"), the IOP's days
+    at those hours."""
     if time_ranges(cells[0]) and not any(time_ranges(cell) for cell in cells[1:]):
         # a cell that names the IOP, or a check mark in the IOP's row ("IOP Process Group (9–10:30 am) | ✓ | | ✓")
         days = [day for cell, cell_days in zip(cells[1:], header[1:])
                 if _IOP.search(cell) or (_CHECKED.match(cell) and _IOP.search(cells[0])) for day in cell_days]
         return [f"IOP {' '.join(days)} {cells[0]}"] if days else []
+    # a track's row of check marks under the days and its hours under "Time" ("Evening IOP | – | ✓ | – | 6–9 pm")
+    checked = [day for cell, days in zip(cells[1:], header[1:]) if _CHECKED.match(cell) for day in days]
     by_range: dict[str, list[str]] = {}
     for cell, days in zip(cells[1:], header[1:]):
         if time_ranges(cell):
-            by_range.setdefault(cell, []).extend(days)
+            by_range.setdefault(cell, []).extend(days or checked)
     label = _DAY.sub("", cells[0])  # the header gives the days ("Weekend" here names the row)
     return [f"{label} {' '.join(days)} {hours}" for hours, days in by_range.items()]
 

@@ -357,6 +357,10 @@ def test_check_marks_under_day_letters_give_the_iops_days():
     assert [f.value.days for f in read_page(text).schedules] == [["mon", "wed", "thu"]]
     week = "Groups\nGroup | S | M | T | W | T | F | S\nEvening IOP (6:00–9:00 pm) | | | ✓ | | ✓ | | "
     assert [f.value.days for f in read_page(week).schedules] == [["tue", "thu"]]  # the second T is Thursday
+    tracks = ("Weekly IOP Schedule\nTrack | Mon | Tue | Wed | Thu | Fri | Time\n"
+              "Morning IOP | ✓ | – | ✓ | – | ✓ | 9:00–12:00\nEvening IOP | – | ✓ | – | ✓ | – | 6:00–9:00 pm")
+    assert [(f.value.days, f.value.evening) for f in read_page(tracks).schedules] == [
+        (["mon", "wed", "fri"], False), (["tue", "thu"], True)]  # each track's check marks, its hours under "Time"
 
 
 def test_the_facilitys_name_as_its_host_spells_its_first_words():

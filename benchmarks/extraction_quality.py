@@ -49,10 +49,10 @@ SETS = {"written": ("pages.yaml", None), "real-shapes": ("real_shapes_*.yaml", N
         "fresh3": ("fresh3_*.yaml", None), "fresh3-tuning": ("fresh3_*.yaml", False),
         "fresh3-held-back": ("fresh3_*.yaml", True), "fresh4": ("fresh4_*.yaml", None),
         "fresh4-tuning": ("fresh4_*.yaml", False), "fresh4-held-back": ("fresh4_*.yaml", True),
-        # held out whole: never tuned on, measured once
-        "fresh5": ("fresh5_*.yaml", None)}
-# Every page but the held-back thirds of fresh2, fresh3 and fresh4.
-TUNED_ON = ("written", "real-shapes", "fresh", "fresh2-tuning", "fresh3-tuning", "fresh4-tuning")
+        "fresh5": ("fresh5_*.yaml", None), "fresh5-tuning": ("fresh5_*.yaml", False),
+        "fresh5-held-back": ("fresh5_*.yaml", True)}
+# Every page but the held-back thirds of fresh2, fresh3, fresh4 and fresh5.
+TUNED_ON = ("written", "real-shapes", "fresh", "fresh2-tuning", "fresh3-tuning", "fresh4-tuning", "fresh5-tuning")
 
 
 def held_back(page: dict) -> bool:

@@ -102,8 +102,10 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     title = _title(lines)
     # A site's FAQ ("/faq/", one answer at "/faq/how-long-are-groups/") asks in its title and answers for the facility.
+    # So does a page of its insurance section titled by the reader's situation ("Coming from out of state?").
     lesson = not _FAQ_PATH.search(parts.path) and not _ASKS_US.search(f"{title} {parts.path.replace('-', ' ')}") and (
-        _GUIDE_SLUG.search(parts.path) or title.endswith("?") or _GUIDE_TITLE.search(title))
+        _GUIDE_SLUG.search(parts.path) or (title.endswith("?") and not _INSURANCE_SECTION.search(parts.path))
+        or _GUIDE_TITLE.search(title))
     if schema_types & ARTICLE_TYPES or byline or _ARTICLE_PATH.search(parts.path) or "p" in parse_qs(parts.query) \
             or lesson or _BYLINE.search("\n".join(lines[:_BYLINE_LINES])) or _posted(lines):
         return PageKind.ARTICLE  # titled by a question ("Is virtual IOP right for you?") or a lesson: not a program page
@@ -215,7 +217,8 @@ _NO_TREATMENT = re.compile(r"\b(?:is|are|'re|'s) not (?:a )?(?:treatment|clinica
                            r"\b(?:does|do)(?: not|n't) (?:provide|offer) (?:any )?"
                            r"(?:treatment|clinical (?:care|services)|counseling)(?: services)?\s*[.,;]", re.I)
 _JOBS = re.compile(r"/(?:careers?|jobs?|employment|join-our-team|work-with-us|openings)(?:/|$)", re.I)
-_CARRIER_PATH = re.compile(r"/(?:insurance|insurance-coverage|insurance-providers|coverage|payers?)/[\w-]+/?$", re.I)
+_INSURANCE_SECTION = re.compile(r"/(?:insurance|insurance-coverage|insurance-providers|coverage|payers?)/", re.I)
+_CARRIER_PATH = re.compile(_INSURANCE_SECTION.pattern + r"[\w-]+/?$", re.I)
 _COVERAGE_TITLE = re.compile(r"\b(?:cover(?:s|age|ed)?|pay|pays|insurance|rehab|treatment)\b", re.I)
 _SOBER_LIVING = re.compile(r"sober[- ]living|recovery[- ](?:residence|home|house)s?|halfway house", re.I)
 _HOUSING = re.compile(_SOBER_LIVING.pattern + r"|halfway|transitional[- ]living|"

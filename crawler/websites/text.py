@@ -326,9 +326,11 @@ def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
     probe = _JOINT_LEVELS.sub(" ", sentence)
     if _OWN_IOP.search(probe):  # "Residents attend our own IOP, which meets ...": the house's people, our program
         probe = _RESIDENTS.sub(" ", probe)
+    line = _line(sentence)
+    if _DAYS_LABEL.search(sentence):  # "Days: Tue, Wed, Thu" over "Hours: 5–8 p.m.": those days' session hours
+        probe = _HOURS_LABEL.sub(" ", probe)
     if _NOT_PROGRAM.search(probe) or _NO_SCHEDULE.search(sentence) or _TIMELINE.match(sentence):
         return []
-    line = _line(sentence)
     if not _PROGRAM.search(line) and not (  # read for the heading above it, or alone on a page about the program
             (_PROGRAM.search(sentence) or (program_page and days and ranges)) and _session_line(line, ranges)):
         return []
@@ -344,6 +346,9 @@ def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
 
 
 _NAMED_DAY = re.compile(r"\b" + _DAY_NAME + r"s?\b", re.I)
+# A block of a program's details: "Days: Tuesday, Wednesday, Thursday" and, read with it, "Hours: 5:00 – 8:00 p.m.".
+_DAYS_LABEL = re.compile(r"(?:^|·)\s*days\s*:", re.I)  # the line's first word, under its heading or not
+_HOURS_LABEL = re.compile(r"\bhours\s*:", re.I)
 # The step after the program in the same sentence, which may be another service's.
 _NEXT_STEP = re.compile(r",?\s+(?:followed by|and then|then)\b", re.I)
 # "If you need evening treatment we will help you find another program": no track of the facility's.
@@ -411,13 +416,20 @@ def carrier_names() -> frozenset[str]:
     return frozenset(spelling.lower() for spelling, _ in _spellings())
 
 
+# A network the facility was in: "Until December 2024 we were in network with ...", "we used to accept ...".
+_PAST_NETWORK = re.compile(r"\b(?:we|they) (?:were|used to be)(?: \w+)? (?:in[- ]network|contracted|participating|"
+                           r"an? (?:[\w-]+ )?provider)|\bused to (?:accept|take|bill)\b|"
+                           r"\buntil (?:\w+ )?(?:19|20)\d\d\b", re.I)
+
+
 def insurance_in(sentence: str) -> list[tuple[InsuranceName, bool]]:
     """(name, accepted) in the order the sentence gives them, each once; a name in a clause that
-    negates ("we do not accept", "no longer in network with", "except") is not accepted."""
+    negates ("we do not accept", "no longer in network with", "except") or speaks of a past network
+    is not accepted."""
     found: dict[InsuranceName, bool] = {}
     for clause in _CLAUSE.split(sentence):
         if clause:
-            accepted = not _NEGATION.search(clause)
+            accepted = not (_NEGATION.search(clause) or _PAST_NETWORK.search(clause))
             for name, _ in _names(clause):
                 found.setdefault(name, accepted)
     return list(found.items())

@@ -55,6 +55,8 @@ def test_a_testimonial_on_a_program_page_keeps_the_page_the_facilitys():
     ("https://x.example/iop-for-students/", "IOP for Students: Getting Help Without Dropping Out", PageKind.ARTICLE),
     ("https://x.example/rural-iop/", "Living an Hour Away? How Rural Families Make IOP Work", PageKind.ARTICLE),
     ("https://x.example/how-to-pay/", "How to Pay for Counseling and IOP", PageKind.FACILITY),
+    ("https://x.example/insurance/out-of-state/", "Coming from out of state?", PageKind.CARRIER),
+    ("https://x.example/insurance/does-aetna-cover-rehab/", "Does Aetna Cover Rehab?", PageKind.ARTICLE),
     ("https://x.example/find-treatment/", "Local Intensive Outpatient Programs", PageKind.OTHER_ORGANISATION),
     ("https://x.example/wp-content/uploads/2025/03/iop-guide.pdf", "Client Program Guide", PageKind.FACILITY),
     ("https://x.example/2025/03/iop-guide/", "Client Program Guide", PageKind.ARTICLE),

@@ -494,3 +494,19 @@ def test_a_dated_heading_heads_its_list_past_the_pages_print_link():
     text = "Accepted Payers (updated March 2026)\nPrint this page\nAnthem – commercial\nCigna – commercial"
     findings = read_page(text)
     assert {f.value.name for f in findings.carriers if published(f.basis)} == {"Anthem", "Cigna"}
+
+
+def test_a_days_label_over_an_hours_label_is_the_programs_schedule():
+    text = "Our IOP\nProgram details\nDays: Tue · Wed · Thu\nHours: 5:00 – 8:00 p.m.\nClinic\nHours: 8:00 – 5:00"
+    assert [(f.value.days, f.value.starts) for f in read_page(text).schedules] == [(["tue", "wed", "thu"], "17:00")]
+
+
+@pytest.mark.parametrize("sentence, carriers", [
+    ("Until December 2024 we were in network with PacificSource; those contracts have ended.", set()),
+    ("We used to accept Cigna.", set()),
+    ("Pecan Creek is in network with Ambetter from Superior HealthPlan for our IOP.", {"Ambetter"}),
+])
+def test_a_past_network_is_not_accepted_and_a_marketplace_brand_names_one_plan(sentence, carriers):
+    findings = read_page(sentence)
+    assert {f.value.name for f in findings.carriers + findings.medicaid_plans} == carriers
+

@@ -63,7 +63,8 @@ _PERMISSION = re.compile(r"\b(?:you|they|clients|patients|participants|members|f
                          r"students|residents|adults|anyone|everyone)\s+(?:[\w,'ʻ’-]+\s+){0,10}?(?:may|can|will)\b|"
                          r"\byou'll\b|\b(?:sessions?|groups?|classes|IOP|program) will (?:be held|meet|run)\b|"
                          r"\bcan (?:also )?be (?:joined|attended|completed|accessed|done|held|arranged|scheduled|"
-                         r"booked|in[- ]person or)\b|\bwe can (?:also )?(?:bill|accept|take)\b", re.I)
+                         r"booked|in[- ]person or)\b|\bcan (?:also )?take place\b|\bwe can (?:also )?(?:bill|accept|take)\b",
+                         re.I)
 # A leading clause that sets the scene ("For people who work Monday to Friday, ...", "Unlike many
 # programs ..., ...") and a trailing one that gives a reason ("..., so you can keep working").
 _LEADING_CLAUSE = re.compile(r"^(?:for (?:people|those|anyone|clients|adults|parents|families)|if|unlike|while|"

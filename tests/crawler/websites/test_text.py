@@ -470,6 +470,7 @@ def test_an_evening_track_named_on_a_label_or_a_programs_card(line, evening):
     ("Telehealth Counseling — Individual sessions by secure video from anywhere in Idaho.", [True]),
     ("¿No puede venir en persona? Puede conectarse a su cita individual por video desde su teléfono.", [True]),
     ("Alumni — Monthly reunions on Zoom for everyone who finished the program.", []),
+    ("Family sessions can take place at our office or over video, whichever works better.", [True]),
 ])
 def test_telehealth_named_on_a_programs_card_or_offered_in_spanish(line, said):
     assert [f.value for f in read_page(line).telehealth] == said

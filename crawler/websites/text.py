@@ -329,7 +329,8 @@ def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
     line = _line(sentence)
     if _DAYS_LABEL.search(sentence):  # "Days: Tue, Wed, Thu" over "Hours: 5–8 p.m.": those days' session hours
         probe = _HOURS_LABEL.sub(" ", probe)
-    if _NOT_PROGRAM.search(probe) or _NO_SCHEDULE.search(sentence) or _TIMELINE.match(sentence):
+    if _NOT_PROGRAM.search(probe) or _NO_SCHEDULE.search(sentence) or _TIMELINE.match(sentence) or \
+            _OTHER_LEVEL.match(line):
         return []
     if not _PROGRAM.search(line) and not (  # read for the heading above it, or alone on a page about the program
             (_PROGRAM.search(sentence) or (program_page and days and ranges)) and _session_line(line, ranges)):
@@ -349,6 +350,9 @@ _NAMED_DAY = re.compile(r"\b" + _DAY_NAME + r"s?\b", re.I)
 # A block of a program's details: "Days: Tuesday, Wednesday, Thursday" and, read with it, "Hours: 5:00 – 8:00 p.m.".
 _DAYS_LABEL = re.compile(r"(?:^|·)\s*days\s*:", re.I)  # the line's first word, under its heading or not
 _HOURS_LABEL = re.compile(r"\bhours\s*:", re.I)
+# A line about the level of care below the IOP: "OP group: 6:00 – 7:30 p.m.", "Outpatient group meets Tuesdays".
+_OTHER_LEVEL = re.compile(r"^\W*(?:(?-i:OP)\b|(?:standard|general|traditional|routine|regular) outpatient\b|"
+                          r"outpatient (?:groups?|counseling)\b)", re.I)
 # The step after the program in the same sentence, which may be another service's.
 _NEXT_STEP = re.compile(r",?\s+(?:followed by|and then|then)\b", re.I)
 # "If you need evening treatment we will help you find another program": no track of the facility's.

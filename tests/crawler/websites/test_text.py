@@ -511,3 +511,8 @@ def test_a_past_network_is_not_accepted_and_a_marketplace_brand_names_one_plan(s
     findings = read_page(sentence)
     assert {f.value.name for f in findings.carriers + findings.medicaid_plans} == carriers
 
+
+
+def test_the_outpatient_groups_times_are_not_the_iops():
+    text = "Our IOP\nTimes\nIOP: 10:00 a.m. – 1:00 p.m.\nOP group: 6:00 – 7:30 p.m."
+    assert [(f.value.starts, f.value.evening) for f in read_page(text).schedules] == [("10:00", False)]

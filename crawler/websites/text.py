@@ -54,7 +54,7 @@ _FAMILY = (r"famil(?:y|ies)(?= (?:groups?|nights?|programs?|sessions?|education|
 _OTHER_ACTIVITY = (r"\b(?:" + _FAMILY + r"|parents?|caregivers?|alumni|aftercare|continuing care|support groups?|"
                    r"visit(?:ing|ation|ors?)|house|residents?|outings?|chores?|curfew|"
                    r"admissions|examples?|PHPs?|partial[- ]hospitali[sz]ation|day[- ]treatment|residential|inpatient|"
-                   r"detox|shifts?|their|meetings?|mass|services? (?:are|is) held|DUI|DWI|OWI|SATOP|"
+                   r"detox|shifts?|their|meetings?(?! (?:times?|days?|schedule))|mass|services? (?:are|is) held|DUI|DWI|OWI|SATOP|"
                    r"(?<!after )(?<!after-)school|methadone|buprenorphine|opioid treatment program|OTPs?|"
                    r"medication[- ]assisted|doses|dosed)\b")
 _ANOTHER_ACTIVITY = re.compile(_OTHER_ACTIVITY, re.I)
@@ -94,7 +94,8 @@ _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight",
 _NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + ")"
 _NUMEROS = ["uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce", "trece",
             "catorce", "quince", "dieciséis", "diecisiete", "dieciocho", "diecinueve", "veinte"]
-_HOURS_PER_WEEK = re.compile(_NUMBER + r"\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*|or more\s+)?(?:hours|hrs)\.?"
+_HOURS_PER_WEEK = re.compile(_NUMBER + r"(?:\+|-plus)?\s*(?:(?:-|–|to|and)\s*" + _NUMBER + r"\s*|or more\s+)?"
+                             r"(?:hours|hrs)\.?"
                              r"(?:\s+of\s+(?:[\w-]+\s+){0,3}?)?\s*(?:(?:per|a|each|every|/)\s*(?:week|wk)\b|weekly)",
                              re.I)
 # The week first: "Each week includes 12 hours of live group", "Weekly commitment: 9+ hours".
@@ -140,7 +141,7 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
                  r"can (?:also )?be (?:done|arranged|scheduled|booked|in[- ]person or)", "se pueden", "ofrecemos",
-                 r"puede(?:n)? conectarse",
+                 r"puede(?:n)? conectarse", r"pueden? ser",
                  r"disponibles?")
 # Video that is not care: "Virtual information session", "a webinar for referring professionals".
 _NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?|alumni|"

@@ -516,3 +516,21 @@ def test_a_past_network_is_not_accepted_and_a_marketplace_brand_names_one_plan(s
 def test_the_outpatient_groups_times_are_not_the_iops():
     text = "Our IOP\nTimes\nIOP: 10:00 a.m. – 1:00 p.m.\nOP group: 6:00 – 7:30 p.m."
     assert [(f.value.starts, f.value.evening) for f in read_page(text).schedules] == [("10:00", False)]
+
+
+def test_a_meeting_times_heading_heads_the_programs_sessions():
+    text = "Women's Intensive Outpatient Program\nMeeting times\nTuesday and Thursday, 6:00 – 9:00 p.m."
+    assert [f.value.days for f in read_page(text).schedules] == [["tue", "thu"]]
+    assert read_page("Our IOP\nAA meeting times\nTuesday and Thursday, 6:00 – 9:00 p.m.").schedules == []
+
+
+@pytest.mark.parametrize("sentence, hours", [
+    ("You'll get nine-plus hours each week of live groups.", 9), ("Our IOP is 9+ hours per week.", 9),
+])
+def test_a_weekly_minimum_written_with_plus(sentence, hours):
+    assert [f.value for f in read_page(f"Our IOP\n{sentence}").hours_per_week] == [hours]
+
+
+def test_video_sessions_offered_in_spanish_with_ser():
+    said = read_page("Programa intensivo (IOP)\nLas sesiones individuales también pueden ser por videollamada.")
+    assert [f.value for f in said.telehealth] == [True]

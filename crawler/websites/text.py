@@ -102,9 +102,10 @@ _HOURS_PER_WEEK = re.compile(_NUMBER + r"(?:\+|-plus)?\s*(?:(?:-|–|to|and)\s*"
 _WEEK_OF_HOURS = re.compile(r"\b(?:(?:each|every|a|per) week(?: (?:includes?|is|means|totals?|adds up to|has))?|weekly "
                             r"(?:commitment|total|time|hours))[:\s–—-]{0,3}(?:about |at least |roughly )?" + _NUMBER +
                             r"\+?\s*(?:or more\s+)?(?:hours|hrs)\b", re.I)
+# The outpatient level below the IOP: "standard outpatient", "OP".
+_LOWER_OUTPATIENT = r"(?:standard|general|traditional|routine|regular) outpatient|(?-i:OP)"
 # The step after the program, in the clause that gives the hours: "2 hours a week of aftercare".
-_NOT_WEEKLY_HERE = re.compile(r"\b(?:aftercare|continuing care|(?:standard|general|traditional|routine|regular) "
-                              r"outpatient|(?-i:OP))\b", re.I)
+_NOT_WEEKLY_HERE = re.compile(r"\b(?:aftercare|continuing care|" + _LOWER_OUTPATIENT + r")\b", re.I)
 # In Spanish: "nueve horas por semana", "un mínimo de 9 horas semanales".
 _HORAS_POR_SEMANA = re.compile(r"\b(\d{1,2}(?:[.,]\d)?|" + "|".join(_NUMEROS) + r")\s*(?:(?:-|–|a|y)\s*(?:\d{1,2}|" +
                                "|".join(_NUMEROS) + r")\s*)?horas\s+(?:de\s+[\w-]+\s+)?(?:(?:por|a la|cada)\s+semana\b|"
@@ -352,8 +353,7 @@ _NAMED_DAY = re.compile(r"\b" + _DAY_NAME + r"s?\b", re.I)
 _DAYS_LABEL = re.compile(r"(?:^|·)\s*days\s*:", re.I)  # the line's first word, under its heading or not
 _HOURS_LABEL = re.compile(r"\bhours\s*:", re.I)
 # A line about the level of care below the IOP: "OP group: 6:00 – 7:30 p.m.", "Outpatient group meets Tuesdays".
-_OTHER_LEVEL = re.compile(r"^\W*(?:(?-i:OP)\b|(?:standard|general|traditional|routine|regular) outpatient\b|"
-                          r"outpatient (?:groups?|counseling)\b)", re.I)
+_OTHER_LEVEL = re.compile(r"^\W*(?:" + _LOWER_OUTPATIENT + r"|outpatient (?:groups?|counseling))\b", re.I)
 # The step after the program in the same sentence, which may be another service's.
 _NEXT_STEP = re.compile(r",?\s+(?:followed by|and then|then)\b", re.I)
 # "If you need evening treatment we will help you find another program": no track of the facility's.

@@ -50,9 +50,11 @@ SETS = {"written": ("pages.yaml", None), "real-shapes": ("real_shapes_*.yaml", N
         "fresh3-held-back": ("fresh3_*.yaml", True), "fresh4": ("fresh4_*.yaml", None),
         "fresh4-tuning": ("fresh4_*.yaml", False), "fresh4-held-back": ("fresh4_*.yaml", True),
         "fresh5": ("fresh5_*.yaml", None), "fresh5-tuning": ("fresh5_*.yaml", False),
-        "fresh5-held-back": ("fresh5_*.yaml", True)}
-# Every page but the held-back thirds of fresh2, fresh3, fresh4 and fresh5.
-TUNED_ON = ("written", "real-shapes", "fresh", "fresh2-tuning", "fresh3-tuning", "fresh4-tuning", "fresh5-tuning")
+        "fresh5-held-back": ("fresh5_*.yaml", True), "fresh6": ("fresh6_*.yaml", None),
+        "fresh6-tuning": ("fresh6_*.yaml", False), "fresh6-held-back": ("fresh6_*.yaml", True)}
+# Every page but the held-back thirds of fresh2 to fresh6.
+TUNED_ON = ("written", "real-shapes", "fresh", "fresh2-tuning", "fresh3-tuning", "fresh4-tuning", "fresh5-tuning",
+            "fresh6-tuning")
 
 
 def held_back(page: dict) -> bool:

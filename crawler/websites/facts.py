@@ -81,8 +81,8 @@ class SiteReading:
             if not published(finding.basis):
                 self._quote("hours_per_week", finding.value, url, read_on, finding)
                 continue
-            if self.stated_hours is None:
-                self.stated_hours = finding.value
+            # Tracks with their own totals (adults 9 hours, teens 6): the fewest, as a range gives its lower end.
+            self.stated_hours = finding.value if self.stated_hours is None else min(self.stated_hours, finding.value)
             self._cite("hours_per_week", finding.value, url, read_on, finding)
         for kind, found in (("insurance_carriers", findings.carriers), ("medicaid_plans", findings.medicaid_plans)):
             names = self.carriers if kind == "insurance_carriers" else self.medicaid_plans

@@ -41,7 +41,11 @@ _FIRST_PERSON = words("we", "we're", "we've", "we'll", "our", "ours", "us",
 # Words that make a sentence a statement about programs in general.
 _GENERAL = words("most", "many", "some", "a few", "several", "often", "typically", "typical", "usually", "generally", "commonly",
                  "frequently", "research", "studies", "study", "statistics", "percent", r"\d+(?=%)", "according to",
-                 "in general", "average", "tend to", "defined as", "defines", "ASAM", "SAMHSA", "NIDA", "CDC")
+                 "in general", "average", "tend to", "defined as", "defines", "ASAM", "SAMHSA", "NIDA", "CDC",
+                 "American Society of Addiction Medicine", "Substance Abuse and Mental Health Services Administration",
+                 "National Institute on Drug Abuse")
+# A visitor telling their own situation ("I have TRICARE. Can I come?"), where the facility does not speak.
+_VISITOR = re.compile(r"^\W*(?:I|I'm|I’m|I've|I’ve|my)\b(?!-)", re.I)
 # "Most major insurance plans" is what a facility takes, not a generalisation about programs.
 _NOT_GENERAL = re.compile(r"\bmost (?:major |private |commercial |other |PPO |HMO |health )*(?:insurances?|plans|"
                           r"insurers|carriers|payers)\b", re.I)
@@ -68,7 +72,7 @@ _PERMISSION = re.compile(r"\b(?:you|they|clients|patients|participants|members|f
 # A leading clause that sets the scene ("For people who work Monday to Friday, ...", "Unlike many
 # programs ..., ...") and a trailing one that gives a reason ("..., so you can keep working").
 _LEADING_CLAUSE = re.compile(r"^(?:for (?:people|those|anyone|clients|adults|parents|families)|if|unlike|while|"
-                             r"whether|because|since|although|though|once|after|before)\s[^,·]*,\s*", re.I)
+                             r"whether|because|since|although|though|once|after|before|depending on)\s[^,·]*,\s*", re.I)
 # (Both within the line: never across the " · " that joins a line to its heading.)
 _TRAILING_CLAUSE = re.compile(r"(?<![·|]),?(?<![·|])\s+(?:so(?: that)?|because|when|whenever|if|who|whose|"
                               r"to (?:ensure|help|make|allow|keep|fit)|in order to|allowing|making|letting)\b[^·]*$",
@@ -93,6 +97,7 @@ class Abstention(StrEnum):
     QUESTION = "a question"
     GENERAL = "a general statement"
     HEDGED = "hedged or about the future"
+    VISITOR = "a visitor's own situation"
 
 
 def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
@@ -269,6 +274,9 @@ def own_statement(sentence: str) -> str | Abstention:
     "our IOP meets Mon-Thu 6-9 pm"; "Most IOPs run 9 to 20 hours per week" keeps nothing."""
     if sentence.rstrip().endswith("?"):
         return Abstention.QUESTION
+    line = sentence.rsplit(" · ", 1)[-1]  # not the heading it is read under
+    if _VISITOR.match(line) and not speaks_for_itself(line):
+        return Abstention.VISITOR
     part = _LEADING_CLAUSE.sub("", sentence) or sentence
     if len((cut := _TRAILING_CLAUSE.sub("", part)).split()) >= _CLAIM_WORDS:  # not "Residents [who attend our IOP ...]"
         part = cut

@@ -63,7 +63,7 @@ _NOT_PROGRAM = re.compile(r"\b(?:(?:office|clinic|business|admissions) hours|off
                           r"assessments?|alcoholics anonymous|narcotics anonymous|al-anon|12-step|(?-i:AA|NA)|"
                           r"dosing|pharmacy|pick-?up|closed|closes|front office|labs?|screenings?|MAT clinic|"
                           r"by appointment|appointments?|"
-                          r"grupo familiar|familiares|oficina|no hay grupos)\b|"
+                          r"grupo familiar|familiares|(?:horario de|solo) oficina|no hay grupos)\b|"
                           # under "Hours" or "Clinic hours": the opening hours, not a session
                           r"^(?:our |business |clinic |office |opening |regular )?hours\b(?! (?:per|a|each) week)|"
                           # "Hours:", "Office:" (not "Program hours:")
@@ -133,22 +133,25 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
                     r"in[- ]person or (?:virtual(?:ly)?|online|by video)", r"(?:virtual(?:ly)?|online) or in[- ]person",
                     r"(?:moved|switched|gone|went|moving) (?:online|virtual)",
                     r"online (?:IOPs?|sessions?|groups?|programs?|therapy|treatment)",
+                    r"(?:run|hold|offer|have) (?:\w+ ){0,2}online",
                     r"(?:by|via|secure|over|phone or) video",
                     r"(?:attend|join)\w*(?: (?:the|our|your|a|same|this|each|every|IOP|evening|morning|group|groups|"
                     r"sessions?|therapy))* (?:online|virtually|remotely)",
                     r"video (?:sessions?|visits?|groups?|calls?)", r"(?:via|on|over|by) zoom",
+                    r"(?:sessions?|groups?|counseling|therapy) (?:by|over the) (?:tele)?phone",
                     r"(?:por )?videollamadas?", r"por video")
 # What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
                  r"can (?:also )?be (?:done|arranged|scheduled|booked|in[- ]person or)", "se pueden", "ofrecemos",
-                 r"puede(?:n)? conectarse", r"pueden? ser",
+                 r"puede(?:n)? (?:conectarse|participar|asistir|unirse)", r"pueden? ser",
                  r"disponibles?")
 # Video that is not care: "Virtual information session", "a webinar for referring professionals".
 _NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open house|conferences?|trainings?|alumni|"
                        r"reunions?)\b", re.I)
 # Telehealth that is someone else's: "residents can join their own telehealth appointments here".
-_NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)|\bwith (?:their|your) own\b", re.I)
+_NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)|\bwith (?:their|your) own\b(?! famil)",
+                       re.I)
 # Video care the facility gave for a while and no longer does: "from spring 2020 through 2021 our groups met on Zoom".
 _PAST_VERB = r"\b(?:met|were|was|moved|switched|went|ran|offered|held)\b"
 _PAST_TIME = r"\b(?:(?:19|20)\d\d|during (?:the )?(?:pandemic|COVID|lockdowns?|shutdowns?))\b"
@@ -196,7 +199,8 @@ _TABLE_MIN_CELLS = 3  # "Track | Mon | Tue ...": a table flattened into lines
 _YES_NO = re.compile(r"^(?:(yes)|no|not)\b(?!\s+yet)", re.I)  # "Not yet" answers nothing
 # "Do you take Aetna?" asks whether "we take Aetna": the opener goes, the facility answers for itself.
 _QUESTION_OPENER = re.compile(r"^(?:do|does|can|could|will|may|is|are)\s+(?:you|i|we|there|it|your \w+)\s+", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+# Not after an abbreviation that goes before a name: "our St. Cloud office", "Dr. Reyes".
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bSt\.)(?<!\bDr\.)(?<!\bMt\.)(?<!\bFt\.)\s+(?=[A-Z0-9\"'(])")
 
 
 class Finding(NamedTuple):

@@ -534,3 +534,43 @@ def test_a_weekly_minimum_written_with_plus(sentence, hours):
 def test_video_sessions_offered_in_spanish_with_ser():
     said = read_page("Programa intensivo (IOP)\nLas sesiones individuales también pueden ser por videollamada.")
     assert [f.value for f in said.telehealth] == [True]
+
+
+def test_a_sentence_goes_on_past_an_abbreviation_before_a_name():
+    assert sentences("Groups meet at our St. Paul office. Dr. Okafor sees clients by video.") == [
+        "Groups meet at our St. Paul office.", "Dr. Okafor sees clients by video."]
+    assert [f.value for f in read_page("Family sessions can be held at our Ft. Wayne office or by video.").telehealth] \
+        == [True]
+
+
+def test_a_spanish_schedule_at_the_office_is_the_programs_and_office_hours_are_not():
+    text = ("Programa intensivo (IOP)\nHorario\nMartes y jueves de 6:00 a 9:00 de la noche, en nuestra oficina del "
+            "centro.\nHorario de oficina: lunes a viernes de 8:00 a 5:00")
+    assert [(f.value.days, f.value.evening) for f in read_page(text).schedules] == [(["tue", "thu"], True)]
+
+
+@pytest.mark.parametrize("sentence, said", [
+    ("Si no puede venir, puede participar por videollamada desde su casa.", [True]),
+    ("Every group meets in person at our Elm Street office; we don't run groups online.", [False]),
+    ("Sessions with your own family can be held at our office or by video.", [True]),
+    ("Residents reserve a room for video visits with their own doctor.", []),
+])
+def test_telehealth_joined_from_home_or_not_run_online(sentence, said):
+    assert [f.value for f in read_page(sentence).telehealth] == said
+
+
+def test_weekly_hours_after_a_depending_on_clause():
+    text = "Our IOP\nDepending on how many sessions your counselor advises, you'll spend 9 to 12 hours a week with us."
+    assert [f.value for f in read_page(text).hours_per_week] == [9]
+
+
+def test_a_visitors_own_situation_and_a_bodys_full_name_say_nothing_of_the_facility():
+    findings = read_page("Insurance questions\nWe accept most plans.\nI have Cigna. Will it pay?\n"
+                         "Our IOP\nThe American Society of Addiction Medicine puts an IOP at nine hours a week.")
+    assert findings.carriers == [] and findings.hours_per_week == []
+    assert findings.abstained[Abstention.VISITOR] == 1 and findings.abstained[Abstention.GENERAL] == 1
+
+
+def test_a_session_joined_by_telephone_is_remote_care():
+    assert [f.value for f in read_page("On snowy days you can join your session by telephone.").telehealth] == [True]
+    assert read_page("Appointments can be made by phone.").telehealth == []

@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
+from facility.states import STATE_NAMES
+
 ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Blog", "ScholarlyArticle", "TechArticle",
                            "Report", "OpinionNewsArticle", "AnalysisNewsArticle", "SocialMediaPosting",
                            "LiveBlogPosting", "MedicalScholarlyArticle", "PodcastEpisode", "PodcastSeries",
@@ -121,7 +123,8 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
         return PageKind.JOBS
     if _OTHER_ORGANISATIONS.search(parts.path) or _OTHER_ORGANISATIONS_TITLE.search(title) or _gives_no_treatment(text):
         return PageKind.OTHER_ORGANISATION
-    if _CARRIER_PATH.search(parts.path) or (_COVERAGE_TITLE.search(title) and any(
+    carrier_path = _CARRIER_PATH.search(parts.path)
+    if (carrier_path and not _STATES_SLUG.fullmatch(carrier_path[1])) or (_COVERAGE_TITLE.search(title) and any(
             _named(name, title.lower()) for name in carrier_names)):
         return PageKind.CARRIER
     masthead = "\n".join(lines[:_MASTHEAD_LINES])
@@ -224,7 +227,10 @@ _NO_TREATMENT = re.compile(r"\b(?:is|are|'re|'s) not (?:a )?(?:treatment|clinica
                            r"(?:treatment|clinical (?:care|services)|counseling)(?: services)?\s*[.,;]", re.I)
 _JOBS = re.compile(r"/(?:careers?|jobs?|employment|join-our-team|work-with-us|openings)(?:/|$)", re.I)
 _INSURANCE_SECTION = re.compile(r"/(?:insurance|insurance-coverage|insurance-providers|coverage|payers?)/", re.I)
-_CARRIER_PATH = re.compile(_INSURANCE_SECTION.pattern + r"[\w-]+/?$", re.I)
+_CARRIER_PATH = re.compile(_INSURANCE_SECTION.pattern + r"([\w-]+)/?$", re.I)
+# A page of the insurance section for the states a site serves ("/insurance/missouri-and-kansas/"), not one insurer.
+_STATE_SLUGS = "|".join(sorted((name.lower().replace(" ", "-") for name in STATE_NAMES.values()), key=len, reverse=True))
+_STATES_SLUG = re.compile(rf"(?:{_STATE_SLUGS})(?:-(?:and|or)-(?:{_STATE_SLUGS}))*", re.I)
 _COVERAGE_TITLE = re.compile(r"\b(?:cover(?:s|age|ed)?|pay|pays|insurance|rehab|treatment)\b", re.I)
 _SOBER_LIVING = re.compile(r"sober[- ]living|recovery[- ](?:residence|home|house)s?|halfway house", re.I)
 _HOUSING = re.compile(_SOBER_LIVING.pattern + r"|halfway|transitional[- ]living|"

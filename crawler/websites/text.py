@@ -43,7 +43,8 @@ _TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])(?:\.?\s*m\b\.?|\b))?"
 _TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till|\ba\b)\s*" + _TIME, re.I)  # "a": "de 6:00 a 9:00"
 _EARLIEST_UNMARKED_MORNING = 7 * 60  # a clock time without am/pm before 7:00 is in the afternoon or evening
 _NOON = re.compile(r"\bnoon\b", re.I)
-_IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b", re.I)
+_IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b|"
+                  r"\b(?:programa|tratamiento) (?:intensivo ambulatorio|ambulatorio intensivo)\b", re.I)
 _PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes|"
                       r"grupos?|sesiones|programa|se reúnen)\b", re.I)
 # Families' own sessions ("Family Night", "families join us on Saturdays"), not people who have families.
@@ -139,6 +140,7 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
                     r"sessions?|therapy))* (?:online|virtually|remotely)",
                     r"video (?:sessions?|visits?|groups?|calls?)", r"(?:via|on|over|by) zoom",
                     r"(?:sessions?|groups?|counseling|therapy) (?:by|over the) (?:tele)?phone",
+                    r"(?:consultas|sesiones|grupos|terapia|consejería)(?: individuales)? por teléfono",
                     r"(?:por )?videollamadas?", r"por video")
 # What makes a prose sentence an offer of care rather than a mention: the facility speaking, or a verb of offering.
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
@@ -684,9 +686,9 @@ def _table_rows(cells: list[str], header: tuple[tuple[str, ...], ...]) -> list[s
 
 
 # Anything a finding needs besides an insurance name: a day, a number, IOP, an evening or weekend,
-# care by video. A statement with none of these and no insurance name is skipped unread.
+# care by video or phone. A statement with none of these and no insurance name is skipped unread.
 _MENTIONS = re.compile("|".join([_DAY.pattern, r"\d", _IOP.pattern, _EVENING.pattern, r"\b(?:hours?|hrs|horas)\b",
-                                 r"tele|virtual|online|video|zoom|remotely|in[- ]person"]), re.I)
+                                 r"tele|virtual|online|video|zoom|remotely|in[- ]person|phone|teléfono"]), re.I)
 
 
 @lru_cache(maxsize=4096)  # pages repeat their lines

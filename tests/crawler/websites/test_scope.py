@@ -56,6 +56,8 @@ def test_a_testimonial_on_a_program_page_keeps_the_page_the_facilitys():
     ("https://x.example/rural-iop/", "Living an Hour Away? How Rural Families Make IOP Work", PageKind.ARTICLE),
     ("https://x.example/how-to-pay/", "How to Pay for Counseling and IOP", PageKind.FACILITY),
     ("https://x.example/insurance/out-of-state/", "Coming from out of state?", PageKind.CARRIER),
+    ("https://x.example/insurance/ohio-and-kentucky/", "Ohio and Kentucky Insurance", PageKind.FACILITY),
+    ("https://x.example/insurance/ohio-medicaid/", "Ohio Medicaid", PageKind.CARRIER),
     ("https://x.example/insurance/does-aetna-cover-rehab/", "Does Aetna Cover Rehab?", PageKind.ARTICLE),
     ("https://x.example/find-treatment/", "Local Intensive Outpatient Programs", PageKind.OTHER_ORGANISATION),
     ("https://x.example/wp-content/uploads/2025/03/iop-guide.pdf", "Client Program Guide", PageKind.FACILITY),

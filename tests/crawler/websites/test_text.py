@@ -574,3 +574,11 @@ def test_a_visitors_own_situation_and_a_bodys_full_name_say_nothing_of_the_facil
 def test_a_session_joined_by_telephone_is_remote_care():
     assert [f.value for f in read_page("On snowy days you can join your session by telephone.").telehealth] == [True]
     assert read_page("Appointments can be made by phone.").telehealth == []
+
+
+def test_a_spanish_page_names_its_program_in_spanish():
+    text = ("Quiénes somos\nNuestro programa intensivo ambulatorio se reúne los lunes y miércoles de 6:00 a 9:00 de la "
+            "noche.\nOfrecemos sesiones por teléfono a quien no puede venir.")
+    findings = read_page(text)
+    assert [(f.value.days, f.value.evening) for f in findings.schedules] == [(["mon", "wed"], True)]
+    assert [f.value for f in findings.telehealth] == [True]

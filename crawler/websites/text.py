@@ -134,7 +134,7 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
                     r"in[- ]person or (?:virtual(?:ly)?|online|by video)", r"(?:virtual(?:ly)?|online) or in[- ]person",
                     r"(?:moved|switched|gone|went|moving) (?:online|virtual)",
                     r"online (?:IOPs?|sessions?|groups?|programs?|therapy|treatment)",
-                    r"(?:run|hold|offer|have) (?:\w+ ){0,2}online",
+                    r"(?:run|hold|offer|have) (?:\w+ )?(?:IOPs?|groups?|sessions?|programs?|therapy|counseling) online",
                     r"(?:by|via|secure|over|phone or) video",
                     r"(?:attend|join)\w*(?: (?:the|our|your|a|same|this|each|every|IOP|evening|morning|group|groups|"
                     r"sessions?|therapy))* (?:online|virtually|remotely)",

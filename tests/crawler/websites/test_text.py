@@ -582,3 +582,8 @@ def test_a_spanish_page_names_its_program_in_spanish():
     findings = read_page(text)
     assert [(f.value.days, f.value.evening) for f in findings.schedules] == [(["mon", "wed"], True)]
     assert [f.value for f in findings.telehealth] == [True]
+
+
+def test_forms_kept_online_are_no_care_online():
+    assert read_page("We have intake forms online.").telehealth == []
+    assert [f.value for f in read_page("We hold evening groups online.").telehealth] == [True]

@@ -41,20 +41,14 @@ FIELDS = ("days", "evening", "weekend", "hours_per_week", "telehealth", "carrier
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.80
 READ_AT = datetime(2026, 11, 1, tzinfo=timezone.utc)
 # Each set: the files it is read from, and which of their pages it keeps (None: all; True: the held-back third).
+# The fresh sets in the real web's shapes, each read whole, as its tuning two thirds and as its held-back third.
+FRESH = ("fresh", *(f"fresh{n}" for n in range(2, 7)))
 SETS = {"written": ("pages.yaml", None), "real-shapes": ("real_shapes_*.yaml", None),
         "tuning": ("real_shapes_*.yaml", False), "held-back": ("real_shapes_*.yaml", True),
-        "fresh": ("fresh_*.yaml", None), "fresh-tuning": ("fresh_*.yaml", False),
-        "fresh-held-back": ("fresh_*.yaml", True), "fresh2": ("fresh2_*.yaml", None),
-        "fresh2-tuning": ("fresh2_*.yaml", False), "fresh2-held-back": ("fresh2_*.yaml", True),
-        "fresh3": ("fresh3_*.yaml", None), "fresh3-tuning": ("fresh3_*.yaml", False),
-        "fresh3-held-back": ("fresh3_*.yaml", True), "fresh4": ("fresh4_*.yaml", None),
-        "fresh4-tuning": ("fresh4_*.yaml", False), "fresh4-held-back": ("fresh4_*.yaml", True),
-        "fresh5": ("fresh5_*.yaml", None), "fresh5-tuning": ("fresh5_*.yaml", False),
-        "fresh5-held-back": ("fresh5_*.yaml", True), "fresh6": ("fresh6_*.yaml", None),
-        "fresh6-tuning": ("fresh6_*.yaml", False), "fresh6-held-back": ("fresh6_*.yaml", True)}
+        **{f"{name}{part}": (f"{name}_*.yaml", third) for name in FRESH
+           for part, third in (("", None), ("-tuning", False), ("-held-back", True))}}
 # Every page but the held-back thirds of fresh2 to fresh6.
-TUNED_ON = ("written", "real-shapes", "fresh", "fresh2-tuning", "fresh3-tuning", "fresh4-tuning", "fresh5-tuning",
-            "fresh6-tuning")
+TUNED_ON = ("written", "real-shapes", "fresh", *(f"{name}-tuning" for name in FRESH[1:]))
 
 
 def held_back(page: dict) -> bool:

@@ -267,6 +267,11 @@ def _last_clause_break(text: str) -> int | None:
     return breaks[-1].start() if breaks and len(text[:breaks[-1].start()].split()) >= _CLAIM_WORDS else None
 
 
+def without_heading(statement: str) -> str:
+    """The line itself, not the heading it is read under ("Evening IOP · Mon-Thu 6-9 pm")."""
+    return statement.rsplit(" · ", 1)[-1]
+
+
 def speaks_for_itself(sentence: str) -> bool:
     """The facility speaks in the first person ("we", "our")."""
     return bool(_FIRST_PERSON.search(sentence))
@@ -280,7 +285,7 @@ def own_statement(sentence: str) -> str | Abstention:
     "our IOP meets Mon-Thu 6-9 pm"; "Most IOPs run 9 to 20 hours per week" keeps nothing."""
     if sentence.rstrip().endswith("?"):
         return Abstention.QUESTION
-    line = sentence.rsplit(" · ", 1)[-1]  # not the heading it is read under
+    line = without_heading(sentence)
     if _VISITOR.match(line) and not speaks_for_itself(line):
         return Abstention.VISITOR
     part = _LEADING_CLAUSE.sub("", sentence) or sentence

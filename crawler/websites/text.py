@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from crawler.websites.evidence import Basis
 from crawler.websites.scope import (Abstention, PageKind, own_statement, says_any, speaks_for_itself,
-                                    without_testimony, words)
+                                    without_heading, without_testimony, words)
 from facility.model import Schedule
 from facility.states import STATE_NAMES
 
@@ -334,7 +334,7 @@ def schedules_in(sentence: str, program_page: bool = False) -> list[Schedule]:
     probe = _JOINT_LEVELS.sub(" ", sentence)
     if _OWN_IOP.search(probe):  # "Residents attend our own IOP, which meets ...": the house's people, our program
         probe = _RESIDENTS.sub(" ", probe)
-    line = _line(sentence)
+    line = without_heading(sentence)
     if _DAYS_LABEL.search(sentence):  # "Days: Tue, Wed, Thu" over "Hours: 5–8 p.m.": those days' session hours
         probe = _HOURS_LABEL.sub(" ", probe)
     if _NOT_PROGRAM.search(probe) or _NO_SCHEDULE.search(sentence) or _TIMELINE.match(sentence) or \
@@ -483,7 +483,7 @@ def telehealth_in(sentence: str) -> bool | None:
         partial = _PARTIAL_REFUSAL.search(sentence) or (
             _ANOTHER_ACTIVITY.search(sentence) and not _IOP.search(sentence))
         return None if partial else False
-    line = _line(sentence)
+    line = without_heading(sentence)
     heading = (_label(line) and _PROGRAM_OR_SERVICE.search(line)) or (
         _card_names(line, _TELEHEALTH) and _card_names(line, _PROGRAM_OR_SERVICE))
     if not _TELEHEALTH.search(line) and (sentence.rsplit(" · ", 1)[0].endswith("?") or not heading):
@@ -755,7 +755,7 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
                 basis = Basis.HOUSING_SCHEDULE if kind == PageKind.HOUSING and not _IOP.search(own) else \
                     Basis.WEEKLY_HOURS
                 findings.hours_per_week.append(Finding(hours, sentence, basis))
-        line = _line(own)
+        line = without_heading(own)
         accepting = accepting or bool(statement.form != "answer" and speaks_for_itself(line) and
                                       _ACCEPTS.search(line) and not _NEGATION.search(line))
         if _insurance_claimed(own):
@@ -808,13 +808,13 @@ def _clause(text: str, match: re.Match) -> str:
 def _another_service(statement: Statement, own: str) -> bool:
     """A line that does not name the IOP, under a heading that names another service ("DUI Education",
     "Family Night"), or a clause of a sentence about one ("Dosing hours: Mon-Fri 6-11 am; Sat and Sun 7-9 am")."""
-    line = _line(own)
+    line = without_heading(own)
     if _IOP.search(line):
         return False
     heading = statement.section or ""
     if heading and not _IOP.search(heading) and _NOT_PROGRAM.search(heading):
         return True
-    rest = statement.sentence.replace(_line(statement.text), " ")  # the sentence's other clauses
+    rest = statement.sentence.replace(without_heading(statement.text), " ")  # the sentence's other clauses
     return not _PROGRAM.search(line) and bool(_NOT_PROGRAM.search(rest))
 
 
@@ -831,12 +831,7 @@ def _others_video(statement: Statement, own: str, kind: PageKind) -> bool:
 def _own_line(statement: Statement, own: str) -> str:
     """The line of a statement read under a heading, without the heading (the line may hold " · " itself)."""
     prefix = f"{statement.section} · " if statement.form in ("under heading", "table") and statement.section else ""
-    return own[len(prefix):] if prefix and own.startswith(prefix) else _line(own) if prefix else own
-
-
-def _line(statement: str) -> str:
-    """The line itself, not the heading it is read under."""
-    return statement.rsplit(" · ", 1)[-1]
+    return own[len(prefix):] if prefix and own.startswith(prefix) else without_heading(own) if prefix else own
 
 
 def _schedule_basis(statement: str, schedule: Schedule, form: str) -> Basis:
@@ -844,7 +839,7 @@ def _schedule_basis(statement: str, schedule: Schedule, form: str) -> Basis:
         return Basis.SCHEDULE_TABLE
     if not (schedule.days or schedule.starts):
         return Basis.NAMED_TRACK
-    line = _line(statement)
+    line = without_heading(statement)
     if _IOP.search(line) or _TRACK.search(line):
         return Basis.SCHEDULE_NAMING_IOP
     return Basis.SCHEDULE_LINE if _PROGRAM.search(line) else Basis.SCHEDULE_ON_PROGRAM_PAGE

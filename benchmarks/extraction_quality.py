@@ -5,16 +5,14 @@ class of evidence, then the facility's state. Only findings of a published class
 (crawler.websites.evidence); quotes are not facts.
 
 The sets: `written` (pages.yaml, the first pages written for the reader's tests), `real-shapes`
-(real_shapes_*.yaml, pages written in the shapes of real facility websites) and `fresh` (fresh_*.yaml, a
-second such set written after real-shapes' held-back third had been measured) and `fresh2` (fresh2_*.yaml, a
-third, written after fresh's held-back third had been measured) and `fresh3` (fresh3_*.yaml, a fourth, written after
-fresh2's, to look like a random sample of real facility pages) and `fresh4` (fresh4_*.yaml, a fifth, written after
-fresh3's, in the same proportions). Each real-web set has a held-back third, the pages whose id hashes to 0 modulo
-3, decided before any tuning: `held-back`, `fresh-held-back`, `fresh2-held-back`, `fresh3-held-back` and
-`fresh4-held-back`; `tuning`, `fresh-tuning`, `fresh2-tuning`, `fresh3-tuning` and `fresh4-tuning` are the rest.
-Each held-back third was measured once, after its set's tuning; the first two have since been tuned on, fresh2's
-only informed general fixes, fresh3's and fresh4's are not tuned on. `--classes` prints each class of evidence's
-precision over the pages tuned on (TUNED_ON), the measurement behind crawler.websites.evidence.PUBLISHED.
+(real_shapes_*.yaml, pages written in the shapes of real facility websites), then `fresh` and `fresh2` to `fresh7`
+(fresh_*.yaml, fresh2_*.yaml, ...), each written after the one before had been measured, the later ones in the
+proportions of a random sample of real facility pages. Each real-web set has a held-back third, the pages whose id
+hashes to 0 modulo 3, decided before any tuning: `held-back`, `fresh-held-back`, `fresh2-held-back` and so on; the
+rest are `tuning`, `fresh-tuning`, `fresh2-tuning` and so on. Each held-back third was measured once, after its
+set's tuning; those of real-shapes and fresh have since been tuned on, and those of fresh2 to fresh7 are not.
+`--classes` prints each class of evidence's precision over the pages tuned on (TUNED_ON), the measurement behind
+crawler.websites.evidence.PUBLISHED.
 
 Targets: precision >= 0.97 for every field, recall >= 0.80.
 
@@ -42,12 +40,12 @@ PRECISION_TARGET, RECALL_TARGET = 0.97, 0.80
 READ_AT = datetime(2026, 11, 1, tzinfo=timezone.utc)
 # Each set: the files it is read from, and which of their pages it keeps (None: all; True: the held-back third).
 # The fresh sets in the real web's shapes, each read whole, as its tuning two thirds and as its held-back third.
-FRESH = ("fresh", *(f"fresh{n}" for n in range(2, 7)))
+FRESH = ("fresh", *(f"fresh{n}" for n in range(2, 8)))
 SETS = {"written": ("pages.yaml", None), "real-shapes": ("real_shapes_*.yaml", None),
         "tuning": ("real_shapes_*.yaml", False), "held-back": ("real_shapes_*.yaml", True),
         **{f"{name}{part}": (f"{name}_*.yaml", third) for name in FRESH
            for part, third in (("", None), ("-tuning", False), ("-held-back", True))}}
-# Every page but the held-back thirds of fresh2 to fresh6.
+# Every page but the held-back thirds of fresh2 to fresh7.
 TUNED_ON = ("written", "real-shapes", "fresh", *(f"{name}-tuning" for name in FRESH[1:]))
 
 

@@ -26,7 +26,7 @@ class SiteReading:
     schema: SchemaFacts = field(default_factory=SchemaFacts)
     phones: list[str] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
-    stated_hours: float | None = None
+    weekly_totals: list[float] = field(default_factory=list)  # the program's weekly hours, as the site states them
     carriers: list[InsuranceName] = field(default_factory=list)
     medicaid_plans: list[InsuranceName] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)  # names the site says it does not take
@@ -81,8 +81,8 @@ class SiteReading:
             if not published(finding.basis):
                 self._quote("hours_per_week", finding.value, url, read_on, finding)
                 continue
-            # Tracks with their own totals (adults 9 hours, teens 6): the fewest, as a range gives its lower end.
-            self.stated_hours = finding.value if self.stated_hours is None else min(self.stated_hours, finding.value)
+            if finding.value not in self.weekly_totals and len(self.weekly_totals) < 5:
+                self.weekly_totals.append(finding.value)
             self._cite("hours_per_week", finding.value, url, read_on, finding)
         for kind, found in (("insurance_carriers", findings.carriers), ("medicaid_plans", findings.medicaid_plans)):
             names = self.carriers if kind == "insurance_carriers" else self.medicaid_plans
@@ -103,6 +103,12 @@ class SiteReading:
                 self.telehealth.append(finding.value)
             self._cite("telehealth", finding.value, url, read_on, finding)
 
+    @property
+    def stated_hours(self) -> float | None:
+        """The program's weekly hours where the site states one total. Where it states several (two tracks', or
+        a part's, "6 hours of group" beside "9 hours a week"), which is the program's is not said: none."""
+        return self.weekly_totals[0] if len(self.weekly_totals) == 1 else None
+
     def facts(self, state: str | None) -> SiteFacts:
         """The site's facts for a facility in `state`: another state's Medicaid plans, and what the site
         takes in another state only, are not its own, and a name the site also says it does not take is
@@ -115,12 +121,16 @@ class SiteReading:
         # A quote of a plan another state runs, or of one the site says it does not take, says nothing of it.
         quotes = [q for q in self.quotes if q.field not in named or (
             q.value not in self.refused and self.quoted_names[q.value].serves(state))]
+        if len(self.weekly_totals) > 1:  # totals that disagree are shown as the site says them, not as a fact
+            quotes += [e for e in evidence if e.field == "hours_per_week"]
+            evidence = [e for e in evidence if e.field != "hours_per_week"]
         return SiteFacts(
             url=self.url, pages=self.pages, name=self.schema.name, phones=self.phones,
             address=self.schema.address, location=self.schema.location,
             offers_iop=self.offers_iop, schedules=self.schedules,
             evening=any(s.evening for s in self.schedules), weekend=any(s.weekend for s in self.schedules),
-            hours_per_week=self.stated_hours or (derived[0] if derived and derived[0] <= 80 else None),
+            hours_per_week=self.stated_hours or (derived[0] if derived and derived[0] <= 80 and not self.weekly_totals
+                                                 else None),
             insurance_carriers=carriers, medicaid_plans=plans,
             # A site that says both (e.g. "no telehealth for detox", "virtual IOP groups") offers some.
             telehealth=True if True in self.telehealth else False if self.telehealth else None,

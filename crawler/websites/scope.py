@@ -22,7 +22,8 @@ ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Blog", "Sch
                            "LiveBlogPosting", "MedicalScholarlyArticle", "PodcastEpisode", "PodcastSeries",
                            "VideoObject"})
 _ARTICLE_PATH = re.compile(r"/(?:blogs?|news|articles?|resources|insights|posts?|stories|press|learn|library|"
-                           r"education|guides?|magazine|newsroom|podcasts?|episodes?|videos?|webinars?)(?:/|$)|"
+                           r"education|guides?|magazine|newsroom|podcasts?|episodes?|videos?|webinars?|"
+                           r"category|categories|tags?|author)(?:/|$)|"  # a blog's archive of posts
                            r"(?<!/uploads)/(?:19|20)\d\d/\d\d?/|"  # a dated post, not a file uploaded that month
                            # "/addiction-treatment-blog/", "/recovery-insights/", "/rehab-guide/": a section of posts
                            r"/[\w-]+-(?:blog|news|articles|insights|guides?|stories)(?:/|$)|"
@@ -65,8 +66,8 @@ _HEDGE = words("may", "might", "could", "would", "should", "can", "will", r"plan
                r"when (?:\w+ ){0,3}(?:opens?|launch(?:es)?|begins?|starts?|becomes? available)")
 # "May", "can" and "will" that give permission or describe what happens, not doubt: "clients may
 # join by video", "can be attended online", "you will join our IOP", "a session will be held".
-_PERMISSION = re.compile(r"\b(?:you|they|clients|patients|participants|members|families|parents|teens|adolescents|"
-                         r"students|residents|adults|anyone|everyone)\s+(?:[\w,'ʻ’-]+\s+){0,10}?(?:may|can|will)\b|"
+_PERMISSION = re.compile(r"\b(?:you|they|clients?|patients?|participants?|members?|families|parents?|teens?|"
+                         r"adolescents?|students?|residents?|adults?|anyone|everyone)\s+(?:[\w,'ʻ’-]+\s+){0,10}?(?:may|can|will)\b|"
                          r"\byou'll\b|\b(?:sessions?|groups?|classes|IOP|program) will (?:be held|meet|run)\b|"
                          r"\bcan (?:also )?be (?:joined|attended|completed|accessed|done|held|arranged|scheduled|"
                          r"booked|in[- ]person or)\b|\bcan (?:also )?take place\b|\bwe can (?:also )?(?:bill|accept|take)\b",
@@ -79,6 +80,11 @@ _LEADING_CLAUSE = re.compile(r"^(?:for (?:people|those|anyone|clients|adults|par
 _TRAILING_CLAUSE = re.compile(r"(?<![·|]),?(?<![·|])\s+(?:so(?: that)?|because|when|whenever|if|who|whose|"
                               r"to (?:ensure|help|make|allow|keep|fit)|in order to|allowing|making|letting)\b[^·]*$",
                               re.I)
+
+
+# The program's name, in English or Spanish.
+IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b|"
+                 r"\b(?:programa|tratamiento) (?:intensivo ambulatorio|ambulatorio intensivo)\b", re.I)
 
 
 class PageKind(StrEnum):
@@ -111,9 +117,11 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     title = _title(lines)
     # A site's FAQ ("/faq/", one answer at "/faq/how-long-are-groups/") asks in its title and answers for the facility.
     # So does a page of its insurance section titled by the reader's situation ("Coming from out of state?").
+    # The insurance section's pages ask in their titles too, and its first page may be titled as a lesson ("Does
+    # Insurance Cover IOP?") and still say which plans the facility takes.
     lesson = not _FAQ_PATH.search(parts.path) and not _ASKS_US.search(f"{title} {parts.path.replace('-', ' ')}") and (
         _GUIDE_SLUG.search(parts.path) or (title.endswith("?") and not _INSURANCE_SECTION.search(parts.path))
-        or _GUIDE_TITLE.search(title))
+        or (_GUIDE_TITLE.search(title) and not _INSURANCE_SECTION.fullmatch(parts.path)))
     if schema_types & ARTICLE_TYPES or byline or _ARTICLE_PATH.search(parts.path) or "p" in parse_qs(parts.query) \
             or lesson or _BYLINE.search("\n".join(lines[:_BYLINE_LINES])) or _posted(lines):
         return PageKind.ARTICLE  # titled by a question ("Is virtual IOP right for you?") or a lesson: not a program page
@@ -124,11 +132,13 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     if _OTHER_ORGANISATIONS.search(parts.path) or _OTHER_ORGANISATIONS_TITLE.search(title) or _gives_no_treatment(text):
         return PageKind.OTHER_ORGANISATION
     carrier_path = _CARRIER_PATH.search(parts.path)
-    if (carrier_path and not _STATES_SLUG.fullmatch(carrier_path[1])) or (_COVERAGE_TITLE.search(title) and any(
-            _named(name, title.lower()) for name in carrier_names)):
+    slug = parts.path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")  # "/paying-with-insurance/rehab-aetna/"
+    if (carrier_path and not _STATES_SLUG.fullmatch(carrier_path[1])) or \
+            _names_insurer(title, title, carrier_names) or _names_insurer(slug, parts.path, carrier_names):
         return PageKind.CARRIER
     masthead = "\n".join(lines[:_MASTHEAD_LINES])
-    if _HOUSING.search(parts.path) or _HOUSING.search(title) or _SOBER_LIVING.search(masthead):
+    if _HOUSING.search(parts.path) or (_HOUSING.search(title) and not IOP.search(title)) or \
+            _SOBER_LIVING.search(masthead):
         return PageKind.HOUSING  # a sober-living house's site says so under its name ("Sober Living for Women")
     return PageKind.FACILITY
 
@@ -154,6 +164,13 @@ def _title(lines: list[str]) -> str:
             if _TITLE_WORDS.search(line) or line.endswith("?"):
                 return line
     return next((line for line in lines[:_TITLE_LINES] if not _MENU.search(line)), "")
+
+
+def _names_insurer(words: str, context: str, carrier_names: frozenset[str]) -> bool:
+    """The words name an insurer, and their context speaks of cover or payment ("Does Cigna Cover Detox?")."""
+    lowered = words.lower()
+    return bool(_COVERAGE_TITLE.search(context.replace("-", " "))) and \
+        any(_named(name, lowered) for name in carrier_names)
 
 
 def _named(name: str, text: str) -> bool:
@@ -182,7 +199,8 @@ _GUIDE_TITLE = re.compile(r"^(?:what|how|why|when|is|are|does|do|can|should|sign
                           r"understanding|a guide|the guide|guide to|glossary|\d+ (?:[\w'-]+ ){0,3}(?:signs|ways|tips|"
                           r"reasons|things|benefits|questions|myths|steps|facts|mistakes))\b|"
                           r"\b(?:vs\.?|versus|launch\w*|coming soon|now open|announc\w*|everything you need to know|"
-                          r"(?:a |the )?complete guide)\b|: what (?:to|you)|"
+                          r"(?:a |the |an )?(?:complete|comprehensive|ultimate|definitive|essential) guide)\b|"
+                          r": what (?:to|you)|"
                           # a post's subtitle: "IOP for College Students: Getting Help Without Dropping Out"
                           r":\s+(?:how|why|when|getting|finding|making|staying|choosing|balancing|managing|navigating|"
                           r"keeping|building)\b|"
@@ -198,9 +216,11 @@ _POST_DATE = re.compile(r"^(?:(?:posted|published|updated|written)(?: on)?:?\s+)
 _POST_MARKS = re.compile(r"^(?:\d+ min(?:ute)?s? read\b|posted (?:in|on|by)\b|leave a (?:comment|reply)\b|"
                          r"about the author\b|share this (?:post|article|story)\b)|"
                          r"\s[·|]\s*leave a (?:comment|reply)\b|"
-                         r"\b(?:in )?this (?:article|blog post|guide) (?:explains|covers|will|looks|walks|maps)\b",
+                         r"\b(?:in )?this (?:article|blog post|post|guide) (?:explains|covers|will|looks|walks|maps|"
+                         r"outlines|discusses|describes|breaks|aims to|is (?:designed|meant|intended|here) to)\b",
                          re.I | re.M)
-_POST_WORDS = ("read", "posted", "leave a", "author", "share this", "this article", "this blog", "this guide")  # cheap
+_POST_WORDS = ("read", "posted", "leave a", "author", "share this", "this article", "this blog", "this guide",
+               "this post")  # cheap
 _POST_HINTS = re.compile(r"^(?:related (?:posts|articles|stories|reading)|tags?:|categor(?:y|ies):|in this article|"
                          r"table of contents|share on (?:facebook|x|twitter|linkedin))\b", re.I | re.M)
 _HINT_WORDS = ("related", "tag", "categor", "in this article", "table of contents", "share on")  # cheap

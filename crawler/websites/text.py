@@ -15,6 +15,7 @@ from importlib.resources import files
 from typing import NamedTuple
 
 from crawler.websites.evidence import Basis
+from crawler.websites.scope import IOP as _IOP
 from crawler.websites.scope import (Abstention, PageKind, own_statement, says_any, speaks_for_itself,
                                     without_heading, without_testimony, words)
 from facility.model import Schedule
@@ -43,8 +44,6 @@ _TIME = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])(?:\.?\s*m\b\.?|\b))?"
 _TIME_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|to|until|till|\ba\b)\s*" + _TIME, re.I)  # "a": "de 6:00 a 9:00"
 _EARLIEST_UNMARKED_MORNING = 7 * 60  # a clock time without am/pm before 7:00 is in the afternoon or evening
 _NOON = re.compile(r"\bnoon\b", re.I)
-_IOP = re.compile(r"\bintensive[ -]outpatient\b|\bIOPs?\b|"
-                  r"\b(?:programa|tratamiento) (?:intensivo ambulatorio|ambulatorio intensivo)\b", re.I)
 _PROGRAM = re.compile(r"\b(?:IOPs?|intensive[ -]outpatient|track|groups?|sessions?|meets?|program|classes|"
                       r"grupos?|sesiones|programa|se reúnen)\b", re.I)
 # Families' own sessions ("Family Night", "families join us on Saturdays"), not people who have families.
@@ -146,6 +145,8 @@ _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", 
 _OFFERED = words("we", "our", "us", "available", r"offer(?:s|ed)?", "provide[sd]?", "held", "hold", "meets?",
                  "conducted", r"join(?:ed)?", r"attend(?:ed)?", "delivered",
                  r"can (?:also )?be (?:done|arranged|scheduled|booked|in[- ]person or)", "se pueden", "ofrecemos",
+                 # a choice of ways to take part: "in person or online", "in person, by phone or by video"
+                 r"in[- ]person(?:,| or) (?:by |via |over )?(?:phone|video|tele-?health|online|virtual(?:ly)?|zoom)",
                  r"puede(?:n)? (?:conectarse|participar|asistir|unirse)", r"pueden? ser",
                  r"disponibles?")
 # Video that is not care: "Virtual information session", "a webinar for referring professionals".
@@ -155,7 +156,7 @@ _NOT_CARE = re.compile(r"\b(?:info(?:rmation(?:al)?)? sessions?|webinars?|open h
 _NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)|\bwith (?:their|your) own\b(?! famil)",
                        re.I)
 # Video care the facility gave for a while and no longer does: "from spring 2020 through 2021 our groups met on Zoom".
-_PAST_VERB = r"\b(?:met|were|was|moved|switched|went|ran|offered|held)\b"
+_PAST_VERB = r"\b(?:met|were|was|moved|switched|went|ran|offered|held|returned|came back)\b"
 _PAST_TIME = r"\b(?:(?:19|20)\d\d|during (?:the )?(?:pandemic|COVID|lockdowns?|shutdowns?))\b"
 _PAST_VIDEO = re.compile(f"{_PAST_VERB}.*{_PAST_TIME}|{_PAST_TIME}.*{_PAST_VERB}", re.I)
 _STILL = words("still", "today", "now", "continue[sd]?", "remain(?:s|ed)?", "since", "to this day", "have", "has")
@@ -199,10 +200,13 @@ _DIGIT = re.compile(r"\d")
 _BULLET = re.compile(r"^\s*[•·*✓✔✗✘❌-]")  # a list item, never a heading
 _TABLE_MIN_CELLS = 3  # "Track | Mon | Tue ...": a table flattened into lines
 _YES_NO = re.compile(r"^(?:(yes)|no|not)\b(?!\s+yet)", re.I)  # "Not yet" answers nothing
+# "Does Aetna cover rehab? Yes, ...": what a plan covers, not whether the facility takes it.
+_ASKS_ABOUT_COVER = re.compile(r"^\W*(?:does|do|will|would|can|is|are)\s+(?!you\b|we\b)\S.*\b(?:cover|covers|covered|"
+                               r"pay for|pays for|include|includes)\b", re.I)
 # "Do you take Aetna?" asks whether "we take Aetna": the opener goes, the facility answers for itself.
 _QUESTION_OPENER = re.compile(r"^(?:do|does|can|could|will|may|is|are)\s+(?:you|i|we|there|it|your \w+)\s+", re.I)
-# Not after an abbreviation that goes before a name: "our St. Cloud office", "Dr. Reyes".
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bSt\.)(?<!\bDr\.)(?<!\bMt\.)(?<!\bFt\.)\s+(?=[A-Z0-9\"'(])")
+# Not after an abbreviation that goes before a name: "our St. Cloud office", "Dr. Reyes", "L.A. Care".
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bSt\.)(?<!\bDr\.)(?<!\bMt\.)(?<!\bFt\.)(?<!\.[A-Z]\.)\s+(?=[A-Z0-9\"'(])")
 
 
 class Finding(NamedTuple):
@@ -507,6 +511,8 @@ _NETWORK_STATUS = re.compile(r"^\W*(?:(in[- ]network|accepted|yes|participating)
                              re.I)
 _OTHER_OPTION = re.compile(r"^\W*other\b", re.I)  # "Other / not listed"
 _NONE_THAT_DAY = re.compile(r"^\W*(?:no|closed|none)\b", re.I)
+# A dropdown and its options flattened onto one line: "Insurance provider: [ Select ▾ ] Aetna · Anthem · Other".
+_INLINE_CHOICES = re.compile(r"(?:\[\s*|-{2,}\s*)(?:select|choose|pick)\b[^\]\n]{0,30}?(?:\]|-{2,})", re.I)
 _CHOOSE = re.compile(r"^\W*(?:-+\s*)?(?:select|choose|pick)\b[\w\s/]{0,30}?(?:\s*-+)?\W*$", re.I)  # a form's dropdown
 
 
@@ -538,7 +544,7 @@ def _statements(text: str) -> Iterator[Statement]:
     paired = False  # the line is the hours under the line of days before it, read with it
     for index, sentence in enumerate(lines):
         line = _shape(sentence)
-        if index in options or line.button:
+        if index in options or line.button or _INLINE_CHOICES.search(sentence):
             continue
         if line.header:
             header = line.header
@@ -559,7 +565,8 @@ def _statements(text: str) -> Iterator[Statement]:
                 if _shape(cell).timed:
                     yield Statement(sentence, cell, "line", section)
         # "Yes." over "... video visits with their own counselor": not ours
-        if question and line.answer and not (index + 1 < len(lines) and _NOT_OURS.search(lines[index + 1])):
+        if question and line.answer and not (index + 1 < len(lines) and _NOT_OURS.search(lines[index + 1])) and \
+                not _ASKS_ABOUT_COVER.match(question):
             asked = _QUESTION_OPENER.sub("", question.rstrip("?"))
             said = f"We {asked}" if line.answer == "yes" else f"We do not {asked}"
             yield Statement(f"{question} {sentence}", f"{said} ({sentence})", "answer")  # "No, not for IOP groups"
@@ -682,6 +689,8 @@ def _table_rows(cells: list[str], header: tuple[tuple[str, ...], ...]) -> list[s
         if time_ranges(cell):
             by_range.setdefault(cell, []).extend(days or checked)
     label = _DAY.sub("", cells[0])  # the header gives the days ("Weekend" here names the row)
+    if not by_range and checked and _IOP.search(label):  # "IOP | ✓ | ✓ | — | ✓", its hours said elsewhere
+        return [f"{label} {' '.join(checked)}"]
     return [f"{label} {' '.join(days)} {hours}" for hours, days in by_range.items()]
 
 
@@ -762,7 +771,7 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
             named = _own_line(statement, own)
             heading = own[:len(own) - len(named)].removesuffix(" · ")
             basis = _insurance_basis(named, heading, statement.form, host)
-            if kind == PageKind.CARRIER and basis != Basis.LIST_UNDER_HEADING:  # but the site's "Insurance we accept"
+            if kind == PageKind.CARRIER and not _said_on_carrier_page(named, basis):
                 basis = Basis.CARRIER_PAGE
             refusing = bool(_NEGATION.search(heading))  # under "We do not accept:"
             for name, accepted in insurance_in(named):  # the heading's names were read on its own line
@@ -780,6 +789,14 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
         for found in (findings.carriers, findings.medicaid_plans):
             found[:] = [f for f in found if f.basis not in _LISTS]
     return findings
+
+
+def _said_on_carrier_page(line: str, basis: Basis) -> bool:
+    """On a page about one insurer, what the facility says it takes still counts: the site's "Insurance we accept",
+    and "We are in network with ..." in so many words (not "we'll contact Anthem for you"). The rest names the
+    insurer in general."""
+    own = basis in (Basis.FIRST_PERSON_ACCEPTANCE, Basis.OWN_NAME_ACCEPTANCE)
+    return basis == Basis.LIST_UNDER_HEADING or (own and bool(_ACCEPTS.search(_without_names(line))))
 
 
 def _names_an_iop(text: str) -> bool:
@@ -878,6 +895,10 @@ _OTHERS_NETWORK = re.compile(r"\b(?!(?:our|this|these|both|all|each|every)\b)\w+
                              r"locations?|hospitals?|clinics?) (?:are|is) (?:also )?in[- ]network\b", re.I)
 # "referred to our partner, which is in network with ...", "we refer you out": another organisation takes the
 # plan; not "we accept referrals through the VA" nor "VA referral required".
+# "in network with Aetna at several of our facilities": not said of each of them, so not of this one.
+_SOME_OF_OURS = re.compile(r"\b(?:several|some|many|most|select|certain|a few|a number) (?:of )?(?:our |its |their )?"
+                           r"(?:facilities|locations|centers|centres|programs|sites|campuses|clinics|offices)\b", re.I)
+_INSURERS_AS_PARTNERS = re.compile(r"\b(?:insurance|in[- ]network|network|payer|plan) partners?\b", re.I)
 _SOMEONE_ELSE = words(r"partners?", r"refer(?:s|red|rals?)? (?:\w+ )?(?:to|out)", r"affiliat\w*", "sister")
 
 
@@ -940,7 +961,9 @@ def _insurance_basis(line: str, heading: str, form: str, host: str) -> Basis:
     """The class of a line naming plans, read with the heading (or accepting sentence) it stands under."""
     if form == "answer":
         return Basis.ANSWERED_QUESTION
-    if _SOMEONE_ELSE.search(_without_names(line)):  # "Priority Partners" is a plan, not a partner
+    # "Priority Partners" is a plan, not a partner; a list under "Our clinical partner" is the partner's
+    if _SOMEONE_ELSE.search(_without_names(line)) or _SOME_OF_OURS.search(line) or \
+            _SOMEONE_ELSE.search(_INSURERS_AS_PARTNERS.sub(" ", heading)):
         return Basis.ACCEPTANCE_PROSE
     if speaks_for_itself(line) and _ACCEPTED.search(line):
         return Basis.FIRST_PERSON_ACCEPTANCE

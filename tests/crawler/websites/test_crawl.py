@@ -188,7 +188,7 @@ def test_what_a_site_says_in_a_class_too_unreliable_for_facts_is_quoted_not_stat
     aspen = next(json.loads(line)["site"] for line in out.read_text().splitlines() if ASPEN in line)
     quoted = {(q["field"], q["value"], q["basis"]): q for q in aspen["quotes"]}
     humana = quoted[("insurance_carriers", "Humana", "insurance named on a page about one insurer")]
-    assert humana["sentence"] == "We are in network with Humana for our outpatient programs."
+    assert humana["sentence"] == "Our admissions team helps Humana members with their benefits every week."
     assert humana["url"] == bases["aspen"] + "/insurance/humana/" and humana["read_on"] == aspen["retrieved_at"][:10]
     assert ("schedules", "Sun 20:00-21:00", "a timetable on a sober-living, residential or day-treatment page") \
         in quoted
@@ -314,7 +314,9 @@ def test_quotes_show_on_the_facility_page_in_both_languages_and_feed_no_filter(c
         assert "Humana" not in exported and "Sun 20:00" not in exported
     page = facility_path(aspen.model_dump()).strip("/") + "/index.html"
     english = (tmp_path / "site" / page).read_text()
-    assert "The facility's website says: “We are in network with Humana for our outpatient programs.”" in english
+    assert "The facility's website says: “Our admissions team helps Humana members with their benefits every week.”" \
+        in english
     assert f'<a href="{bases["aspen"]}/insurance/humana/" rel="nofollow noopener">the page</a>, read on ' in english
     spanish = (tmp_path / "site" / "es" / page).read_text()
-    assert "El sitio web del centro dice: «We are in network with Humana for our outpatient programs.»" in spanish
+    assert "El sitio web del centro dice: «Our admissions team helps Humana members with their benefits every week.»" \
+        in spanish

@@ -21,15 +21,15 @@ spec.loader.exec_module(quality)
 SETS = {name: quality.load(name) for name in ("written", "real-shapes", "held-back", "fresh", "fresh-held-back",
                                                "fresh2", "fresh2-held-back", "fresh3", "fresh3-held-back", "fresh4",
                                                "fresh4-held-back", "fresh5", "fresh5-held-back", "fresh6",
-                                               "fresh6-held-back")}
-GUARDED = quality.TUNED_ON  # written, real-shapes, fresh and the tuning two thirds of fresh2 to fresh6
+                                               "fresh6-held-back", "fresh7", "fresh7-held-back")}
+GUARDED = quality.TUNED_ON  # written, real-shapes, fresh and the tuning two thirds of fresh2 to fresh7
 COUNTS = {name: quality.evaluate(quality.load(name))[0] for name in GUARDED}
 HARD_KINDS = {"carrier-landing", "story", "sober-living", "residential", "other-org", "article", "program", "faq"}
 
 
 def test_the_sets_are_large_and_have_the_hard_kinds():
-    written, real, fresh, fresh2, fresh3, fresh4, fresh5, fresh6 = (SETS[name] for name in (
-        "written", "real-shapes", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"))
+    written, real, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7 = (SETS[name] for name in (
+        "written", "real-shapes", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"))
     assert len(written) >= 200 and {"program", "insurance", "faq", "article", "other-state"} <= {
         page["kind"] for page in written}
     assert len(real) >= 200 and HARD_KINDS <= {page["kind"] for page in real}
@@ -41,18 +41,20 @@ def test_the_sets_are_large_and_have_the_hard_kinds():
     assert len(fresh4) >= 70 and HARD_KINDS | {"insurance", "schedule"} <= {page["kind"] for page in fresh4}
     assert len(fresh5) >= 45 and HARD_KINDS | {"insurance", "schedule"} <= {page["kind"] for page in fresh5}
     assert len(fresh6) >= 45 and HARD_KINDS | {"insurance", "schedule"} <= {page["kind"] for page in fresh6}
-    real_web = real + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6
+    # the eighth gives blog posts, stories and per-insurer pages the share they have on the real web
+    assert len(fresh7) >= 55 and HARD_KINDS | {"insurance", "schedule"} <= {page["kind"] for page in fresh7}
+    real_web = real + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7
     assert all(page.get("shape") for page in real_web)  # each names the real-web shape it models
     ids = [page["id"] for page in written + real_web]
     assert len(set(ids)) == len(ids)
     for whole, third in ((real, SETS["held-back"]), (fresh, SETS["fresh-held-back"]),
                          (fresh2, SETS["fresh2-held-back"]), (fresh3, SETS["fresh3-held-back"]),
                          (fresh4, SETS["fresh4-held-back"]), (fresh5, SETS["fresh5-held-back"]),
-                         (fresh6, SETS["fresh6-held-back"])):
+                         (fresh6, SETS["fresh6-held-back"]), (fresh7, SETS["fresh7-held-back"])):
         # a third, by a hash of the id, within three standard deviations of a binomial draw
         assert abs(len(third) - len(whole) / 3) <= 3 * math.sqrt(len(whole) * 2 / 9)
     tuned = {page["id"] for name in GUARDED for page in quality.load(name)}
-    held_back = [page for n in range(2, 7) for page in SETS[f"fresh{n}-held-back"]]
+    held_back = [page for n in range(2, 8) for page in SETS[f"fresh{n}-held-back"]]
     assert not {page["id"] for page in held_back} & tuned
 
 
@@ -88,7 +90,7 @@ def test_a_wrong_or_missed_fact_is_counted():
 
 def test_read_publishes_facts_only_never_quotes():
     page = {"id": "y", "url": "https://y.example/insurance/humana/", "schema_type": None, "byline": None,
-            "state": "CO", "text": "Humana insurance coverage for rehab\nWe are in network with Humana.\n"
+            "state": "CO", "text": "Humana insurance coverage for rehab\nWe help Humana members every week.\n"
                                    "Our IOP meets Monday and Thursday, 6 to 9 pm."}
     read = quality.read(page)  # a page about one insurer: its insurer is quoted, not published
     assert read["carriers"] == [] and read["days"] == ["mon", "thu"] and read["evening"] is True

@@ -62,6 +62,13 @@ def test_a_testimonial_on_a_program_page_keeps_the_page_the_facilitys():
     ("https://x.example/find-treatment/", "Local Intensive Outpatient Programs", PageKind.OTHER_ORGANISATION),
     ("https://x.example/wp-content/uploads/2025/03/iop-guide.pdf", "Client Program Guide", PageKind.FACILITY),
     ("https://x.example/2025/03/iop-guide/", "Client Program Guide", PageKind.ARTICLE),
+    ("https://x.example/category/evening-iop/", "Category: Evening IOP", PageKind.ARTICLE),
+    ("https://x.example/insurance/", "Does Insurance Cover IOP?", PageKind.FACILITY),
+    ("https://x.example/insurance/paying/", "Does Insurance Cover IOP?", PageKind.ARTICLE),
+    ("https://x.example/paying-with-insurance/outpatient-rehab-with-cigna/", "Coverage Options", PageKind.CARRIER),
+    ("https://x.example/teen-iop/", "Teen IOP and Day Treatment", PageKind.FACILITY),
+    ("https://x.example/teens/", "Teen Day Treatment", PageKind.HOUSING),
+    ("https://x.example/costs/", "Paying for Rehab: The Ultimate Guide to Coverage", PageKind.ARTICLE),
 ])
 def test_pages_about_one_insurer_housing_other_organisations_and_posts(url, title, expected):
     assert kind(url, f"{title}\nWe are here to help. Call us today.") == expected
@@ -73,6 +80,7 @@ def test_pages_about_one_insurer_housing_other_organisations_and_posts(url, titl
     "Relapse Prevention\nOur groups meet Tuesday evenings.\nAbout the author\nDana Wu, LPC, leads our IOP.",
     "IOP FAQs: Everything You Need to Know\nDo you offer evening IOP? Yes, on Mondays.",
     "10 Relapse Prevention Tips That Help\n1. Know your triggers.",
+    "Paying for Care\nThis guide is designed to walk you through your benefits. Our groups meet Tuesday evenings.",
 ])
 def test_posts_known_by_their_furniture_or_title(text):
     assert kind("https://x.example/plain-slug/", text) == PageKind.ARTICLE

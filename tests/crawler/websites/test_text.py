@@ -221,7 +221,7 @@ def test_a_timetable_on_a_sober_living_page_is_its_own_class_unless_it_names_the
 
 
 def test_insurers_on_a_page_about_one_insurer_are_their_own_class():
-    findings = read_page("Cigna rehab coverage\nWe accept Cigna.", PageKind.CARRIER)
+    findings = read_page("Cigna rehab coverage\nCigna plans often cover IOP.", PageKind.CARRIER)
     assert {(f.value.name, f.basis) for f in findings.carriers} == {("Cigna", Basis.CARRIER_PAGE)}
 
 
@@ -587,3 +587,61 @@ def test_a_spanish_page_names_its_program_in_spanish():
 def test_forms_kept_online_are_no_care_online():
     assert read_page("We have intake forms online.").telehealth == []
     assert [f.value for f in read_page("We hold evening groups online.").telehealth] == [True]
+
+
+def test_a_plan_list_under_a_partners_heading_is_the_partners():
+    text = ("Payment\nTreatment through our clinical partner\n"
+            "Birchfield Counseling is in network with Aetna, Cigna and Humana.")
+    assert {f.basis for f in read_page(text, PageKind.HOUSING).carriers} == {Basis.ACCEPTANCE_PROSE}
+    logos = read_page("Insurance\nIn-network insurance partners\nAetna logo\nCigna logo")
+    assert {f.basis for f in logos.carriers} == {Basis.LIST_UNDER_HEADING}
+
+
+def test_in_network_at_some_of_a_chains_facilities_is_not_said_of_this_one():
+    for said in ("We are in network with Aetna at select locations.", "Aetna is accepted at certain locations."):
+        assert {f.basis for f in read_page(said).carriers} == {Basis.ACCEPTANCE_PROSE}
+
+
+def test_on_a_page_about_one_insurer_only_the_facilitys_acceptance_in_so_many_words_counts():
+    text = ("Anthem Coverage for Rehab\nAnthem plans often cover IOP.\n"
+            "Send us your member ID and we'll contact Anthem for you.\nWe are in network with Anthem in Ohio.")
+    found = read_page(text, PageKind.CARRIER, "example.org").carriers
+    assert [(f.sentence, f.basis) for f in found if published(f.basis)] == [
+        ("We are in network with Anthem in Ohio.", Basis.FIRST_PERSON_ACCEPTANCE)]
+
+
+def test_what_a_plan_covers_is_no_answer_about_the_facility():
+    assert read_page("Does Cigna cover outpatient rehab?\nYes, most of its plans do.").carriers == []
+    assert [f.value.name for f in read_page("Do you take Cigna?\nYes.").carriers] == ["Cigna"]
+
+
+def test_a_dropdowns_options_on_its_labels_line_are_not_accepted():
+    text = "Insurance provider: [ Select ▾ ] Aetna · Cigna · Humana · Other\nWe are in network with Cigna."
+    assert [f.value.name for f in read_page(text).carriers] == ["Cigna"]
+
+
+def test_a_check_mark_row_of_the_iop_gives_its_days_without_hours():
+    text = ("Weekly Groups\nGroup | Mon | Tue | Wed | Thu\nIOP | ✓ | — | ✓ | —\nAftercare | — | ✓ | — | —\n"
+            "IOP groups run 5:00 – 8:00 p.m.")
+    assert {day for f in read_page(text).schedules for day in f.value.days} == {"mon", "wed"}
+
+
+@pytest.mark.parametrize("said", ["Weekly individual sessions, which you can do in person or by telehealth.",
+                                  "Format: in person or online",
+                                  "2. Complete an assessment in person, by phone or by video."])
+def test_a_choice_of_in_person_or_remote_is_an_offer_of_remote_care(said):
+    assert [f.value for f in read_page(said).telehealth] == [True]
+
+
+def test_a_patient_will_attend_is_no_hedge():
+    found = read_page("Our IOP\n• Each patient will attend 12 hours per week of therapy").hours_per_week
+    assert [f.value for f in found] == [12]
+
+
+def test_a_return_to_the_building_after_a_year_on_video_is_past_video():
+    assert read_page("Our IOP groups returned to the clinic in 2021 after a year on Zoom.").telehealth == []
+
+
+def test_a_plan_spelled_with_initials_is_not_cut_in_two():
+    found = read_page("Aceptamos Medi-Cal, L.A. Care y Health Net.")
+    assert {f.value.name for f in found.medicaid_plans} == {"Medi-Cal", "L.A. Care Health Plan"}

@@ -544,7 +544,8 @@ def _statements(text: str) -> Iterator[Statement]:
     paired = False  # the line is the hours under the line of days before it, read with it
     for index, sentence in enumerate(lines):
         line = _shape(sentence)
-        if index in options or line.button or _INLINE_CHOICES.search(sentence):
+        if index in options or line.button or (("[" in sentence or "--" in sentence) and  # the cheap test first
+                                                _INLINE_CHOICES.search(sentence)):
             continue
         if line.header:
             header = line.header

@@ -5,12 +5,12 @@ class of evidence, then the facility's state. Only findings of a published class
 (crawler.websites.evidence); quotes are not facts.
 
 The sets: `written` (pages.yaml, the first pages written for the reader's tests), `real-shapes`
-(real_shapes_*.yaml, pages written in the shapes of real facility websites), then `fresh` and `fresh2` to `fresh7`
+(real_shapes_*.yaml, pages written in the shapes of real facility websites), then `fresh` and `fresh2` to `fresh8`
 (fresh_*.yaml, fresh2_*.yaml, ...), each written after the one before had been measured, the later ones in the
 proportions of a random sample of real facility pages. Each real-web set has a held-back third, the pages whose id
 hashes to 0 modulo 3, decided before any tuning: `held-back`, `fresh-held-back`, `fresh2-held-back` and so on; the
 rest are `tuning`, `fresh-tuning`, `fresh2-tuning` and so on. Each held-back third was measured once, after its
-set's tuning; those of real-shapes and fresh have since been tuned on, and those of fresh2 to fresh7 are not.
+set's tuning; those of real-shapes and fresh have since been tuned on, and those of fresh2 to fresh8 are not.
 `--classes` prints each class of evidence's precision over the pages tuned on (TUNED_ON), the measurement behind
 crawler.websites.evidence.PUBLISHED.
 
@@ -40,12 +40,12 @@ PRECISION_TARGET, RECALL_TARGET = 0.97, 0.80
 READ_AT = datetime(2026, 11, 1, tzinfo=timezone.utc)
 # Each set: the files it is read from, and which of their pages it keeps (None: all; True: the held-back third).
 # The fresh sets in the real web's shapes, each read whole, as its tuning two thirds and as its held-back third.
-FRESH = ("fresh", *(f"fresh{n}" for n in range(2, 8)))
+FRESH = ("fresh", *(f"fresh{n}" for n in range(2, 9)))
 SETS = {"written": ("pages.yaml", None), "real-shapes": ("real_shapes_*.yaml", None),
         "tuning": ("real_shapes_*.yaml", False), "held-back": ("real_shapes_*.yaml", True),
         **{f"{name}{part}": (f"{name}_*.yaml", third) for name in FRESH
            for part, third in (("", None), ("-tuning", False), ("-held-back", True))}}
-# Every page but the held-back thirds of fresh2 to fresh7.
+# Every page but the held-back thirds of fresh2 to fresh8.
 TUNED_ON = ("written", "real-shapes", "fresh", *(f"{name}-tuning" for name in FRESH[1:]))
 
 

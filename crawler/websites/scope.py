@@ -52,7 +52,7 @@ _VISITOR = re.compile(r"^\W*(?:I|I'm|I’m|I've|I’ve|my)\b(?!-)", re.I)
 # "Most major insurance plans" is what a facility takes, not a generalisation about programs.
 _NOT_GENERAL = re.compile(r"\bmost (?:major |private |commercial |other |PPO |HMO |health )*(?:insurances?|plans|"
                           r"insurers|carriers|payers)\b", re.I)
-_CLAUSE_BREAK = re.compile(r",\s+(?:and|but)\s+|;\s+")
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but)\s+|;\s+|\s[—–]\s")
 _CLAIM_WORDS = 4  # a clause before the break long enough to say something
 # Words that make a statement uncertain or about the future.
 _HEDGE = words("may", "might", "could", "would", "should", "can", "will", r"plans? (?:are|is) underway",
@@ -67,7 +67,8 @@ _HEDGE = words("may", "might", "could", "would", "should", "can", "will", r"plan
 # "May", "can" and "will" that give permission or describe what happens, not doubt: "clients may
 # join by video", "can be attended online", "you will join our IOP", "a session will be held".
 _PERMISSION = re.compile(r"\b(?:you|they|clients?|patients?|participants?|members?|families|parents?|teens?|"
-                         r"adolescents?|students?|residents?|adults?|anyone|everyone)\s+(?:[\w,'ʻ’-]+\s+){0,10}?(?:may|can|will)\b|"
+                         r"adolescents?|students?|residents?|adults?|relatives|loved ones|family members|anyone|"
+                         r"everyone)\s+(?:[\w,'ʻ’-]+\s+){0,10}?(?:may|can|will)\b|"
                          r"\byou'll\b|\b(?:sessions?|groups?|classes|IOP|program) will (?:be held|meet|run)\b|"
                          r"\bcan (?:also )?be (?:joined|attended|completed|accessed|done|held|arranged|scheduled|"
                          r"booked|in[- ]person or)\b|\bcan (?:also )?take place\b|\bwe can (?:also )?(?:bill|accept|take)\b",
@@ -119,17 +120,21 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     # So does a page of its insurance section titled by the reader's situation ("Coming from out of state?").
     # The insurance section's pages ask in their titles too, and its first page may be titled as a lesson ("Does
     # Insurance Cover IOP?") and still say which plans the facility takes.
+    # So may the program's own page ("/intensive-outpatient-program/" titled "What to Expect in IOP").
     lesson = not _FAQ_PATH.search(parts.path) and not _ASKS_US.search(f"{title} {parts.path.replace('-', ' ')}") and (
         _GUIDE_SLUG.search(parts.path) or (title.endswith("?") and not _INSURANCE_SECTION.search(parts.path))
-        or (_GUIDE_TITLE.search(title) and not _INSURANCE_SECTION.fullmatch(parts.path)))
-    if schema_types & ARTICLE_TYPES or byline or _ARTICLE_PATH.search(parts.path) or "p" in parse_qs(parts.query) \
+        or (_GUIDE_TITLE.search(title) and not _INSURANCE_SECTION.fullmatch(parts.path)
+            and not _PROGRAM_SLUG.search(parts.path)))
+    posts = _ARTICLE_PATH.search(parts.path) and not _RESOURCES_PAYMENT.search(parts.path)
+    if schema_types & ARTICLE_TYPES or byline or posts or "p" in parse_qs(parts.query) \
             or lesson or _BYLINE.search("\n".join(lines[:_BYLINE_LINES])) or _posted(lines):
         return PageKind.ARTICLE  # titled by a question ("Is virtual IOP right for you?") or a lesson: not a program page
     if _narrated(text):
         return PageKind.STORY
     if _JOBS.search(parts.path):
         return PageKind.JOBS
-    if _OTHER_ORGANISATIONS.search(parts.path) or _OTHER_ORGANISATIONS_TITLE.search(title) or _gives_no_treatment(text):
+    others = _OTHER_ORGANISATIONS.search(parts.path) and not _RESOURCES_PAYMENT.search(parts.path)
+    if others or _OTHER_ORGANISATIONS_TITLE.search(title) or _gives_no_treatment(text):
         return PageKind.OTHER_ORGANISATION
     carrier_path = _CARRIER_PATH.search(parts.path)
     slug = parts.path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")  # "/paying-with-insurance/rehab-aetna/"
@@ -213,14 +218,14 @@ _FAQ_PATH = re.compile(r"/(?:faqs?|faq-items?|ufaqs?|questions|services_question
 _POST_DATE = re.compile(r"^(?:(?:posted|published|updated|written)(?: on)?:?\s+)?"
                         r"(?:\d+ min(?:ute)?s? read\s*[·|•-]\s*)?"
                         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? (?:19|20)\d\d\b", re.I)
-_POST_MARKS = re.compile(r"^(?:\d+ min(?:ute)?s? read\b|posted (?:in|on|by)\b|leave a (?:comment|reply)\b|"
+_POST_MARKS = re.compile(r"^(?:\d+ min(?:ute)?s? read\b|posted (?:in|on|by)\b|leave a (?:comment|reply)\b|guest post\b|"
                          r"about the author\b|share this (?:post|article|story)\b)|"
                          r"\s[·|]\s*leave a (?:comment|reply)\b|"
                          r"\b(?:in )?this (?:article|blog post|post|guide) (?:explains|covers|will|looks|walks|maps|"
                          r"outlines|discusses|describes|breaks|aims to|is (?:designed|meant|intended|here) to)\b",
                          re.I | re.M)
 _POST_WORDS = ("read", "posted", "leave a", "author", "share this", "this article", "this blog", "this guide",
-               "this post")  # cheap
+               "this post", "guest post")  # cheap
 _POST_HINTS = re.compile(r"^(?:related (?:posts|articles|stories|reading)|tags?:|categor(?:y|ies):|in this article|"
                          r"table of contents|share on (?:facebook|x|twitter|linkedin))\b", re.I | re.M)
 _HINT_WORDS = ("related", "tag", "categor", "in this article", "table of contents", "share on")  # cheap
@@ -246,6 +251,12 @@ _NO_TREATMENT = re.compile(r"\b(?:is|are|'re|'s) not (?:a )?(?:treatment|clinica
                            r"\b(?:does|do)(?: not|n't) (?:provide|offer) (?:any )?"
                            r"(?:treatment|clinical (?:care|services)|counseling)(?: services)?\s*[.,;]", re.I)
 _JOBS = re.compile(r"/(?:careers?|jobs?|employment|join-our-team|work-with-us|openings)(?:/|$)", re.I)
+# The program's own page: "/intensive-outpatient-program/", "/programs/teen-iop/".
+_PROGRAM_SLUG = re.compile(r"/(?:(?:adult|adolescent|teen|youth|evening|virtual)-)?(?:iop|intensive-outpatient"
+                           r"(?:-program|-treatment|-services|-therapy)?)/?$", re.I)
+# The site's payment page kept with its resources: "/resources/insurance/" (not a post, nor others' services).
+_RESOURCES_PAYMENT = re.compile(r"/resources/(?:insurance|insurance-accepted|accepted-insurance|payment|payments|"
+                                r"billing|fees|rates)/?$", re.I)
 _INSURANCE_SECTION = re.compile(r"/(?:insurance|insurance-coverage|insurance-providers|coverage|payers?)/", re.I)
 _CARRIER_PATH = re.compile(_INSURANCE_SECTION.pattern + r"([\w-]+)/?$", re.I)
 # A page of the insurance section for the states a site serves ("/insurance/missouri-and-kansas/"), not one insurer.
@@ -276,7 +287,8 @@ def _narrated(text: str) -> bool:
     """A story told by one person ("I", "my") rather than the facility ("we"); a quoted testimonial tells none."""
     text = without_testimony(text)
     total = len(text.split())
-    singular = len(_SINGULAR.findall(text))
+    # a FAQ's questions are asked in the visitor's voice ("Will my plan cover IOP?"), not told as a story
+    singular = sum(len(_SINGULAR.findall(line)) for line in text.splitlines() if not line.rstrip().endswith("?"))
     return singular >= _STORY_MIN_WORDS and singular / total >= _STORY_SHARE and \
         singular > 2 * len(_PLURAL.findall(text))
 

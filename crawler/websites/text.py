@@ -125,9 +125,17 @@ _NOT_WEEKLY_PROGRAM = re.compile(r"\b(?:PHPs?|partial[- ]hospitali[sz]ation|day[
                                  r"\b(?:an|any|another|outside) (?:IOP|intensive outpatient|outpatient|program|"
                                  r"provider)\b|"
                                  r"\bof (?:your|their) choice\b|\blicensed provider", re.I)
+# A program that fits around work, not the hours of a job: "Evening IOP for Working Adults", "around your job".
+_AROUND_WORK = re.compile(r"\bfor working (?:adults|people|professionals|parents)\b|\b(?:fit|fits|built|planned|"
+                          r"scheduled) around (?:your |a |their )?(?:job|work|schedule)s?\b|"
+                          r"\bkeep (?:your |their )?(?:jobs?|working)\b|\bafter work\b", re.I)
 _PARTIAL_REFUSAL = re.compile(r"\bfor (?:the |our |any )?(?!this\b)(?:[\w'’-]+ ){1,2}(?:groups?|tracks?|programs?|detox|visits?|"
                               r"sessions?|IOP)\b", re.I)
+# "All of our programs are in person at our clinic": none by video.
+_ALL_IN_PERSON = re.compile(r"\ball (?:of )?our (?:programs|groups|sessions|services) are (?:held |offered )?"
+                            r"in[- ]person\b", re.I)
 _TELEHEALTH = words(r"in[- ]person only", r"only in[- ]person", "tele-?health", "telemedicine", "teletherapy",
+                    _ALL_IN_PERSON.pattern,
                     r"virtual (?:[\w-]+ )?(?:IOPs?|intensive outpatient|programs?|sessions?|groups?|care|treatment|visits?|tracks?|"
                     r"options?|counseling|therapy|appointments?)",
                     r"in[- ]person or (?:virtual(?:ly)?|online|by video)", r"(?:virtual(?:ly)?|online) or in[- ]person",
@@ -159,6 +167,7 @@ _NOT_OURS = re.compile(r"\b(?:their|your) (?:own )?(?:tele|virtual|online|video)
 _PAST_VERB = r"\b(?:met|were|was|moved|switched|went|ran|offered|held|returned|came back)\b"
 _PAST_TIME = r"\b(?:(?:19|20)\d\d|during (?:the )?(?:pandemic|COVID|lockdowns?|shutdowns?))\b"
 _PAST_VIDEO = re.compile(f"{_PAST_VERB}.*{_PAST_TIME}|{_PAST_TIME}.*{_PAST_VERB}", re.I)
+_NO_LONGER = words("no longer", "not anymore", "not any longer")
 _STILL = words("still", "today", "now", "continue[sd]?", "remain(?:s|ed)?", "since", "to this day", "have", "has")
 # A caption that says names shown are not the facility's networks: "Logos do not indicate network participation".
 _NOT_NETWORK = re.compile(r"\b(?:do(?:es)?|is|are)\s+not\s+(?:indicate|imply|mean|guarantee|represent|constitute|"
@@ -479,8 +488,10 @@ def telehealth_in(sentence: str) -> bool | None:
     """True where care by video is offered, False where the facility says it is not, else None."""
     if not _TELEHEALTH.search(sentence) or _NOT_OURS.search(sentence) or _NOT_CARE.search(sentence):
         return None
-    if _PAST_VIDEO.search(sentence) and not _STILL.search(sentence):
-        return None
+    if _ALL_IN_PERSON.search(sentence):
+        return False
+    if _PAST_VIDEO.search(sentence) and not (_STILL.search(sentence) or _NO_LONGER.search(sentence)):
+        return None  # "we no longer offer" says what is true now
     if _NEGATION.search(sentence):
         # "not for IOP groups", "no telehealth for the men's group": one part refused says nothing of the rest;
         # "the family group is in person only" says nothing of the program
@@ -728,7 +739,7 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
     is a name the host spells ("Palm Coast is in network" on palmcoastrecovery.com) is the facility's."""
     findings = PageFindings()
     # A page that never names the IOP, or says the facility has none, gives no schedule of it.
-    program_page = _names_an_iop(text)
+    program_page = _names_an_iop(text) and not _not_yet_running(text)
     text = without_testimony(text)  # a client's quoted words are not the facility's
     accepting = False  # the page says, in the first person, that the facility takes insurance
     read: set[str] = set()  # a statement the page repeats says nothing new
@@ -751,7 +762,7 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
         schedules = schedules_in(own, program_page) if program_page else []
         weekly = [*_HOURS_PER_WEEK.finditer(own), *_WEEK_OF_HOURS.finditer(own), *_HORAS_POR_SEMANA.finditer(own)] \
             if program_page and _HOURS_WORD.search(own) else []
-        if weekly and _NOT_WEEKLY_PROGRAM.search(own):
+        if weekly and _NOT_WEEKLY_PROGRAM.search(_AROUND_WORK.sub(" ", own)):
             weekly = []
         if (schedules or weekly) and _another_service(statement, own):
             schedules, weekly = [], []
@@ -772,7 +783,7 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
             named = _own_line(statement, own)
             heading = own[:len(own) - len(named)].removesuffix(" · ")
             basis = _insurance_basis(named, heading, statement.form, host)
-            if kind == PageKind.CARRIER and not _said_on_carrier_page(named, basis):
+            if kind == PageKind.CARRIER and not _said_on_carrier_page(named, heading, basis):
                 basis = Basis.CARRIER_PAGE
             refusing = bool(_NEGATION.search(heading))  # under "We do not accept:"
             for name, accepted in insurance_in(named):  # the heading's names were read on its own line
@@ -792,12 +803,26 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
     return findings
 
 
-def _said_on_carrier_page(line: str, basis: Basis) -> bool:
-    """On a page about one insurer, what the facility says it takes still counts: the site's "Insurance we accept",
-    and "We are in network with ..." in so many words (not "we'll contact Anthem for you"). The rest names the
-    insurer in general."""
+def _said_on_carrier_page(line: str, heading: str, basis: Basis) -> bool:
+    """On a page about one insurer, what the facility says it takes still counts: a list under the site's own
+    "Insurance we accept" (not under a title such as "Rehabs That Take CareSource"), and "We are in network with
+    ..." in so many words (not "we'll contact Anthem for you"). The rest names the insurer in general."""
+    if basis == Basis.LIST_UNDER_HEADING:
+        return speaks_for_itself(heading)
     own = basis in (Basis.FIRST_PERSON_ACCEPTANCE, Basis.OWN_NAME_ACCEPTANCE)
-    return basis == Basis.LIST_UNDER_HEADING or (own and bool(_ACCEPTS.search(_without_names(line))))
+    return own and bool(_ACCEPTS.search(_without_names(line)))
+
+
+# "The teen IOP will be the first of these services when it begins": the page's program has not begun, so what the
+# page says of its schedule is planned ("our telehealth IOP, when it launches" is another track, not the program).
+_NOT_YET_RUNNING = re.compile(r"\bthe (?:adolescent |teen |adult |youth )?(?:IOP|intensive outpatient program)\b"
+                              r"[^.\n]{0,80}?\b(?:when it (?:begins|opens|launches|starts)|"
+                              r"will (?:begin|open|launch|start) (?:in|this|next|soon|later)\b)", re.I)
+
+
+def _not_yet_running(text: str) -> bool:
+    return says_any(text, ("when it ", "will begin", "will open", "will launch", "will start")) and \
+        bool(_NOT_YET_RUNNING.search(text))
 
 
 def _names_an_iop(text: str) -> bool:

@@ -69,6 +69,10 @@ def test_a_testimonial_on_a_program_page_keeps_the_page_the_facilitys():
     ("https://x.example/teen-iop/", "Teen IOP and Day Treatment", PageKind.FACILITY),
     ("https://x.example/teens/", "Teen Day Treatment", PageKind.HOUSING),
     ("https://x.example/costs/", "Paying for Rehab: The Ultimate Guide to Coverage", PageKind.ARTICLE),
+    ("https://x.example/programs/teen-intensive-outpatient-program/", "What to Expect in Teen IOP", PageKind.FACILITY),
+    ("https://x.example/blog/what-to-expect-in-teen-iop/", "What to Expect in Teen IOP", PageKind.ARTICLE),
+    ("https://x.example/resources/insurance/", "Insurance", PageKind.FACILITY),
+    ("https://x.example/resources/relapse-warning-signs/", "Relapse Warning Signs", PageKind.ARTICLE),
 ])
 def test_pages_about_one_insurer_housing_other_organisations_and_posts(url, title, expected):
     assert kind(url, f"{title}\nWe are here to help. Call us today.") == expected
@@ -81,6 +85,7 @@ def test_pages_about_one_insurer_housing_other_organisations_and_posts(url, titl
     "IOP FAQs: Everything You Need to Know\nDo you offer evening IOP? Yes, on Mondays.",
     "10 Relapse Prevention Tips That Help\n1. Know your triggers.",
     "Paying for Care\nThis guide is designed to walk you through your benefits. Our groups meet Tuesday evenings.",
+    "Guest Post\nWhat an IOP Week Looks Like\nParticipants receive at least nine hours of support weekly.",
 ])
 def test_posts_known_by_their_furniture_or_title(text):
     assert kind("https://x.example/plain-slug/", text) == PageKind.ARTICLE
@@ -102,3 +107,12 @@ def test_a_paragraph_is_no_title_and_a_short_page_with_a_testimonial_is_no_story
     text = ("Hope Springs Recovery\nMesa · Tempe\nMolina Accepted\nWe accept AHCCCS through Molina Healthcare. "
             "Members pay nothing for IOP.\n\"The evening group let me keep my job and get my life back.\" (Chris)")
     assert kind("https://x.example/ahcccs/", text) == PageKind.FACILITY
+
+
+def test_a_faqs_questions_in_the_visitors_voice_are_no_story():
+    text = ("Insurance\nInsurance we accept: Aetna, Cigna, Premera.\n"
+            "Will my plan pay for my sessions if I have not met my deductible?\n"
+            "It depends on your plan; we will check your benefits before you start.\n"
+            "My employer changed plans and I do not know if my new one is in network. What can I do?\n"
+            "Call us with your member ID.")
+    assert kind("https://x.example/insurance-faq/", text) == PageKind.FACILITY

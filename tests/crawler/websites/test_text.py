@@ -208,6 +208,11 @@ def test_insurance_lists_count_and_mentions_in_prose_do_not():
     ("We stopped offering virtual groups in 2023.", False),
     ("Virtual IOP", True),
     ("Can I attend by telehealth?\nNo.", False),
+    # what is true now
+    ("We offered video groups during the pandemic, but we no longer offer them.", False),
+    ("All of our programs are in person at our Elm Street clinic.", False),
+    ("Attend at our office or join from home over secure video — many of our clients switch week to week.", True),
+    ("Relatives who live far away can join family sessions by video.", True),
 ])
 def test_telehealth_by_heading_stop_and_answer(text, said):
     assert [finding.value for finding in read_page(text).telehealth] == [said]
@@ -645,3 +650,34 @@ def test_a_return_to_the_building_after_a_year_on_video_is_past_video():
 def test_a_plan_spelled_with_initials_is_not_cut_in_two():
     found = read_page("Aceptamos Medi-Cal, L.A. Care y Health Net.")
     assert {f.value.name for f in found.medicaid_plans} == {"Medi-Cal", "L.A. Care Health Plan"}
+
+
+def test_a_program_that_fits_around_work_states_its_own_weekly_hours():
+    text = ("Evening IOP for Working Adults\n"
+            "Our IOP meets Monday to Thursday. That's 12 hours a week you can fit around your job.")
+    assert [f.value for f in read_page(text).hours_per_week] == [12]
+    assert read_page("Our IOP\nResidents work 20 hours a week at a job while in our IOP.").hours_per_week == []
+
+
+def test_a_program_that_has_not_begun_gives_no_schedule():
+    text = ("Teen IOP\nOur teen IOP groups meet Monday, Wednesday and Thursday evenings, 6 to 8 pm.\n"
+            "The teen IOP will be the first of our new youth services when it begins.")
+    assert read_page(text).schedules == []
+    running = ("Evening IOP\nOur evening IOP meets Tuesday and Thursday, 6 to 9 pm.\n"
+               "Ask about our telehealth IOP when it launches.")
+    assert read_page(running).schedules != []
+
+
+def test_a_title_that_takes_an_insurer_heads_no_list_on_its_page():
+    text = "Rehabs That Take CareSource Insurance\nCareSource has announced plans for its members."
+    assert {f.basis for f in read_page(text, PageKind.CARRIER).medicaid_plans} == {Basis.CARRIER_PAGE}
+    ours = read_page("Insurance we accept\nCareSource\nAetna", PageKind.CARRIER)
+    assert {f.basis for f in ours.medicaid_plans} == {Basis.LIST_UNDER_HEADING}
+
+
+def test_spellings_of_carriers_as_sites_write_them():
+    line = "Tricare · United HealthCare · Regence Blue Cross Blue Shield · Carefirst · Anthem BlueCross BlueShield"
+    assert [name.name for name, _ in insurance_in(line)] == ["TRICARE", "UnitedHealthcare", "Regence", "CareFirst",
+                                                              "Anthem"]
+    assert [name.name for name, _ in insurance_in("PacificSource Community Solutions")] == \
+        ["PacificSource Community Solutions"]

@@ -74,9 +74,13 @@ _JOINT_LEVELS = re.compile(r"\b(?:(?:the )?(?:partial[- ]hospitali[sz]ation(?: p
                            r"\s*(?:and|&|/)\s*(?=(?:the )?(?:IOP|intensive[- ]outpatient)))|"
                            r"(?<=IOP)(?: \(IOP\))?\s*(?:and|&|/)\s*"
                            r"(?:the )?(?:PHP|partial[- ]hospitali[sz]ation(?: program)?(?: \(PHP\))?)\b", re.I)
+# Not "we do not offer IOP by video": one way of taking part refused, not the program.
 _NO_IOP = re.compile(r"\b(?:we|[\w.]+ [\w.]+) (?:don[’']t|do not|does not|doesn[’']t|no longer) "
-                     r"(?:offer|provide|have|run|operate) (?:an? |any )?(?:IOPs?|intensive[ -]outpatient)\b", re.I)
+                     r"(?:offer|provide|have|run|operate) (?:an? |any )?(?:IOPs?|intensive[ -]outpatient)\b"
+                     r"(?!(?: \w+)? (?:by video|online|virtually|remotely|by telehealth|over (?:video|zoom)|on weekends|"
+                     r"in the evenings?)\b)", re.I)
 _NO_IOP_REACH = 120  # characters before the IOP's name that "The clinic does not offer an" fits in
+_NO_IOP_AFTER = 30  # and after it, for the way of taking part it may name
 _OWN_IOP = re.compile(r"\bour (?:own )?(?:[\w-]+ )?(?:IOP|intensive[- ]outpatient)\b", re.I)
 _RESIDENTS = re.compile(r"\bresidents?\b", re.I)
 _IOP_THAT_MEETS = re.compile(r"\b(?:our|the)(?: own)?(?: [\w-]+)? (?:IOP|intensive[- ]outpatient(?: program)?)"
@@ -118,7 +122,8 @@ _FEWEST_WEEKLY_HOURS, _MOST_WEEKLY_HOURS = 3, 25
 # Weekly hours of something else than the program: another level of care, a job, school.
 _NOT_WEEKLY_PROGRAM = re.compile(r"\b(?:PHPs?|partial[- ]hospitali[sz]ation|day[- ]treatment|residential|inpatient|"
                                  # a job, not "group and individual work"
-                                 r"(?<!group )(?<!individual )(?<!therapeutic )(?<!clinical )(?<!recovery )"
+                                 r"(?<!group )(?<!individual )(?<!family )(?<!therapeutic )(?<!clinical )"
+                                 r"(?<!recovery )"
                                  r"work(?:ing)?|"
                                  r"employ\w*|volunteer\w*|(?<!after )(?<!after-)school|jobs?)\b|"
                                  # someone else's program: "attend an IOP of at least 9 hours a week"
@@ -832,7 +837,7 @@ def _names_an_iop(text: str) -> bool:
         return False
     if not says_any(text, ("not", "n't", "n’t", "no longer")):
         return True
-    return not any(_NO_IOP.search(text[max(0, mention.start() - _NO_IOP_REACH):mention.end()])
+    return not any(_NO_IOP.search(text[max(0, mention.start() - _NO_IOP_REACH):mention.end() + _NO_IOP_AFTER])
                    for mention in _IOP.finditer(text))
 
 

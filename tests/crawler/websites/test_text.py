@@ -681,3 +681,15 @@ def test_spellings_of_carriers_as_sites_write_them():
                                                               "Anthem"]
     assert [name.name for name, _ in insurance_in("PacificSource Community Solutions")] == \
         ["PacificSource Community Solutions"]
+
+
+def test_refusing_one_way_of_taking_part_is_not_refusing_the_program():
+    text = ("Intensive Outpatient Program\nGroups meet Monday, Wednesday and Thursday.\n"
+            "The evening group runs 6:00 to 9:00 p.m.\nWe do not offer IOP by video.")
+    assert [(f.value.days, f.value.evening) for f in read_page(text).schedules] == [(["mon", "wed", "thu"], True)]
+    assert read_page("Our IOP meets Monday, 6 to 9 pm.\nWe no longer offer an IOP.").schedules == []
+
+
+def test_family_work_is_part_of_the_program_week():
+    text = "Teen IOP\nMonday, Tuesday and Thursday, 3:30 to 6:30 p.m. — nine hours a week of group and family work."
+    assert [f.value for f in read_page(text).hours_per_week] == [9]

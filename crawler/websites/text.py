@@ -77,8 +77,8 @@ _JOINT_LEVELS = re.compile(r"\b(?:(?:the )?(?:partial[- ]hospitali[sz]ation(?: p
 # Not "we do not offer IOP by video": one way of taking part refused, not the program.
 _NO_IOP = re.compile(r"\b(?:we|[\w.]+ [\w.]+) (?:don[’']t|do not|does not|doesn[’']t|no longer) "
                      r"(?:offer|provide|have|run|operate) (?:an? |any )?(?:IOPs?|intensive[ -]outpatient)\b"
-                     r"(?!(?: \w+)? (?:by video|online|virtually|remotely|by telehealth|over (?:video|zoom)|on weekends|"
-                     r"in the evenings?)\b)", re.I)
+                     r"(?!(?: \w+)? (?:by video|online|virtually|remotely|by telehealth|over (?:video|zoom)|"
+                     r"on weekends|in the evenings?)\b)", re.I)
 _NO_IOP_REACH = 120  # characters before the IOP's name that "The clinic does not offer an" fits in
 _NO_IOP_AFTER = 30  # and after it, for the way of taking part it may name
 _OWN_IOP = re.compile(r"\bour (?:own )?(?:[\w-]+ )?(?:IOP|intensive[- ]outpatient)\b", re.I)

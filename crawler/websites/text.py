@@ -207,7 +207,7 @@ _LEAD_IN_WORDS = 16
 _LEADS_IN = re.compile(r"(?:\bwith|:)\s*$", re.I)
 _LESSON = re.compile(r"\b(?:vs\.?|versus|guide|benefits|what|how|why|pros|cons)\b", re.I)  # a post's title in a sidebar
 # Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").
-_RUNS = re.compile(r"\b(?:meets?|runs?|held|offers?|scheduled|operates?|available)\b", re.I)
+_RUNS = re.compile(r"\b(?:meets?|runs?|held|offer(?:s|ed)?|scheduled|operates?|available)\b", re.I)
 # Where one claim ends and another begins inside a sentence: "We accept Aetna but not Cigna".
 _CLAUSE = re.compile(r";|,?\s+\b(?:but|however|although|though|whereas|while|yet)\b|,\s+and\s+(?=(?:we|our)\b)", re.I)
 _DIGIT = re.compile(r"\d")

@@ -693,3 +693,8 @@ def test_refusing_one_way_of_taking_part_is_not_refusing_the_program():
 def test_family_work_is_part_of_the_program_week():
     text = "Teen IOP\nMonday, Tuesday and Thursday, 3:30 to 6:30 p.m. — nine hours a week of group and family work."
     assert [f.value for f in read_page(text).hours_per_week] == [9]
+
+
+def test_a_program_offered_in_the_evening_has_an_evening_track():
+    found = read_page("Intensive Outpatient Program\nThe program is offered both mid-morning and in the evening.")
+    assert [(f.value.days, f.value.evening) for f in found.schedules] == [([], True)]

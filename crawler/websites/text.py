@@ -243,8 +243,13 @@ class PageFindings:
     abstained: Counter = field(default_factory=Counter)
 
 
+# A sentence the page's markup broke across lines: "contracted with these plans to provide" / "services, including
+# Tricare and Aetna." (a line goes on when it ends mid-sentence and the next begins in lower case).
+_BROKEN_LINE = re.compile(r"(?<=[\w,])[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[a-z])")
+
+
 def sentences(text: str) -> list[str]:
-    return [sentence for line in text.split("\n") for sentence in _line_sentences(line)]
+    return [sentence for line in _BROKEN_LINE.sub(" ", text).split("\n") for sentence in _line_sentences(line)]
 
 
 @lru_cache(maxsize=4096)  # pages repeat their lines

@@ -698,3 +698,11 @@ def test_family_work_is_part_of_the_program_week():
 def test_a_program_offered_in_the_evening_has_an_evening_track():
     found = read_page("Intensive Outpatient Program\nThe program is offered both mid-morning and in the evening.")
     assert [(f.value.days, f.value.evening) for f in found.schedules] == [([], True)]
+
+
+def test_a_sentence_broken_across_lines_is_read_whole():
+    text = ("Payment\nWe are contracted with insurance companies to provide\n\n"
+            "therapy at in-network rates, including Tricare and Aetna.")
+    assert {f.value.name for f in read_page(text).carriers} == {"TRICARE", "Aetna"}
+    assert sentences("Our IOP\nmeets on Mondays.\nInsurance\nWe accept Aetna.") == \
+        ["Our IOP meets on Mondays.", "Insurance", "We accept Aetna."]

@@ -37,7 +37,7 @@ class Basis(StrEnum):
 # Measured on the labelled pages tuned on (extraction_eval; `--classes`): each class here was right on 97 % or more
 # of its findings. The rest are quoted, never published: acceptance sentences whose subject is someone else (0.52),
 # bare lists of plans (0.25), timetables on sober-living, residential or day-treatment pages (0.10), insurers named
-# on a page about one insurer (0.20; the facility's own acceptance there keeps its class).
+# on a page about one insurer (0.22; the facility's own acceptance there keeps its class).
 PUBLISHED = frozenset({
     Basis.SCHEDULE_NAMING_IOP, Basis.SCHEDULE_LINE, Basis.SCHEDULE_ON_PROGRAM_PAGE, Basis.SCHEDULE_TABLE,
     Basis.NAMED_TRACK, Basis.WEEKLY_HOURS, Basis.FIRST_PERSON_ACCEPTANCE, Basis.OWN_NAME_ACCEPTANCE,

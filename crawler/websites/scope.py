@@ -119,8 +119,8 @@ def page_kind(url: str, schema_types: set[str], byline: str | None, text: str,
     # A site's FAQ ("/faq/", one answer at "/faq/how-long-are-groups/") asks in its title and answers for the facility.
     # So does a page of its insurance section titled by the reader's situation ("Coming from out of state?").
     # The insurance section's pages ask in their titles too, and its first page may be titled as a lesson ("Does
-    # Insurance Cover IOP?") and still say which plans the facility takes.
-    # So may the program's own page ("/intensive-outpatient-program/" titled "What to Expect in IOP").
+    # Insurance Cover IOP?") and still say which plans the facility takes. So may the program's own page
+    # ("/intensive-outpatient-program/" titled "What to Expect in IOP"), though not by a question.
     lesson = not _FAQ_PATH.search(parts.path) and not _ASKS_US.search(f"{title} {parts.path.replace('-', ' ')}") and (
         _GUIDE_SLUG.search(parts.path) or (title.endswith("?") and not _INSURANCE_SECTION.search(parts.path))
         or (_GUIDE_TITLE.search(title) and not _INSURANCE_SECTION.fullmatch(parts.path)

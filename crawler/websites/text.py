@@ -207,7 +207,7 @@ _LEAD_IN_WORDS = 16
 _LEADS_IN = re.compile(r"(?:\bwith|:)\s*$", re.I)
 _LESSON = re.compile(r"\b(?:vs\.?|versus|guide|benefits|what|how|why|pros|cons)\b", re.I)  # a post's title in a sidebar
 # Verbs that make "evening IOP" a track the facility runs rather than a phrase ("a guide to evening IOPs").
-_RUNS = re.compile(r"\b(?:meets?|runs?|held|offer(?:s|ed)?|scheduled|operates?|available)\b", re.I)
+_RUNS = re.compile(r"\b(?:meets?|runs?|held|offer(?:s|ed)?|participate|attends?|scheduled|operates?|available)\b", re.I)
 # Where one claim ends and another begins inside a sentence: "We accept Aetna but not Cigna".
 _CLAUSE = re.compile(r";|,?\s+\b(?:but|however|although|though|whereas|while|yet)\b|,\s+and\s+(?=(?:we|our)\b)", re.I)
 _DIGIT = re.compile(r"\d")
@@ -450,6 +450,8 @@ def carrier_names() -> frozenset[str]:
     return frozenset(spelling.lower() for spelling, _ in _spellings())
 
 
+_OUT_OF_NETWORK = re.compile(r"\bout[- ]of[- ]network\b", re.I)
+_CUT_PROBE = 40  # characters of a statement's own part that find where it begins
 # A network the facility was in: "Until December 2024 we were in network with ...", "we used to accept ...".
 _PAST_NETWORK = re.compile(r"\b(?:we|they) (?:were|used to be)(?: \w+)? (?:in[- ]network|contracted|participating|"
                            r"an? (?:[\w-]+ )?provider)|\bused to (?:accept|take|bill)\b|"
@@ -795,7 +797,10 @@ def read_page(text: str, kind: PageKind = PageKind.FACILITY, host: str = "") -> 
             basis = _insurance_basis(named, heading, statement.form, host)
             if kind == PageKind.CARRIER and not _said_on_carrier_page(named, heading, basis):
                 basis = Basis.CARRIER_PAGE
-            refusing = bool(_NEGATION.search(heading))  # under "We do not accept:"
+            # under "We do not accept:"; or the words cut off before the facility's own as general held the
+            # refusal ("Some out-of-network providers we work with include ...")
+            cut_before = statement.text[:max(0, statement.text.find(own[:_CUT_PROBE]))]
+            refusing = bool(_NEGATION.search(heading) or _OUT_OF_NETWORK.search(cut_before))
             for name, accepted in insurance_in(named):  # the heading's names were read on its own line
                 accepted, name = accepted and not refusing, _placed(name, named, own, places)
                 target = findings.refused if not accepted else \

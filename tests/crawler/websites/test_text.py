@@ -695,8 +695,10 @@ def test_family_work_is_part_of_the_program_week():
     assert [f.value for f in read_page(text).hours_per_week] == [9]
 
 
-def test_a_program_offered_in_the_evening_has_an_evening_track():
-    found = read_page("Intensive Outpatient Program\nThe program is offered both mid-morning and in the evening.")
+@pytest.mark.parametrize("said", ["The program is offered both mid-morning and in the evening.",
+                                  "Clients participate in three-hour group sessions three evenings a week."])
+def test_a_program_offered_in_the_evening_has_an_evening_track(said):
+    found = read_page(f"Intensive Outpatient Program\n{said}")
     assert [(f.value.days, f.value.evening) for f in found.schedules] == [([], True)]
 
 
@@ -706,3 +708,13 @@ def test_a_sentence_broken_across_lines_is_read_whole():
     assert {f.value.name for f in read_page(text).carriers} == {"TRICARE", "Aetna"}
     assert sentences("Our IOP\nmeets on Mondays.\nInsurance\nWe accept Aetna.") == \
         ["Our IOP meets on Mondays.", "Insurance", "We accept Aetna."]
+
+
+def test_out_of_network_providers_a_facility_works_with_are_not_in_network():
+    text = ("Insurance\nWe are in network with Blue Cross and Blue Shield. "
+            "Some out-of-network providers we often work with include Aetna and Humana.")
+    findings = read_page(text)
+    assert [f.value.name for f in findings.carriers] == ["Blue Cross Blue Shield"]
+    assert {f.value.name for f in findings.refused} == {"Aetna", "Humana"}
+    assert [n.name for n, _ in insurance_in("United HealthCare Community Plan of Ohio")] == \
+        ["UnitedHealthcare Community Plan"]

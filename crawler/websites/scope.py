@@ -287,8 +287,9 @@ def _narrated(text: str) -> bool:
     """A story told by one person ("I", "my") rather than the facility ("we"); a quoted testimonial tells none."""
     text = without_testimony(text)
     total = len(text.split())
-    # a FAQ's questions are asked in the visitor's voice ("Will my plan cover IOP?"), not told as a story
-    singular = sum(len(_SINGULAR.findall(line)) for line in text.splitlines() if not line.rstrip().endswith("?"))
+    singular = len(_SINGULAR.findall(text))
+    if singular and "?" in text:  # a FAQ's questions are asked in the visitor's voice ("Will my plan cover IOP?")
+        singular -= sum(len(_SINGULAR.findall(line)) for line in text.splitlines() if line.rstrip().endswith("?"))
     return singular >= _STORY_MIN_WORDS and singular / total >= _STORY_SHARE and \
         singular > 2 * len(_PLURAL.findall(text))
 

@@ -244,12 +244,17 @@ class PageFindings:
 
 
 # A sentence the page's markup broke across lines: "contracted with these plans to provide" / "services, including
-# Tricare and Aetna." (a line goes on when it ends mid-sentence and the next begins in lower case).
-_BROKEN_LINE = re.compile(r"(?<=[\w,])[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[a-z])")
+# Tricare and Aetna." (a line goes on when it ends mid-sentence and the next begins in lower case). The search
+# starts at the line break, not at every character: a page's text is long.
+_LINE_BREAK = re.compile(r"\n(?:[ \t]*\n)*[ \t]*(?=[a-z])")
+_MID_SENTENCE_END = 8  # characters before a line break to look back over for its last one
 
 
 def sentences(text: str) -> list[str]:
-    return [sentence for line in _BROKEN_LINE.sub(" ", text).split("\n") for sentence in _line_sentences(line)]
+    def mended(match: re.Match) -> str:
+        end = text[max(0, match.start() - _MID_SENTENCE_END):match.start()].rstrip(" \t")[-1:]
+        return " " if end and (end.isalnum() or end in "_,") else match.group()
+    return [sentence for line in _LINE_BREAK.sub(mended, text).split("\n") for sentence in _line_sentences(line)]
 
 
 @lru_cache(maxsize=4096)  # pages repeat their lines

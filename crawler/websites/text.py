@@ -455,6 +455,8 @@ def carrier_names() -> frozenset[str]:
     return frozenset(spelling.lower() for spelling, _ in _spellings())
 
 
+# Words cut away before the facility's own part of a statement that make its names refused: "Some out-of-network
+# providers we work with include ..." (the whole of _NEGATION would also take "Unlike programs that do not ...").
 _OUT_OF_NETWORK = re.compile(r"\bout[- ]of[- ]network\b", re.I)
 _CUT_PROBE = 40  # characters of a statement's own part that find where it begins
 # A network the facility was in: "Until December 2024 we were in network with ...", "we used to accept ...".
@@ -941,11 +943,12 @@ _OTHERS_NETWORK = re.compile(r"\b(?!(?:our|this|these|both|all|each|every)\b)\w+
                              r"locations?|hospitals?|clinics?) (?:are|is) (?:also )?in[- ]network\b", re.I)
 # "referred to our partner, which is in network with ...", "we refer you out": another organisation takes the
 # plan; not "we accept referrals through the VA" nor "VA referral required".
+_SOMEONE_ELSE = words(r"partners?", r"refer(?:s|red|rals?)? (?:\w+ )?(?:to|out)", r"affiliat\w*", "sister")
+# A heading's "In-network insurance partners" are the insurers, not someone else.
+_INSURERS_AS_PARTNERS = re.compile(r"\b(?:insurance|in[- ]network|network|payer|plan) partners?\b", re.I)
 # "in network with Aetna at several of our facilities": not said of each of them, so not of this one.
 _SOME_OF_OURS = re.compile(r"\b(?:several|some|many|most|select|certain|a few|a number) (?:of )?(?:our |its |their )?"
                            r"(?:facilities|locations|centers|centres|programs|sites|campuses|clinics|offices)\b", re.I)
-_INSURERS_AS_PARTNERS = re.compile(r"\b(?:insurance|in[- ]network|network|payer|plan) partners?\b", re.I)
-_SOMEONE_ELSE = words(r"partners?", r"refer(?:s|red|rals?)? (?:\w+ )?(?:to|out)", r"affiliat\w*", "sister")
 
 
 _STATE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, STATE_NAMES.values()), key=len, reverse=True)) + r")\b")

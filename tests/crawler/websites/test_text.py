@@ -408,8 +408,8 @@ def test_a_general_clause_after_a_claim_leaves_the_claim():
 
 
 def test_a_session_that_will_be_held_is_a_schedule_not_a_plan():
-    text = ("Intensive Outpatient Program\nGroups meet three times a week: Monday, Tuesday and Thursday. A morning "
-            "session will be held from 10 a.m. until 1 p.m. and an evening session from 6 until 9 p.m.")
+    text = ("Intensive Outpatient Program\nOur IOP groups gather on Monday, Tuesday and Thursday. A daytime "
+            "group will be held from 10 a.m. to 1 p.m., with a night group from 6 to 9 p.m.")
     assert {(tuple(f.value.days), f.value.starts) for f in read_page(text).schedules} == {
         (("mon", "tue", "thu"), "10:00"), (("mon", "tue", "thu"), "18:00")}
 
